@@ -1,0 +1,64 @@
+"""The project's exception tree. Adapters wrap foreign exceptions in these (`raise ... from`).
+
+    SanctionwatchError
+    ├── ConfigError            config.yaml missing, unreadable or invalid
+    ├── DataFileError          a data file (CSV, YAML) is invalid; carries every Problem found
+    │   ├── WatchlistError     watchlist/*.csv
+    │   └── RuleError          rules/*.yaml
+    ├── SourceError            a source could not be fetched or parsed
+    ├── ChannelError           a channel could not deliver
+    └── StorageError           the database refused or could not be reached
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem in a data file, located as `file:line:column`."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+class SanctionwatchError(Exception):
+    """Base of every error this project raises on purpose."""
+
+
+class ConfigError(SanctionwatchError):
+    """The configuration is missing, unreadable or invalid."""
+
+
+class DataFileError(SanctionwatchError):
+    """A data file is invalid; `problems` lists every problem found, not only the first."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems) or "invalid data file")
+
+
+class WatchlistError(DataFileError):
+    """A watchlist file is invalid."""
+
+
+class RuleError(DataFileError):
+    """A rule file is invalid."""
+
+
+class SourceError(SanctionwatchError):
+    """A source could not be fetched or parsed."""
+
+
+class ChannelError(SanctionwatchError):
+    """A channel could not deliver."""
+
+
+class StorageError(SanctionwatchError):
+    """The store refused an operation or could not be reached."""

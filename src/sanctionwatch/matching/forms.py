@@ -1,0 +1,108 @@
+"""Name forms: the token sequences under which an entity may appear in running text.
+
+From "PRIGOZHIN, Yevgeniy Viktorovich" come "Yevgeniy Viktorovich Prigozhin", "Yevgeniy
+Prigozhin", "Prigozhin Yevgeniy Viktorovich" and the short form "Prigozhin". From
+"PRIVATE MILITARY COMPANY 'WAGNER'" comes the core "Wagner": organisation-type words and legal
+forms neither make nor break a match. A form is *strong* when it can stand alone as evidence
+(two or more distinctive tokens, or a country); a *short* form needs support in the document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rigour.names import remove_org_types
+
+from sanctionwatch.matching.vocab import DESIGNATORS, NAME_STOPWORDS
+from sanctionwatch.text.normalize import fold, name_key
+from sanctionwatch.text.tokens import words
+from sanctionwatch.types import Entity
+
+MIN_SHORT_KEY = 4  # a single-token form shorter than this is never matched on its own
+_PATRONYMIC_ENDINGS = ("ovich", "evich", "ich", "ovna", "evna", "ichna", "ovych", "ivna", "oglu",
+                       "ogly", "kyzy")
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One way an entity's name appears: its token keys and where it came from."""
+
+    entity_id: str
+    alias: str                 # the name or alias as the watchlist writes it
+    keys: tuple[str, ...]      # name keys of the tokens that must match, in order
+    folded: tuple[str, ...]    # folded tokens, to tell an exact match from a variant
+    strong: bool
+    kind: str                  # "name" or "short"
+
+
+def _core_words(name: str, entity_type: str) -> list[str]:
+    folded = fold(name)
+    if entity_type in ("organization", "vessel", "aircraft", "other"):
+        stripped = remove_org_types(folded).strip()
+        toks = [w for w in words(stripped) if w not in DESIGNATORS]
+        if toks:
+            return toks
+    return words(folded)
+
+
+def _without_stopwords(toks: list[str]) -> list[str]:
+    kept = [t for t in toks if t not in NAME_STOPWORDS]
+    return kept or toks
+
+
+def _person_orders(name: str) -> list[tuple[list[str], list[str]]]:
+    """(full order, short form) candidates for a person's name, given as written."""
+    if "," in name:
+        last, _, first = name.partition(",")
+        last_w, first_w = words(fold(last)), words(fold(first))
+        if last_w and first_w:
+            orders = [first_w + last_w, [first_w[0], *last_w], last_w + first_w]
+            return [(o, last_w) for o in orders]
+    toks = words(fold(name))
+    if len(toks) >= 2 and toks[-1].endswith(_PATRONYMIC_ENDINGS):
+        # Russian order: Surname Given Patronymic
+        surname = [toks[0]]
+        return [(toks, surname), ([*toks[1:], toks[0]], surname), ([toks[1], toks[0]], surname)]
+    if len(toks) >= 3:
+        return [(toks, [toks[-1]]), ([toks[0], toks[-1]], [toks[-1]])]
+    if len(toks) == 2:
+        return [(toks, [toks[-1]])]
+    return [(toks, [])]
+
+
+def _form(entity: Entity, alias: str, toks: list[str], kind: str) -> NameForm | None:
+    toks = _without_stopwords(toks)
+    keys = tuple(name_key(t) for t in toks)
+    if not keys or not all(keys):
+        return None
+    strong = entity.type == "country" or (kind == "name" and len(keys) >= 2)
+    if len(keys) == 1 and len(keys[0]) < MIN_SHORT_KEY and not strong:
+        return None
+    return NameForm(entity.id, alias, keys, tuple(toks), strong, kind if strong else "short")
+
+
+def name_forms(entity: Entity) -> list[NameForm]:
+    """Every distinct name form of an entity."""
+    forms: dict[tuple[str, ...], NameForm] = {}
+
+    def add(form: NameForm | None) -> None:
+        if form is None:
+            return
+        old = forms.get(form.keys)
+        if old is None or (form.strong and not old.strong):
+            forms[form.keys] = form
+
+    for alias in entity.names:
+        if entity.type == "person":
+            for full, short in _person_orders(alias):
+                add(_form(entity, alias, full, "name"))
+                if short:
+                    add(_form(entity, alias, short, "short"))
+        elif entity.type == "country" and "," in alias:
+            # "Korea, North" -> "North Korea"
+            head, _, tail = alias.partition(",")
+            add(_form(entity, alias, words(fold(tail)) + words(fold(head)), "name"))
+            add(_form(entity, alias, words(fold(alias)), "name"))
+        else:
+            add(_form(entity, alias, _core_words(alias, entity.type), "name"))
+    return list(forms.values())

@@ -1,0 +1,81 @@
+"""Word lists the matcher needs, all in folded form (see `text.normalize.fold`).
+
+Legal forms (LLC, OOO, GmbH, joint stock company ...) come from rigour's maintained table;
+what is here are the generic organisation-type words that rigour does not treat as legal
+forms but that news uses in front of or behind an organisation's name ("groupe Wagner",
+"PMC Wagner", "ЧВК «Вагнер»"), the inflection and derivation endings of running text, and the
+vocabulary that programme tags imply.
+"""
+
+from __future__ import annotations
+
+# Generic organisation-type words: they neither make nor break a name match, but one next to
+# a short organisation name says "this is an organisation" (disambiguation evidence).
+DESIGNATORS: frozenset[str] = frozenset(
+    """group groupe gruppe grupo gruppo grupa gruppa gruppy gruppoi gruppu grupi grupy grupu
+    pmc chvk pvk cvk pmk psc company companies compagnie kompaniia kompaniya kompanii
+    compania compañia companhia firma firme konzern concern corporation corp holding holdings
+    network reseau netzwerk set sieti organisation organization organizacion organisatie
+    militaire military militar militare voennaia voennaya vatagi private privee privada privat
+    chastnaia chastnaya privatna privatnaia""".split()
+)
+
+# Words that may stand inside a name without counting ("Corée du Nord", "Bank of Russia").
+NAME_STOPWORDS: frozenset[str] = frozenset(
+    "and und et y e i of the de du des la le les der die das del di da van von al el".split()
+)
+
+# Endings of running text, as they appear after `name_key`: case endings of Russian and
+# Ukrainian (transliterated), German genitive, plural and possessive "s".
+INFLECTIONS: tuple[str, ...] = tuple(sorted(
+    """a u e i o s es om em im oi oiu ov ev ami ah ih iu ia ogo ego omu emu ovi evi
+    eiu ie""".split(),
+    key=len, reverse=True,
+))
+
+# Derivational endings: adjectives, demonyms and members ("wagnériens", "nord-coréens",
+# "North Korean", "вагнеровцы", "Wagner-Söldner" is a compound and not handled here).
+DERIVATIONS: tuple[str, ...] = tuple(sorted(
+    """ien iens ienne iennes ian ians ean eans an ans ens ene enes ese eses ois oise oises ais
+    aise aises ist ists iste istes ite ites ism isme ismus isch ische ischen ischer iski iskii
+    ovets ovtsi ovtsev ovtsam ovtsami ovtsah ovsk ovskii ovskaia ovskogo ovskie ovskih ets tsi
+    evtsi ovetz ovtsy ovci ovcev ovec""".split(),
+    key=len, reverse=True,
+))
+
+VOWELS = frozenset("aeiou")
+
+# Words that a programme tag makes relevant near an ambiguous name (prefix of the tag ->
+# folded words; a word matches any text word it begins).
+PROGRAM_VOCABULARY: dict[str, tuple[str, ...]] = {
+    "RUSSIA": ("russ", "kremlin", "moscow", "moscou", "moskau", "moskv", "putin", "poutine",
+               "rossi"),
+    "UKRAINE": ("ukrain", "ukrai", "crime", "krim", "donbas", "donetsk", "luhansk", "ukrayin"),
+    "TCO": ("criminal", "criminel", "kriminell", "prestupn", "zlochin", "crimen", "mafia",
+            "mercenar", "soldner", "naemnik", "naimanet"),
+    "CAR": ("centrafri", "central african", "zentralafrika", "bangui", "tsar", "tsentralnoafrikan"),
+    "CYBER": ("cyber", "hack", "troll", "disinform", "desinform", "election"),
+    "ELECTION": ("election", "wahl", "vybor", "interference", "ingerence"),
+    "SDGT": ("terror", "jihad", "isis", "qaeda", "hezbollah", "hamas"),
+    "IRAN": ("iran", "tehran", "teheran", "irgc"),
+    "DPRK": ("korea", "coree", "pyongyang", "kndr", "kim jong"),
+    "NPWMD": ("missile", "nuclear", "nucleaire", "proliferat", "weapon"),
+    "SDNTK": ("cartel", "narco", "drug", "trafic"),
+}
+
+# Words that talk about sanctions: one in the same sentence as an ambiguous name confirms it
+# (the monitor exists for exactly these sentences).
+SANCTIONS_VOCABULARY: tuple[str, ...] = (
+    "sanction", "designat", "ofac", "blacklist", "asset freeze", "gel des avoirs", "embargo",
+    "sankt", "sanktion", "sancion", "sanzion", "sankcii", "sanktsi", "santsi", "sanktsii",
+)
+
+
+def program_words(programs: tuple[str, ...]) -> tuple[str, ...]:
+    """The vocabulary implied by a list of programme tags."""
+    words: list[str] = []
+    for program in programs:
+        for prefix, vocab in PROGRAM_VOCABULARY.items():
+            if program.upper().startswith(prefix):
+                words.extend(vocab)
+    return tuple(dict.fromkeys(words))

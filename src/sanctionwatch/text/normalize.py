@@ -1,0 +1,87 @@
+"""Text normalisation: one folded form for comparing text, one phonetic key for comparing names.
+
+`fold` is what a person would call "the same text": Unicode NFKC, case folded, typographic
+quotes and dashes made plain, accents removed, every script transliterated to Latin (anyascii).
+`name_key` goes further for single name tokens: it merges the spellings that transliteration
+conventions produce for one sound ("zh", "j", "sch"; "y", "i", "j"; "w", "v"; "ou", "u" ...), so
+that "Пригожин", "Prigozhin", "Prigojine" and "Prigoschin" meet.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from anyascii import anyascii
+
+_TYPOGRAPHY = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u02bc": "'", "\u00b4": "'", "`": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u2039": '"', "\u203a": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+        "\u2212": "-", "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None,
+        "\u00a0": " ", "\u202f": " ", "\u2009": " ",
+    }
+)
+
+
+def _is_ascii(s: str) -> bool:
+    return s.isascii()
+
+
+def fold(text: str) -> str:
+    """NFKC, case fold, plain quotes and dashes, no accents, Latin script, lower case.
+
+    Idempotent: ``fold(fold(x)) == fold(x)``.
+    """
+    s = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY).casefold()
+    if not _is_ascii(s):
+        decomposed = unicodedata.normalize("NFKD", s)
+        s = "".join(c for c in decomposed if not unicodedata.combining(c))
+        if not _is_ascii(s):
+            s = anyascii(s)
+    return s.lower()
+
+
+# Ordered rewrites of a folded token into a phonetic key. Each merges spellings that
+# transliteration conventions (English, French, German, ICU, BGN/PCGN) produce for one sound.
+_KEY_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r)
+    for p, r in (
+        (r"[^a-z0-9]", ""),          # apostrophes, dots
+        (r"shch|sch|sh|zh", "2"),    # ш щ ж: sh / sch / zh
+        (r"tsch|tch|ch|cz|c(?=[ei])", "3"),  # ч: ch / tsch / tch / cz
+        (r"kh|ckh", "h"),            # х: kh / h
+        (r"ph", "f"),
+        (r"ck|q|c", "k"),
+        (r"x", "ks"),
+        (r"w", "v"),
+        (r"gu(?=[eiy])", "g"),       # French: Evgueni
+        (r"ou", "u"),                # French: Outkine
+        (r"^j(?=[aeiou])", "y"),     # German: Jewgeni -> yevgeni
+        (r"(?<=[aeiouy])j(?=[aeiouy])", "2"),  # French: Prigojine
+        (r"j", "y"),
+        (r"y", "i"),
+        (r"^ie", "e"),               # Yevgeny / Evgeny
+        (r"(.)\1+", r"\1"),          # doubled letters
+    )
+)
+
+
+@lru_cache(maxsize=200_000)
+def name_key(token: str) -> str:
+    """The phonetic key of one name token (folded first). Idempotent on its own output.
+
+    The ш/ж class is written "2" and the ч class "3", so a key never collides with a spelling.
+    """
+    s = fold(token)
+    for pattern, repl in _KEY_REWRITES:
+        s = pattern.sub(repl, s)
+    return s
+
+
+def key_of_words(words: list[str] | tuple[str, ...]) -> str:
+    return " ".join(name_key(w) for w in words)

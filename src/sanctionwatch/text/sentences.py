@@ -1,0 +1,61 @@
+"""Sentence and paragraph splitting with offsets (pure, rule based, language neutral)."""
+
+from __future__ import annotations
+
+import re
+
+from sanctionwatch.types import Sentence
+
+# Words that end with a dot without ending a sentence (case-sensitive where it matters).
+_ABBREVIATIONS = frozenset(
+    """m mm mme mlle mr mrs ms dr prof st jr sr gen col lt sgt capt cpt gov sen rep pres
+    no nr art abs vol p pp ca approx etc vs z b bzw dh usw u s e g i.e e.g hr fr dipl ing
+    г гг т тт им ул св стр рис см ср др пр о""".split()
+)
+_END = re.compile(r"[.!?…]+[\"'”»)\]]*(?=\s)|[\"”»]\s*$")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def _ends_with_abbreviation(text: str, end: int) -> bool:
+    """True when the dot at text[end-1] closes an abbreviation or an initial."""
+    m = re.search(r"(\w+)\.$", text[:end])
+    if not m:
+        return False
+    word = m.group(1)
+    if len(word) == 1 and word.isalpha():
+        return True  # an initial: "J. Kirby", "M. Kirby"
+    return word.casefold() in _ABBREVIATIONS
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split `text` into sentences. Lines and blank-line paragraphs are hard boundaries."""
+    sentences: list[Sentence] = []
+    paragraph = 0
+    pos = 0
+    for line_match in re.finditer(r"[^\n]+|\n\s*\n", text):
+        chunk = line_match.group()
+        if not chunk.strip():
+            paragraph += 1
+            continue
+        base = line_match.start()
+        start = 0
+        for end_match in _END.finditer(chunk):
+            end = end_match.end()
+            if chunk[end_match.start()] == "." and end_match.end() - end_match.start() == 1:
+                if _ends_with_abbreviation(chunk, end):
+                    continue
+            _add(sentences, text, base + start, base + end, paragraph)
+            start = end
+        _add(sentences, text, base + start, base + len(chunk), paragraph)
+        pos = line_match.end()
+    del pos
+    return sentences
+
+
+def _add(out: list[Sentence], text: str, start: int, end: int, paragraph: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Sentence(len(out), start, end, text[start:end], paragraph))

@@ -1,0 +1,210 @@
+"""Frozen domain types shared by every layer. No I/O here.
+
+What came in (`ArticleData`) is kept apart from what was stored (`Article`), and what the
+rules decided (`AlertIntent`) from what the store holds (`Alert`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Literal
+
+EntityType = Literal["person", "organization", "vessel", "aircraft", "country", "other"]
+ENTITY_TYPES: tuple[str, ...] = ("person", "organization", "vessel", "aircraft", "country", "other")
+
+RelationKind = Literal[
+    "owns", "controls", "leads", "member_of", "acts_for",
+    "supplies", "supports", "finances", "associate_of", "family_of",
+]
+RELATION_KINDS: tuple[str, ...] = (
+    "owns", "controls", "leads", "member_of", "acts_for",
+    "supplies", "supports", "finances", "associate_of", "family_of",
+)
+
+Severity = Literal["low", "medium", "high", "critical"]
+SEVERITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
+
+AlertStatus = Literal["new", "acknowledged", "escalated", "dismissed"]
+ALERT_STATUSES: tuple[str, ...] = ("new", "acknowledged", "escalated", "dismissed")
+
+
+def severity_rank(severity: str) -> int:
+    """Order of severities, low first; unknown values rank lowest."""
+    return SEVERITIES.index(severity) if severity in SEVERITIES else -1
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One watchlist entity, curated or imported from an official list."""
+
+    id: str
+    type: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    programs: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    notes: str = ""
+    extra: tuple[tuple[str, str], ...] = ()
+    origin: str = "curated"  # "curated" or the official list it came from
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The primary name followed by every alias, without repeats."""
+        return tuple(dict.fromkeys((self.name, *self.aliases)))
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A typed link between two watchlist entities."""
+
+    source: str
+    relation: str
+    target: str
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Watchlist:
+    """The entities and relations in force, with lookups derived once."""
+
+    entities: tuple[Entity, ...]
+    relations: tuple[Relation, ...] = ()
+
+    @cached_property
+    def by_id(self) -> dict[str, Entity]:
+        return {e.id: e for e in self.entities}
+
+    @cached_property
+    def neighbours(self) -> dict[str, frozenset[str]]:
+        """Entity id -> ids related to it in either direction."""
+        links: dict[str, set[str]] = {}
+        for r in self.relations:
+            links.setdefault(r.source, set()).add(r.target)
+            links.setdefault(r.target, set()).add(r.source)
+        return {k: frozenset(v) for k, v in links.items()}
+
+    def related(self, a: str, b: str) -> bool:
+        return b in self.neighbours.get(a, frozenset())
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleData:
+    """An article as a source delivered it, before anything is stored."""
+
+    source: str
+    external_id: str
+    text: str
+    title: str = ""
+    url: str = ""
+    published: datetime | None = None
+
+    @property
+    def content_hash(self) -> str:
+        """Stable hash of the title and text, used to recognise an article seen before."""
+        h = hashlib.sha256()
+        h.update(self.title.strip().encode("utf-8"))
+        h.update(b"\x00")
+        h.update(self.text.strip().encode("utf-8"))
+        return h.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An article as stored: what came in plus its store id."""
+
+    id: int
+    data: ArticleData
+    fetched: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One scoring feature of a mention: its name, its value and what it means."""
+
+    name: str
+    value: float
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A watchlist entity found in a text, with the reasons it was accepted."""
+
+    entity_id: str
+    start: int
+    end: int
+    matched: str
+    score: float
+    alias: str
+    kind: str  # "name", "short", "derived", "inflected", "fuzzy"
+    features: tuple[Feature, ...] = ()
+    support: tuple[str, ...] = ()  # context that confirmed an ambiguous form
+
+    @property
+    def explanation(self) -> str:
+        parts = [f"alias {self.alias!r}", f"{self.kind}", f"score {self.score:.2f}"]
+        parts += [f.why for f in self.features]
+        if self.support:
+            parts.append("confirmed by " + ", ".join(self.support))
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of a document, with character offsets into the document's text."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AlertIntent:
+    """What a rule decided should be alerted, before the store has seen it."""
+
+    type: str
+    severity: str
+    entity_ids: tuple[str, ...]
+    roles: tuple[tuple[str, str], ...]  # (role, entity id or name as written)
+    evidence: str
+    evidence_start: int
+    evidence_end: int
+    rule_id: str
+    rule_version: int
+    why: str
+    phase: str | None = None
+    message: str = ""
+    mentions: tuple[Mention, ...] = ()
+
+    def role(self, name: str) -> str | None:
+        for role, value in self.roles:
+            if role == name:
+                return value
+        return None
+
+    @property
+    def key(self) -> str:
+        """What makes two intents the same alert within one story."""
+        roles = ",".join(f"{r}={v}" for r, v in sorted(self.roles))
+        return f"{self.type}|{self.phase or ''}|{roles}|{','.join(sorted(self.entity_ids))}"
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """An alert as stored."""
+
+    id: int
+    intent: AlertIntent
+    article_id: int
+    status: str
+    created: datetime
+    updated: datetime
+    document: str = ""
+    extra: dict[str, object] = field(default_factory=dict, hash=False, compare=False)

@@ -1,0 +1,212 @@
+"""Load and validate the curated watchlist folder (`entities.csv`, `relations.csv`).
+
+The contract is in DESIGN.md §5. Every problem is collected and reported as
+`file:line:column: message`; nothing is loaded unless the whole folder is valid.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from sanctionwatch.errors import Problem, WatchlistError
+from sanctionwatch.types import ENTITY_TYPES, RELATION_KINDS, Entity, Relation, Watchlist
+
+ENTITY_COLUMNS = ("id", "type", "name", "aliases", "programs", "countries", "context",
+                  "exclude", "notes")
+REQUIRED_ENTITY_COLUMNS = ("id", "type", "name")
+RELATION_COLUMNS = ("source", "relation", "target", "notes")
+_ID = re.compile(r"^[A-Za-z0-9_.:\-]+$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+def split_multi(value: str | None) -> tuple[str, ...]:
+    """Split a `|`-separated cell into its trimmed, non-empty parts."""
+    if not value:
+        return ()
+    return tuple(p.strip() for p in value.split("|") if p.strip())
+
+
+def read_text(path: Path, problems: list[Problem]) -> str | None:
+    """Read a UTF-8 file (BOM tolerated); report any other encoding with what to do."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        hint = ""
+        try:
+            raw.decode("cp1252")
+            hint = (" — it looks like Windows-1252 (a spreadsheet's 'CSV' export); "
+                    "save it again as 'CSV UTF-8'")
+        except UnicodeDecodeError:
+            pass
+        problems.append(Problem(str(path), line, column,
+                                f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}){hint}"))
+        return None
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Comma by contract; a semicolon-separated file (European spreadsheets) is accepted."""
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _rows(path: Path, text: str, problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, row) for each data row; report rows with the wrong number of cells."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text),
+                        strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        problems.append(Problem(str(path), 1, 1, "empty file: a header row is required"))
+        return
+    except csv.Error as exc:
+        problems.append(Problem(str(path), 1, 1, f"broken quoting: {exc}"))
+        return
+    header = [h.strip() for h in header]
+    yield 1, {"__header__": "\x1f".join(header)}
+    line = reader.line_num
+    while True:
+        start_line = line + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problems.append(Problem(str(path), reader.line_num, 1, f"broken quoting: {exc}"))
+            return
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(header):
+            problems.append(Problem(str(path), start_line, _column_at(cells, len(header)),
+                                    f"{len(cells)} cells but the header has {len(header)} "
+                                    "(an unquoted comma or '|' inside a value?)"))
+            continue
+        cells += [""] * (len(header) - len(cells))
+        yield start_line, dict(zip(header, cells, strict=True))
+
+
+def _column_at(cells: list[str], index: int) -> int:
+    """1-based character column where cell `index` starts (approximate for quoted cells)."""
+    return sum(len(c) + 1 for c in cells[:index]) + 1
+
+
+def _col(header: list[str], name: str) -> int:
+    return header.index(name) + 1 if name in header else 1
+
+
+def load_entities(path: Path, problems: list[Problem]) -> list[Entity]:
+    text = read_text(path, problems)
+    if text is None:
+        return []
+    entities: list[Entity] = []
+    seen: dict[str, int] = {}
+    header: list[str] = []
+    for line, row in _rows(path, text, problems):
+        if "__header__" in row:
+            header = row["__header__"].split("\x1f")
+            missing = [c for c in REQUIRED_ENTITY_COLUMNS if c not in header]
+            for c in missing:
+                problems.append(Problem(str(path), 1, 1, f"missing required column '{c}'"))
+            if missing:
+                return []
+            continue
+        ok = True
+        for col in REQUIRED_ENTITY_COLUMNS:
+            if not row[col].strip():
+                problems.append(Problem(str(path), line, _col(header, col), f"empty {col}"))
+                ok = False
+        eid, etype = row["id"].strip(), row["type"].strip().lower()
+        if eid and not _ID.match(eid):
+            problems.append(Problem(str(path), line, _col(header, "id"),
+                                    f"id {eid!r} may only hold letters, digits, '-', '_', '.', ':'"))
+            ok = False
+        if eid in seen:
+            problems.append(Problem(str(path), line, _col(header, "id"),
+                                    f"duplicate id {eid!r} (first on line {seen[eid]})"))
+            ok = False
+        elif eid:
+            seen[eid] = line
+        if etype and etype not in ENTITY_TYPES:
+            problems.append(Problem(str(path), line, _col(header, "type"),
+                                    f"unknown type {etype!r} (one of {', '.join(ENTITY_TYPES)})"))
+            ok = False
+        countries = split_multi(row.get("countries"))
+        for c in countries:
+            if not _COUNTRY.match(c.upper()):
+                problems.append(Problem(str(path), line, _col(header, "countries"),
+                                        f"bad country code {c!r} (ISO 3166-1 alpha-2, e.g. RU)"))
+                ok = False
+        if not ok:
+            continue
+        extra = tuple((k, v) for k, v in row.items() if k not in ENTITY_COLUMNS)
+        entities.append(Entity(
+            id=eid, type=etype, name=row["name"].strip(),
+            aliases=split_multi(row.get("aliases")),
+            programs=split_multi(row.get("programs")),
+            countries=tuple(c.upper() for c in countries),
+            context=split_multi(row.get("context")),
+            exclude=split_multi(row.get("exclude")),
+            notes=(row.get("notes") or "").strip(),
+            extra=extra,
+        ))
+    return entities
+
+
+def load_relations(path: Path, ids: set[str], problems: list[Problem]) -> list[Relation]:
+    text = read_text(path, problems)
+    if text is None:
+        return []
+    relations: list[Relation] = []
+    header: list[str] = []
+    for line, row in _rows(path, text, problems):
+        if "__header__" in row:
+            header = row["__header__"].split("\x1f")
+            missing = [c for c in ("source", "relation", "target") if c not in header]
+            for c in missing:
+                problems.append(Problem(str(path), 1, 1, f"missing required column '{c}'"))
+            if missing:
+                return []
+            continue
+        ok = True
+        for col in ("source", "target"):
+            value = row[col].strip()
+            if not value:
+                problems.append(Problem(str(path), line, _col(header, col), f"empty {col}"))
+                ok = False
+            elif value not in ids:
+                problems.append(Problem(str(path), line, _col(header, col),
+                                        f"{col} {value!r} is not an id in entities.csv"))
+                ok = False
+        kind = row["relation"].strip().lower()
+        if kind not in RELATION_KINDS:
+            problems.append(Problem(str(path), line, _col(header, "relation"),
+                                    f"unknown relation {kind!r} (one of {', '.join(RELATION_KINDS)})"))
+            ok = False
+        if ok:
+            relations.append(Relation(row["source"].strip(), kind, row["target"].strip(),
+                                      (row.get("notes") or "").strip()))
+    return relations
+
+
+def load_watchlist(folder: Path) -> Watchlist:
+    """Load `folder/entities.csv` and the optional `folder/relations.csv`, or raise
+    `WatchlistError` listing every problem."""
+    problems: list[Problem] = []
+    entities_path = folder / "entities.csv"
+    if not entities_path.is_file():
+        raise WatchlistError([Problem(str(entities_path), 0, 0, "file not found")])
+    entities = load_entities(entities_path, problems)
+    relations: list[Relation] = []
+    relations_path = folder / "relations.csv"
+    if relations_path.is_file():
+        relations = load_relations(relations_path, {e.id for e in entities}, problems)
+    if problems:
+        raise WatchlistError(problems)
+    return Watchlist(tuple(entities), tuple(relations))
