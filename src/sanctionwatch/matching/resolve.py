@@ -146,11 +146,22 @@ def resolve(text: str, tokens: list[Token], candidates: list[Candidate], watchli
                 feats = [*feats, Feature("designator", 1.0, "organisation word next to the name")]
             mentions.append(Mention(
                 entity_id=cand.form.entity_id, start=cand.start, end=cand.end,
-                matched=text[cand.start:cand.end], score=cand.score, alias=cand.form.alias,
+                matched=text[cand.start:cand.end], score=cand.score,
+                alias=_closest_alias(by_id[cand.form.entity_id], text[cand.start:cand.end],
+                                     cand.form.alias),
                 kind=cand.how if cand.form.strong or cand.how == "derived" else "short",
                 features=tuple(feats), support=tuple(support),
             ))
     return mentions
+
+
+def _closest_alias(entity: Entity, matched: str, default: str) -> str:
+    """The watchlist name that reads most like the matched text (for the explanation)."""
+    target = fold(matched)
+    for name in entity.names:
+        if fold(name) == target:
+            return name
+    return default
 
 
 def _exclusion(text: str, tokens: list[Token], folded: list[str], cand: Candidate,

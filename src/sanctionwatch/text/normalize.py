@@ -83,5 +83,38 @@ def name_key(token: str) -> str:
     return s
 
 
+_CHAR_FOLD: dict[str, str] = {}
+
+
+def fold_char(c: str) -> str:
+    """`fold` of a single character (cached); may be empty or several characters."""
+    f = _CHAR_FOLD.get(c)
+    if f is None:
+        f = _CHAR_FOLD[c] = fold(c) if not ("a" <= c <= "z" or c == " ") else c
+    return f
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """`fold`, character by character, with the index in `text` of each output character."""
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, c in enumerate(text):
+        f = fold_char(c)
+        out.append(f)
+        offsets.extend([i] * len(f))
+    offsets.append(len(text))
+    return "".join(out), offsets
+
+
+def fold_pattern(pattern: str) -> str:
+    """Fold a regular expression like text, leaving escapes (``\\W``, ``\\b``) alone."""
+    out: list[str] = []
+    escaped = False
+    for c in pattern:
+        out.append(c if escaped else (c.lower() if c.isascii() else fold_char(c)))
+        escaped = c == "\\" and not escaped
+    return "".join(out)
+
+
 def key_of_words(words: list[str] | tuple[str, ...]) -> str:
     return " ".join(name_key(w) for w in words)

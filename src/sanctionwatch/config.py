@@ -1,0 +1,176 @@
+"""config.yaml -> typed settings. Pydantic lives at this edge only.
+
+Lookup: `--config PATH`, else `$SANCTIONWATCH_CONFIG`, else `./config.yaml`, else the embedded
+defaults. Relative paths in the file are relative to the file's folder. `${NAME}` and
+`${NAME:-default}` are replaced from the environment (for secrets).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from sanctionwatch.errors import ConfigError
+
+ENV_VAR = "SANCTIONWATCH_CONFIG"
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseSettings(_Model):
+    url: str = "sqlite:///sanctionwatch.db"
+
+
+class WatchlistSettings(_Model):
+    path: Path = Path("watchlist")
+
+
+class RulesSettings(_Model):
+    paths: tuple[Path, ...] = (Path("rules"),)
+
+
+class MatchingSettings(_Model):
+    threshold: float = Field(0.85, ge=0.0, le=1.0)
+    fuzzy: bool = True
+    fuzzy_floor: float = Field(0.8, ge=0.0, le=1.0)
+
+
+class SourceSettings(_Model):
+    model_config = ConfigDict(extra="allow", frozen=True)
+    name: str
+    kind: str
+    interval: str = "15m"
+    enabled: bool = True
+
+
+class ChannelSettings(_Model):
+    model_config = ConfigDict(extra="allow", frozen=True)
+    name: str
+    kind: str
+    min_severity: Literal["low", "medium", "high", "critical"] = "low"
+    types: tuple[str, ...] = ()
+    enabled: bool = True
+
+
+class SchedulerSettings(_Model):
+    default_interval: str = "15m"
+    jitter_seconds: int = Field(30, ge=0)
+    misfire_grace_seconds: int = Field(300, ge=0)
+
+
+class Settings(_Model):
+    base_dir: Path = Path(".")
+    database: DatabaseSettings = DatabaseSettings()
+    watchlist: WatchlistSettings = WatchlistSettings()
+    rules: RulesSettings = RulesSettings()
+    matching: MatchingSettings = MatchingSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
+    sources: tuple[SourceSettings, ...] = ()
+    channels: tuple[ChannelSettings, ...] = ()
+
+    @field_validator("sources", "channels")
+    @classmethod
+    def _unique_names(cls, items: tuple[Any, ...]) -> tuple[Any, ...]:
+        names = [i.name for i in items]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"duplicate names: {', '.join(dupes)}")
+        return items
+
+    def resolve(self, path: Path | str) -> Path:
+        """A path from the config, made absolute against the config file's folder."""
+        p = Path(os.path.expanduser(str(path)))
+        return p if p.is_absolute() else (self.base_dir / p).resolve()
+
+    @property
+    def database_url(self) -> str:
+        """The database URL with a relative SQLite path made absolute."""
+        url = self.database.url
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+            return prefix + str(self.resolve(url[len(prefix):]))
+        return url
+
+
+def interval_seconds(text: str) -> int:
+    """'90s', '15m', '2h', '1d' or a number of seconds -> seconds."""
+    m = re.fullmatch(r"\s*(\d+)\s*([smhd]?)\s*", str(text))
+    if not m:
+        raise ConfigError(f"bad interval {text!r}: use e.g. 90s, 15m, 2h or 1d")
+    return int(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+
+
+def _expand_env(value: Any, where: str) -> Any:
+    if isinstance(value, str):
+        def sub(m: re.Match[str]) -> str:
+            name, default = m.group(1), m.group(2)
+            if name in os.environ:
+                return os.environ[name]
+            if default is not None:
+                return default
+            raise ConfigError(f"{where}: environment variable {name} is not set")
+        return _ENV_REF.sub(sub, value)
+    if isinstance(value, dict):
+        return {k: _expand_env(v, where) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expand_env(v, where) for v in value]
+    return value
+
+
+def builtin_dir(name: str) -> Path | None:
+    """The repository's `rules/` or `watchlist/` shipped with the package (in a wheel), or
+    found beside the source tree (in a checkout)."""
+    packaged = resources.files("sanctionwatch") / "_builtin" / name
+    if packaged.is_dir():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parents[2] / name
+    return checkout if checkout.is_dir() else None
+
+
+def default_settings() -> Settings:
+    """The embedded defaults: the shipped watchlist and rules, seeds/ as a drop folder if it
+    is beside the source tree, console output, SQLite in the current folder."""
+    base = Path.cwd()
+    watchlist = builtin_dir("watchlist") or Path("watchlist")
+    rules = builtin_dir("rules") or Path("rules")
+    seeds = builtin_dir("seeds")
+    sources = (SourceSettings(name="seeds", kind="folder", path=str(seeds)),) if seeds else ()
+    return Settings(base_dir=base, watchlist=WatchlistSettings(path=watchlist),
+                    rules=RulesSettings(paths=(rules,)), sources=sources,
+                    channels=(ChannelSettings(name="console", kind="console"),))
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Settings from `path`, `$SANCTIONWATCH_CONFIG`, `./config.yaml`, or the defaults."""
+    if path is None and os.environ.get(ENV_VAR):
+        path = Path(os.environ[ENV_VAR])
+    if path is None and Path("config.yaml").is_file():
+        path = Path("config.yaml")
+    if path is None:
+        return default_settings()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: config file not found") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise ConfigError(f"{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level")
+    raw = _expand_env(raw, str(path))
+    raw["base_dir"] = str(path.resolve().parent)
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        lines = [f"{path}: {'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        raise ConfigError("\n".join(lines)) from exc

@@ -1,0 +1,111 @@
+"""Screening single names against the watchlist, like a list-search tool.
+
+Token order does not matter, a missing middle name costs little (person forms include
+"given surname"), transliterations meet through name keys, joined or split tokens are compared
+as one string too, and legal forms are removed before scoring, so they never inflate a score.
+The score is a length-weighted token alignment in [0, 1].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from sanctionwatch.matching.forms import NameForm, name_forms
+from sanctionwatch.matching.index import _deletes
+from sanctionwatch.matching.vocab import DESIGNATORS, NAME_STOPWORDS
+from sanctionwatch.text.normalize import fold, name_key
+from sanctionwatch.text.tokens import words
+from sanctionwatch.types import Watchlist
+
+from rigour.names import remove_org_types
+
+MIN_TOKEN_SIM = 0.7
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    entity_id: str
+    name: str
+    matched_alias: str
+    score: float
+    match: bool
+    entity_type: str
+    why: str
+
+
+def query_keys(name: str) -> tuple[str, ...]:
+    folded = fold(name)
+    core = remove_org_types(folded).strip() or folded
+    toks = [w for w in words(core) if w not in NAME_STOPWORDS and w not in DESIGNATORS]
+    return tuple(k for k in (name_key(w) for w in (toks or words(folded))) if k)
+
+
+def _sim(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    return Levenshtein.normalized_similarity(a, b)
+
+
+def score_keys(q: tuple[str, ...], c: tuple[str, ...]) -> float:
+    """Length-weighted alignment of two token-key sequences, order-free, in [0, 1]."""
+    if not q or not c:
+        return 0.0
+    pairs = sorted(((_sim(a, b), i, j) for i, a in enumerate(q) for j, b in enumerate(c)),
+                   reverse=True)
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    total = 0.0
+    for sim, i, j in pairs:
+        if i in used_q or j in used_c or sim < MIN_TOKEN_SIM:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        total += sim * (len(q[i]) + len(c[j]))
+    weight = sum(map(len, q)) + sum(map(len, c))
+    aligned = total / weight
+    joined = _sim("".join(q), "".join(c)) if len(q) != len(c) else 0.0
+    return round(max(0.0, min(1.0, max(aligned, joined))), 4)
+
+
+class Screener:
+    def __init__(self, watchlist: Watchlist, threshold: float = 0.85):
+        self.watchlist = watchlist
+        self.threshold = threshold
+        self.forms: list[NameForm] = [f for e in watchlist.entities for f in name_forms(e)
+                                      if f.kind != "short" or len(f.keys) > 1
+                                      or e.type != "person"]
+        self.tokens: dict[str, set[int]] = {}
+        self.deletes: dict[str, set[str]] = {}
+        for n, f in enumerate(self.forms):
+            for k in f.keys:
+                self.tokens.setdefault(k, set()).add(n)
+        for k in self.tokens:
+            for d in _deletes(k, 1 if len(k) >= 5 else 0):
+                self.deletes.setdefault(d, set()).add(k)
+
+    def screen(self, name: str, limit: int = 10) -> list[Candidate]:
+        q = query_keys(name)
+        if not q:
+            return []
+        form_ids: set[int] = set()
+        for k in q:
+            for d in _deletes(k, 1 if len(k) >= 5 else 0):
+                for cand_key in self.deletes.get(d, ()):
+                    form_ids |= self.tokens[cand_key]
+        joined = "".join(q)
+        form_ids |= self.tokens.get(joined, set())
+        best: dict[str, Candidate] = {}
+        for n in form_ids:
+            f = self.forms[n]
+            s = score_keys(q, f.keys)
+            entity = self.watchlist.by_id[f.entity_id]
+            if s < 0.5:
+                continue
+            old = best.get(f.entity_id)
+            if old is None or s > old.score:
+                best[f.entity_id] = Candidate(
+                    f.entity_id, entity.name, f.alias, s, s >= self.threshold, entity.type,
+                    f"name keys {' '.join(q)!r} vs {' '.join(f.keys)!r}")
+        return sorted(best.values(), key=lambda c: (-c.score, c.entity_id))[:limit]

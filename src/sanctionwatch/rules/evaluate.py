@@ -1,0 +1,291 @@
+"""Evaluate rules on one document: pure, `evaluate(rules, text, mentions, watchlist)`.
+
+Each rule looks at its scope (the sentence by default) around every mention of an entity that
+meets its target conditions. It fires when a trigger pattern matches there and no negation
+does. Support rules also need a supporter: another watchlist entity on the supplying side of
+the trigger (before an active trigger, after a passive one), or a named party written there.
+Every decision, fired or not, can be traced with the reason (`Trace`), for `rules test`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sanctionwatch.rules.model import EntityCondition, Rule, RuleSet, Trigger
+from sanctionwatch.text.normalize import fold_with_offsets
+from sanctionwatch.text.sentences import split_sentences
+from sanctionwatch.types import AlertIntent, Entity, Mention, Sentence, Watchlist
+
+NAMED_PARTY_WINDOW = 60   # characters before an active trigger in which a named supporter is sought
+_NOT_NAMES = frozenset("""le la les l un une il elle ils elles on nous vous the a an he she it they
+    we you this that these those there here der die das ein eine er sie es wir ihr man el la los
+    las lo un una ella ellos ellas он она оно они мы вы это этот эта та те і та він вона воно
+    вони ми ви це mais but aber pero но але and et und y и і selon according laut segun según
+    по за bien while although though however meanwhile also yet since because when after before
+    if as in on at for with from by to quand lorsque tandis cependant pourtant ainsi alors
+    apres après avant avec dans pour par sur cela ceci ce cette ces wenn während obwohl jedoch
+    auch nach vor mit für von als dass aunque mientras sin embargo también cuando con en para
+    por однако когда после хотя также в на с для коли після хоча також image photo""".split())
+_NAME_RUN = re.compile(r"(?:[A-ZÀ-ÖØ-ÞА-ЯЁЄІЇҐ][\w'’\-]*(?:\s+(?:of|de|du|des|la|al|of the)\s+|\s+)?)+")
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """Why a rule did or did not fire on a sentence."""
+
+    sentence: int
+    rule_id: str
+    fired: bool
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """A scope of text a rule looks at, folded once."""
+
+    start: int
+    end: int
+    sentence: Sentence
+    folded: str
+    offsets: list[int]
+
+    def orig(self, folded_index: int) -> int:
+        return self.start + self.offsets[min(folded_index, len(self.offsets) - 1)]
+
+
+def _meets(cond: EntityCondition, entity: Entity) -> bool:
+    if cond.types and entity.type not in cond.types:
+        return False
+    if cond.programs and not any(p.upper().startswith(tuple(x.upper() for x in cond.programs))
+                                 for p in entity.programs):
+        return False
+    return not (cond.curated and entity.origin != "curated")
+
+
+def _find(triggers: tuple[Trigger, ...], unit: _Unit) -> list[tuple[Trigger, int, int]]:
+    hits = []
+    for t in triggers:
+        for m in t.pattern.finditer(unit.folded):
+            hits.append((t, unit.orig(m.start()), unit.orig(m.end())))
+    return hits
+
+
+def evaluate(rules: RuleSet, text: str, mentions: list[Mention], watchlist: Watchlist,
+             sentences: list[Sentence] | None = None,
+             trace: list[Trace] | None = None) -> list[AlertIntent]:
+    """The alert intents the rules raise on one document, one per alert key, first kept."""
+    if not mentions:
+        return []
+    sentences = sentences if sentences is not None else split_sentences(text)
+    units: dict[tuple[str, int], _Unit] = {}
+    intents: dict[str, AlertIntent] = {}
+    by_sentence: dict[int, list[Mention]] = {}
+    for m in mentions:
+        s = _sentence_of(sentences, m.start)
+        if s is not None:
+            by_sentence.setdefault(s.index, []).append(m)
+    for rule in rules.enabled():
+        for idx, ms in sorted(by_sentence.items()):
+            sentence = sentences[idx]
+            unit = _unit(units, rule, text, sentences, sentence)
+            scoped = [m for m in mentions if unit.start <= m.start < unit.end]
+            for intent in _apply(rule, unit, scoped or ms, watchlist, text, trace):
+                intents.setdefault(intent.key, intent)
+    return _best_phase(list(intents.values()))
+
+
+def _sentence_of(sentences: list[Sentence], offset: int) -> Sentence | None:
+    lo, hi = 0, len(sentences) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        s = sentences[mid]
+        if offset < s.start:
+            hi = mid - 1
+        elif offset >= s.end:
+            lo = mid + 1
+        else:
+            return s
+    return None
+
+
+def _unit(cache: dict, rule: Rule, text: str, sentences: list[Sentence], s: Sentence) -> _Unit:
+    scope = "paragraph" if rule.scope == "paragraph" else "sentence"
+    key = (scope, s.index)
+    if key not in cache:
+        if scope == "paragraph":
+            same = [x for x in sentences if x.paragraph == s.paragraph]
+            start, end = same[0].start, same[-1].end
+        else:
+            start, end = s.start, s.end
+        folded, offsets = fold_with_offsets(text[start:end])
+        cache[key] = _Unit(start, end, s, folded, offsets)
+    return cache[key]
+
+
+def _apply(rule: Rule, unit: _Unit, mentions: list[Mention], wl: Watchlist, text: str,
+           trace: list[Trace] | None) -> list[AlertIntent]:
+    def note(fired: bool, reason: str) -> None:
+        if trace is not None:
+            trace.append(Trace(unit.sentence.index, rule.id, fired, reason))
+
+    targets = [m for m in mentions if _meets(rule.target, wl.by_id[m.entity_id])]
+    if not targets:
+        note(False, f"no mention meets the target conditions ({rule.target.describe()})")
+        return []
+    if rule.type == "mention":
+        return [_intent(rule, unit, text, [m], (("target", m.entity_id),), f"{m.explanation}")
+                for m in targets]
+    if rule.type == "network_link":
+        return _network_links(rule, unit, text, targets, mentions, wl, note)
+    hits = _find(rule.triggers, unit)
+    if not hits:
+        note(False, "no trigger in scope")
+        return []
+    negated = _find(rule.negations, unit)
+    if negated:
+        t = negated[0][0]
+        note(False, f"trigger «{text[hits[0][1]:hits[0][2]]}» found but negation "
+                    f"«{text[negated[0][1]:negated[0][2]]}» ({t.lang}) rules it out")
+        return []
+    if rule.scope == "window":
+        targets = [m for m in targets
+                   if any(_token_distance(text, m, a, b) <= rule.window for _, a, b in hits)]
+        if not targets:
+            note(False, f"trigger found but no target within {rule.window} words")
+            return []
+    if rule.type == "designation":
+        trig, a, b = hits[0]
+        out = []
+        for m in targets:
+            why = (f"trigger «{text[a:b]}» ({trig.lang}, {rule.phase}); target "
+                   f"{m.matched!r} = {m.entity_id} ({m.explanation})")
+            note(True, why)
+            out.append(_intent(rule, unit, text, [m], (("target", m.entity_id),), why))
+        return out
+    return _support(rule, unit, text, hits, targets, mentions, wl, note)
+
+
+def _support(rule, unit, text, hits, targets, mentions, wl, note) -> list[AlertIntent]:
+    """For each target, the nearest supporter entity on the supplying side of any trigger;
+    failing that, a party named before an active trigger."""
+    out = []
+    for target in targets:
+        others = [m for m in mentions if m.entity_id != target.entity_id
+                  and (rule.supporter is None or _meets(rule.supporter, wl.by_id[m.entity_id]))
+                  and (not (rule.supporter and rule.supporter.related_to_target)
+                       or wl.related(m.entity_id, target.entity_id))]
+        found = False
+        for trig, a, b in hits:
+            if not _side([target], a, b, after=not trig.passive):
+                continue
+            side = _side(others, a, b, after=trig.passive)
+            supporter = min(side, key=lambda m, a=a, b=b: min(abs(m.start - a), abs(m.end - b)),
+                            default=None)
+            if supporter is not None:
+                roles = (("target", target.entity_id), ("supporter", supporter.entity_id))
+                why = (f"trigger «{text[a:b]}» ({trig.lang}); supporter {supporter.matched!r} = "
+                       f"{supporter.entity_id}; target {target.matched!r} = {target.entity_id}")
+                note(True, why)
+                out.append(_intent(rule, unit, text, [supporter, target], roles, why))
+                found = True
+                break
+        if found or not rule.supporter_names:
+            continue
+        for trig, a, b in hits:
+            if trig.passive or not _side([target], a, b, after=True):
+                continue
+            name = _named_party(text, unit, a, [target])
+            if name:
+                roles = (("target", target.entity_id), ("supporter", name))
+                why = (f"trigger «{text[a:b]}» ({trig.lang}); supporter named {name!r} (not on "
+                       f"the watchlist); target {target.matched!r} = {target.entity_id}")
+                note(True, why)
+                out.append(_intent(rule, unit, text, [target], roles, why))
+                found = True
+                break
+        if not found:
+            note(False, f"trigger and target {target.matched!r} found, but no supporter named "
+                        "on the supplying side of a trigger")
+    return out
+
+
+def _side(ms: list[Mention], a: int, b: int, after: bool) -> list[Mention]:
+    return [m for m in ms if (m.start >= b if after else m.end <= a)]
+
+
+def _named_party(text: str, unit: _Unit, trigger_start: int, exclude: list[Mention]) -> str | None:
+    """A capitalised name written shortly before an active trigger ("Iran supplies ...")."""
+    lo = max(unit.start, trigger_start - NAMED_PARTY_WINDOW)
+    window = text[lo:trigger_start]
+    best = None
+    for m in _NAME_RUN.finditer(window):
+        name = m.group().strip(" -'’")
+        first_word = name.split()[0].casefold() if name else ""
+        while name and first_word in _NOT_NAMES:
+            name = name.partition(" ")[2].strip()
+            first_word = name.split()[0].casefold() if name else ""
+        if len(name) < 3:
+            continue
+        start = lo + m.start()
+        if any(e.start <= start < e.end for e in exclude):
+            continue
+        best = name
+    return best
+
+
+def _token_distance(text: str, m: Mention, a: int, b: int) -> int:
+    lo, hi = (m.end, a) if m.end <= a else (b, m.start)
+    return len(text[lo:hi].split()) if hi > lo else 0
+
+
+def _network_links(rule, unit, text, targets, mentions, wl, note) -> list[AlertIntent]:
+    out = []
+    for t in targets:
+        for m in mentions:
+            if m.entity_id < t.entity_id and wl.related(t.entity_id, m.entity_id):
+                rel = next((r for r in wl.relations if {r.source, r.target} ==
+                            {t.entity_id, m.entity_id}), None)
+                why = (f"{m.entity_id} and {t.entity_id} appear together and are linked "
+                       f"({rel.source} {rel.relation} {rel.target})" if rel else "linked")
+                note(True, why)
+                out.append(_intent(rule, unit, text, [m, t],
+                                   (("linked", m.entity_id), ("target", t.entity_id)), why))
+    return out
+
+
+def _intent(rule: Rule, unit: _Unit, text: str, ms: list[Mention],
+            roles: tuple[tuple[str, str], ...], why: str) -> AlertIntent:
+    entity_ids = tuple(dict.fromkeys(m.entity_id for m in ms))
+    values = {r: v for r, v in roles}
+    message = rule.message.format_map(_Default(values, phase=rule.phase or "")) \
+        if rule.message else ""
+    return AlertIntent(
+        type=rule.type, severity=rule.severity, entity_ids=entity_ids, roles=roles,
+        evidence=text[unit.start:unit.end], evidence_start=unit.start, evidence_end=unit.end,
+        rule_id=rule.id, rule_version=rule.version, why=why, phase=rule.phase,
+        message=message, mentions=tuple(ms),
+    )
+
+
+class _Default(dict):
+    def __init__(self, values: dict[str, str], **more: str):
+        super().__init__(values, **more)
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _best_phase(intents: list[AlertIntent]) -> list[AlertIntent]:
+    """One designation phase per target and sentence: lifted over effective over announced."""
+    order = {"announced": 0, "effective": 1, "lifted": 2}
+    best: dict[tuple[str, int], AlertIntent] = {}
+    rest: list[AlertIntent] = []
+    for i in intents:
+        if i.type != "designation":
+            rest.append(i)
+            continue
+        k = (i.role("target") or "", i.evidence_start)
+        if k not in best or order.get(i.phase or "", 0) > order.get(best[k].phase or "", 0):
+            best[k] = i
+    return sorted([*best.values(), *rest], key=lambda i: (i.evidence_start, i.type))

@@ -1,0 +1,41 @@
+"""`folder`: a drop folder of article files. Files already processed are remembered by their
+content hash; an edited file is read again."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from sanctionwatch.errors import SourceError
+from sanctionwatch.sources.base import ItemProblem, SourceItem
+from sanctionwatch.sources.files import SUFFIXES, read_documents
+
+
+class FolderSource:
+    def __init__(self, name: str, path: Path, recursive: bool = True):
+        self.name = name
+        self.path = path
+        self.recursive = recursive
+
+    def fetch(self, seen: Mapping[str, str]) -> Iterator[SourceItem | ItemProblem]:
+        if not self.path.is_dir():
+            raise SourceError(f"source {self.name!r}: folder {self.path} does not exist")
+        pattern = "**/*" if self.recursive else "*"
+        for p in sorted(self.path.glob(pattern)):
+            if not p.is_file() or p.suffix.lower() not in SUFFIXES or p.name.startswith("."):
+                continue
+            key = str(p.relative_to(self.path))
+            try:
+                fingerprint = hashlib.sha256(p.read_bytes()).hexdigest()
+            except OSError as exc:
+                yield ItemProblem(key, f"cannot read: {exc.strerror}")
+                continue
+            if seen.get(key) == fingerprint:
+                continue
+            try:
+                docs = tuple(d for _, d in read_documents(p, source=self.name))
+            except SourceError as exc:
+                yield ItemProblem(key, str(exc))
+                continue
+            yield SourceItem(key, fingerprint, docs)

@@ -1,0 +1,142 @@
+"""Tables and migrations. Portable SQL only: the same code runs on SQLite and PostgreSQL.
+
+The schema is versioned in `schema_version`; `migrate` creates a new database and upgrades an
+old one step by step, each step in its own transaction. To change the schema, add a step to
+`MIGRATIONS` (never edit a released step).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+metadata = sa.MetaData()
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no zone)."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use UTC-aware datetimes")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+schema_version = sa.Table(
+    "schema_version", metadata,
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("applied", UTCDateTime, nullable=False),
+)
+
+articles = sa.Table(
+    "articles", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("source", sa.String(200), nullable=False),
+    sa.Column("external_id", sa.String(2000), nullable=False),
+    sa.Column("url", sa.Text, nullable=False, default=""),
+    sa.Column("title", sa.Text, nullable=False, default=""),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("published", UTCDateTime, nullable=True),
+    sa.Column("fetched", UTCDateTime, nullable=False),
+)
+
+mentions = sa.Table(
+    "mentions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"),
+              nullable=False, index=True),
+    sa.Column("entity_id", sa.String(200), nullable=False, index=True),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("matched", sa.Text, nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("alias", sa.Text, nullable=False),
+    sa.Column("explanation", sa.Text, nullable=False),
+)
+
+alerts = sa.Table(
+    "alerts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dedupe_key", sa.String(600), nullable=False, unique=True),
+    sa.Column("type", sa.String(40), nullable=False, index=True),
+    sa.Column("phase", sa.String(20), nullable=True),
+    sa.Column("severity", sa.String(20), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False, default="new", index=True),
+    sa.Column("entity_ids", sa.JSON, nullable=False),
+    sa.Column("roles", sa.JSON, nullable=False),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), nullable=False, index=True),
+    sa.Column("evidence", sa.Text, nullable=False),
+    sa.Column("evidence_start", sa.Integer, nullable=False),
+    sa.Column("evidence_end", sa.Integer, nullable=False),
+    sa.Column("spans", sa.JSON, nullable=False),
+    sa.Column("rule_id", sa.String(200), nullable=False),
+    sa.Column("rule_version", sa.Integer, nullable=False),
+    sa.Column("why", sa.Text, nullable=False),
+    sa.Column("message", sa.Text, nullable=False, default=""),
+    sa.Column("created", UTCDateTime, nullable=False, index=True),
+    sa.Column("updated", UTCDateTime, nullable=False),
+)
+
+alert_events = sa.Table(
+    "alert_events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("alert_id", sa.Integer, sa.ForeignKey("alerts.id"), nullable=False, index=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("from_status", sa.String(20), nullable=True),
+    sa.Column("to_status", sa.String(20), nullable=False),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+)
+
+source_items = sa.Table(
+    "source_items", metadata,
+    sa.Column("source", sa.String(200), primary_key=True),
+    sa.Column("item_key", sa.String(2000), primary_key=True),
+    sa.Column("fingerprint", sa.String(200), nullable=False),
+    sa.Column("seen", UTCDateTime, nullable=False),
+)
+
+_V1_TABLES = (articles, mentions, alerts, alert_events, source_items)
+
+
+def _v1(conn: Connection) -> None:
+    for table in _V1_TABLES:
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = ((1, _v1),)
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(conn: Connection) -> int:
+    if not sa.inspect(conn).has_table("schema_version"):
+        return 0
+    return conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
+
+
+def migrate(engine: sa.Engine) -> int:
+    """Bring the database to the latest schema; returns the version it is at."""
+    with engine.begin() as conn:
+        schema_version.create(conn, checkfirst=True)
+    for version, step in MIGRATIONS:
+        with engine.begin() as conn:
+            if current_version(conn) >= version:
+                continue
+            step(conn)
+            conn.execute(schema_version.insert().values(version=version,
+                                                        applied=datetime.now(UTC)))
+    with engine.connect() as conn:
+        return current_version(conn)

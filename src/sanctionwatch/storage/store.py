@@ -1,0 +1,219 @@
+"""The store: one documented interface over SQLAlchemy, split by aggregate below it.
+
+No SQLAlchemy exception escapes: every operation wraps them in `StorageError`. Writes that
+belong together (an article, its mentions and its alerts) happen in one transaction, so a
+crash leaves either all of them or none.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
+
+from sanctionwatch.errors import StorageError
+from sanctionwatch.storage import schema as t
+from sanctionwatch.types import Alert, AlertIntent, Article, ArticleData, Mention, Feature
+
+
+@dataclass(frozen=True, slots=True)
+class AlertFilter:
+    status: str | None = None
+    type: str | None = None
+    entity_id: str | None = None
+    severity: str | None = None
+    since: datetime | None = None
+    limit: int | None = None
+
+
+def _insert_ignore(conn: Connection, table: sa.Table, values: dict, keys: list[str]) -> bool:
+    """Insert a row unless one with the same `keys` exists; True when inserted."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+    return conn.execute(stmt).rowcount == 1
+
+
+class Store:
+    """sanctionwatch's database. `Store(url)` migrates the schema on first use."""
+
+    def __init__(self, url: str, echo: bool = False):
+        self.url = url
+        try:
+            kwargs: dict = {"echo": echo, "future": True}
+            if url.startswith("sqlite"):
+                kwargs["connect_args"] = {"timeout": 30}
+            self.engine = sa.create_engine(url, **kwargs)
+            if url.startswith("sqlite"):
+                sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.schema_version = t.migrate(self.engine)
+        except SQLAlchemyError as exc:
+            raise StorageError(f"cannot open database {_safe_url(url)}: {exc}") from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StorageError(f"database error: {exc}") from exc
+
+    # -- articles ---------------------------------------------------------------------------
+
+    def has_article(self, content_hash: str) -> bool:
+        with self.transaction() as conn:
+            q = sa.select(t.articles.c.id).where(t.articles.c.content_hash == content_hash)
+            return conn.execute(q).first() is not None
+
+    def ingest(self, data: ArticleData, mentions: Sequence[Mention],
+               intents: Sequence[AlertIntent], now: datetime) -> tuple[Article, list[Alert]]:
+        """Store an article with its mentions and alerts in one transaction. An article seen
+        before (same content hash) is left as it is and yields no new alert."""
+        with self.transaction() as conn:
+            row = conn.execute(sa.select(t.articles).where(
+                t.articles.c.content_hash == data.content_hash)).first()
+            if row is not None:
+                return _article(row), []
+            article_id = conn.execute(t.articles.insert().values(
+                source=data.source, external_id=data.external_id, url=data.url,
+                title=data.title, text=data.text, content_hash=data.content_hash,
+                published=data.published, fetched=now,
+            )).inserted_primary_key[0]
+            if mentions:
+                conn.execute(t.mentions.insert(), [
+                    {"article_id": article_id, "entity_id": m.entity_id, "start": m.start,
+                     "end": m.end, "matched": m.matched, "score": m.score, "kind": m.kind,
+                     "alias": m.alias, "explanation": m.explanation} for m in mentions])
+            created = []
+            for intent in intents:
+                alert = self._add_alert(conn, intent, article_id, data.content_hash, now)
+                if alert is not None:
+                    created.append(alert)
+            return Article(article_id, data, now), created
+
+    def _add_alert(self, conn: Connection, intent: AlertIntent, article_id: int,
+                   content_hash: str, now: datetime) -> Alert | None:
+        key = f"{content_hash[:32]}|{intent.key}"[:600]
+        values = {
+            "dedupe_key": key, "type": intent.type, "phase": intent.phase,
+            "severity": intent.severity, "status": "new", "entity_ids": list(intent.entity_ids),
+            "roles": [list(r) for r in intent.roles], "article_id": article_id,
+            "evidence": intent.evidence, "evidence_start": intent.evidence_start,
+            "evidence_end": intent.evidence_end,
+            "spans": [_mention_json(m) for m in intent.mentions],
+            "rule_id": intent.rule_id, "rule_version": intent.rule_version, "why": intent.why,
+            "message": intent.message, "created": now, "updated": now,
+        }
+        if not _insert_ignore(conn, t.alerts, values, ["dedupe_key"]):
+            return None
+        row = conn.execute(sa.select(t.alerts).where(t.alerts.c.dedupe_key == key)).one()
+        conn.execute(t.alert_events.insert().values(
+            alert_id=row.id, at=now, actor="sanctionwatch", from_status=None, to_status="new",
+            note=f"raised by rule {intent.rule_id} v{intent.rule_version}"))
+        return _alert(row)
+
+    def count_articles(self) -> int:
+        with self.transaction() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(t.articles)).scalar_one()
+
+    def mentions_of(self, article_id: int) -> list[Mention]:
+        with self.transaction() as conn:
+            rows = conn.execute(sa.select(t.mentions).where(t.mentions.c.article_id == article_id)
+                                .order_by(t.mentions.c.start)).all()
+        return [Mention(r.entity_id, r.start, r.end, r.matched, r.score, r.alias, r.kind,
+                        (Feature("stored", r.score, r.explanation),)) for r in rows]
+
+    # -- alerts -----------------------------------------------------------------------------
+
+    def list_alerts(self, f: AlertFilter | None = None) -> list[Alert]:
+        f = f or AlertFilter()
+        q = sa.select(t.alerts, t.articles.c.source, t.articles.c.external_id).join(
+            t.articles, t.articles.c.id == t.alerts.c.article_id).order_by(t.alerts.c.id)
+        if f.status:
+            q = q.where(t.alerts.c.status == f.status)
+        if f.type:
+            q = q.where(t.alerts.c.type == f.type)
+        if f.severity:
+            q = q.where(t.alerts.c.severity == f.severity)
+        if f.since:
+            q = q.where(t.alerts.c.created >= f.since)
+        with self.transaction() as conn:
+            rows = conn.execute(q).all()
+        out = [_alert(r) for r in rows]
+        if f.entity_id:
+            out = [a for a in out if f.entity_id in a.intent.entity_ids]
+        return out[: f.limit] if f.limit else out
+
+    # -- source state -----------------------------------------------------------------------
+
+    def seen_items(self, source: str) -> dict[str, str]:
+        with self.transaction() as conn:
+            rows = conn.execute(sa.select(t.source_items.c.item_key, t.source_items.c.fingerprint)
+                                .where(t.source_items.c.source == source)).all()
+        return {r.item_key: r.fingerprint for r in rows}
+
+    def mark_seen(self, source: str, item_key: str, fingerprint: str, now: datetime) -> None:
+        with self.transaction() as conn:
+            updated = conn.execute(t.source_items.update().where(
+                (t.source_items.c.source == source) & (t.source_items.c.item_key == item_key)
+            ).values(fingerprint=fingerprint, seen=now)).rowcount
+            if not updated:
+                _insert_ignore(conn, t.source_items, {"source": source, "item_key": item_key,
+                                                      "fingerprint": fingerprint, "seen": now},
+                               ["source", "item_key"])
+
+
+def _mention_json(m: Mention) -> dict:
+    return {"entity_id": m.entity_id, "start": m.start, "end": m.end, "matched": m.matched,
+            "score": m.score, "kind": m.kind, "alias": m.alias, "explanation": m.explanation}
+
+
+def _article(row) -> Article:
+    return Article(row.id, ArticleData(row.source, row.external_id, row.text, row.title,
+                                       row.url, row.published), row.fetched)
+
+
+def _alert(row) -> Alert:
+    spans = row.spans if isinstance(row.spans, list) else json.loads(row.spans)
+    mentions = tuple(Mention(s["entity_id"], s["start"], s["end"], s["matched"], s["score"],
+                             s["alias"], s["kind"], (Feature("stored", s["score"],
+                                                             s["explanation"]),))
+                     for s in spans)
+    intent = AlertIntent(
+        type=row.type, severity=row.severity, entity_ids=tuple(row.entity_ids),
+        roles=tuple((r[0], r[1]) for r in row.roles), evidence=row.evidence,
+        evidence_start=row.evidence_start, evidence_end=row.evidence_end,
+        rule_id=row.rule_id, rule_version=row.rule_version, why=row.why, phase=row.phase,
+        message=row.message, mentions=mentions,
+    )
+    mapping = row._mapping
+    document = ""
+    if "source" in mapping:
+        document = f"{mapping['source']}:{mapping['external_id']}"
+    return Alert(row.id, intent, row.article_id, row.status, row.created, row.updated, document)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def _safe_url(url: str) -> str:
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<database url>"
