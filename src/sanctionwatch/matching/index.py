@@ -140,11 +140,12 @@ class NameIndex:
         matches: dict[str, TokenMatch] = {}
         if key in self.first:
             matches[key] = TokenMatch(key, 1.0, "exact")
-        else:
-            for m in _affix_match(key, self.first, self.stems):
-                matches.setdefault(m.key, m)
-            if not matches and self.fuzzy and len(key) >= MIN_FUZZY - 1:
-                self._fuzzy(key, matches)
+        # an exact hit may hide an inflected one: "Пригожина" is Polina Prigozhina and also
+        # the genitive of Prigozhin; resolution decides between them
+        for m in _affix_match(key, self.first, self.stems):
+            matches.setdefault(m.key, m)
+        if not matches and self.fuzzy and len(key) >= MIN_FUZZY - 1:
+            self._fuzzy(key, matches)
         return tuple((i, m) for k, m in matches.items() for i in self.first[k])
 
     def _fuzzy(self, key: str, matches: dict[str, TokenMatch]) -> None:

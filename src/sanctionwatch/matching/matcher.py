@@ -93,9 +93,10 @@ def _refine(m: TokenMatch, word: str, alias_folded: str) -> TokenMatch:
 
 
 def _adjacent(text: str, a: Token, b: Token) -> bool:
-    """Only spaces, quotes, hyphens or apostrophes between two tokens (no sentence break)."""
+    """Only spaces, quotes, hyphens, apostrophes or a comma ("PRIGOZHIN, Yevgeniy") between
+    two tokens: no sentence break."""
     gap = text[a.end:b.start]
-    return len(gap) <= 4 and all(c in " \t\"'«»“”‘’„-–" for c in gap)
+    return len(gap) <= 4 and all(c in " \t\"'«»“”‘’„-–," for c in gap)
 
 
 def _is_designator(word: str) -> bool:

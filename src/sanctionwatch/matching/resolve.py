@@ -98,10 +98,11 @@ def resolve(text: str, tokens: list[Token], candidates: list[Candidate], watchli
             threshold: float) -> list[Mention]:
     folded = [_fold_word(t.text) for t in tokens]
     by_id = watchlist.by_id
-    present = {c.form.entity_id for c in candidates}
+    present = {c.form.entity_id for c in candidates if c.form.strong}
     accepted: dict[int, tuple[Candidate, list[Feature], list[str]]] = {}
     excluded: set[int] = set()
     established: dict[str, str] = {}
+    named: set[str] = set()   # entities named by a strong form somewhere in the document
     pending: list[int] = []
 
     for n, cand in enumerate(candidates):
@@ -117,6 +118,8 @@ def resolve(text: str, tokens: list[Token], candidates: list[Candidate], watchli
         if not is_short or support:
             accepted[n] = (cand, feats, support)
             established.setdefault(entity.id, text[cand.start:cand.end])
+            if not is_short:
+                named.add(entity.id)
         else:
             pending.append(n)
 
@@ -136,6 +139,12 @@ def resolve(text: str, tokens: list[Token], candidates: list[Candidate], watchli
     mentions: list[Mention] = []
     for _span, ns in sorted(spans.items()):
         if len(ns) > 1:
+            # the entity the document names in full wins a shared short form; else the
+            # best supported ones stay (and the analyst sees the ambiguity)
+            by_name = [n for n in ns if candidates[n].form.entity_id in named
+                       and not candidates[n].form.strong]
+            if by_name and len(by_name) < len(ns):
+                ns = by_name
             strongest = max(len(accepted[n][2]) for n in ns)
             ns = [n for n in ns if len(accepted[n][2]) == strongest]
         for n in ns:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
+from rigour.names import remove_org_types
 
 from sanctionwatch.matching.forms import NameForm, name_forms
 from sanctionwatch.matching.index import _deletes
@@ -18,8 +19,6 @@ from sanctionwatch.matching.vocab import DESIGNATORS, NAME_STOPWORDS
 from sanctionwatch.text.normalize import fold, name_key
 from sanctionwatch.text.tokens import words
 from sanctionwatch.types import Watchlist
-
-from rigour.names import remove_org_types
 
 MIN_TOKEN_SIM = 0.7
 

@@ -27,7 +27,8 @@ _NOT_NAMES = frozenset("""le la les l un une il elle ils elles on nous vous the 
     apres après avant avec dans pour par sur cela ceci ce cette ces wenn während obwohl jedoch
     auch nach vor mit für von als dass aunque mientras sin embargo también cuando con en para
     por однако когда после хотя также в на с для коли після хоча також image photo""".split())
-_NAME_RUN = re.compile(r"(?:[A-ZÀ-ÖØ-ÞА-ЯЁЄІЇҐ][\w'’\-]*(?:\s+(?:of|de|du|des|la|al|of the)\s+|\s+)?)+")
+_NAME_RUN = re.compile(
+    r"(?:[A-ZÀ-ÖØ-ÞА-ЯЁЄІЇҐ][\w'’\-]*(?:\s+(?:of|de|du|des|la|al|of the)\s+|\s+)?)+")
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,8 +76,9 @@ def load_rules(paths: list[Path]) -> RuleSet:
     for r in rules:
         if r.id in seen:
             first = seen[r.id]
-            problems.append(Problem(r.file, r.line, 1,
-                                    f"duplicate rule id {r.id!r} (first in {first.file}:{first.line})"))
+            problems.append(Problem(
+                r.file, r.line, 1,
+                f"duplicate rule id {r.id!r} (first in {first.file}:{first.line})"))
         seen.setdefault(r.id, r)
     if problems:
         raise RuleError(problems)
@@ -86,7 +87,7 @@ def load_rules(paths: list[Path]) -> RuleSet:
 
 def _load_file(path: Path, problems: list[Problem]) -> list[Rule]:
     try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         problems.append(Problem(str(path), (mark.line + 1) if mark else 0,

@@ -109,14 +109,12 @@ source_items = sa.Table(
     sa.Column("seen", UTCDateTime, nullable=False),
 )
 
-_V1_TABLES = (articles, mentions, alerts, alert_events, source_items)
-
-
 def _v1(conn: Connection) -> None:
-    for table in _V1_TABLES:
-        table.create(conn, checkfirst=True)
+    """Version 1 is the first schema; its tables come from `metadata.create_all`."""
 
 
+# Steps that change tables which already exist (add a column, an index ...): (version, step).
+# New tables need no step: `migrate` creates every table of `metadata` that is missing.
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = ((1, _v1),)
 LATEST = MIGRATIONS[-1][0]
 
@@ -128,9 +126,17 @@ def current_version(conn: Connection) -> int:
 
 
 def migrate(engine: sa.Engine) -> int:
-    """Bring the database to the latest schema; returns the version it is at."""
+    """Bring the database to the latest schema; returns the version it is at.
+
+    A new database gets every table at once and is stamped with the latest version; an older
+    one runs the steps it lacks, each in its own transaction, then gains any new tables.
+    """
     with engine.begin() as conn:
-        schema_version.create(conn, checkfirst=True)
+        if current_version(conn) == 0 and not sa.inspect(conn).has_table("articles"):
+            metadata.create_all(conn)
+            conn.execute(schema_version.insert().values(version=LATEST,
+                                                        applied=datetime.now(UTC)))
+            return LATEST
     for version, step in MIGRATIONS:
         with engine.begin() as conn:
             if current_version(conn) >= version:
@@ -138,5 +144,6 @@ def migrate(engine: sa.Engine) -> int:
             step(conn)
             conn.execute(schema_version.insert().values(version=version,
                                                         applied=datetime.now(UTC)))
-    with engine.connect() as conn:
+    with engine.begin() as conn:
+        metadata.create_all(conn, checkfirst=True)
         return current_version(conn)

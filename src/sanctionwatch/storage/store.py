@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from sanctionwatch.errors import StorageError
 from sanctionwatch.storage import schema as t
-from sanctionwatch.types import Alert, AlertIntent, Article, ArticleData, Mention, Feature
+from sanctionwatch.types import Alert, AlertIntent, Article, ArticleData, Feature, Mention
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,8 @@ def _insert_ignore(conn: Connection, table: sa.Table, values: dict, keys: list[s
     else:
         from sqlalchemy.dialects.sqlite import insert
     stmt = insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
-    return conn.execute(stmt).rowcount == 1
+    stmt = stmt.returning(*(table.c[k] for k in keys))
+    return conn.execute(stmt).first() is not None
 
 
 class Store:

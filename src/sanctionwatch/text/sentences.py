@@ -41,9 +41,9 @@ def split_sentences(text: str) -> list[Sentence]:
         start = 0
         for end_match in _END.finditer(chunk):
             end = end_match.end()
-            if chunk[end_match.start()] == "." and end_match.end() - end_match.start() == 1:
-                if _ends_with_abbreviation(chunk, end):
-                    continue
+            single_dot = chunk[end_match.start()] == "." and end - end_match.start() == 1
+            if single_dot and _ends_with_abbreviation(chunk, end):
+                continue
             _add(sentences, text, base + start, base + end, paragraph)
             start = end
         _add(sentences, text, base + start, base + len(chunk), paragraph)

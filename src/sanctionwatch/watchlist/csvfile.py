@@ -124,8 +124,9 @@ def load_entities(path: Path, problems: list[Problem]) -> list[Entity]:
                 ok = False
         eid, etype = row["id"].strip(), row["type"].strip().lower()
         if eid and not _ID.match(eid):
-            problems.append(Problem(str(path), line, _col(header, "id"),
-                                    f"id {eid!r} may only hold letters, digits, '-', '_', '.', ':'"))
+            problems.append(Problem(
+                str(path), line, _col(header, "id"),
+                f"id {eid!r} may only hold letters, digits, '-', '_', '.', ':'"))
             ok = False
         if eid in seen:
             problems.append(Problem(str(path), line, _col(header, "id"),
@@ -186,8 +187,9 @@ def load_relations(path: Path, ids: set[str], problems: list[Problem]) -> list[R
                 ok = False
         kind = row["relation"].strip().lower()
         if kind not in RELATION_KINDS:
-            problems.append(Problem(str(path), line, _col(header, "relation"),
-                                    f"unknown relation {kind!r} (one of {', '.join(RELATION_KINDS)})"))
+            problems.append(Problem(
+                str(path), line, _col(header, "relation"),
+                f"unknown relation {kind!r} (one of {', '.join(RELATION_KINDS)})"))
             ok = False
         if ok:
             relations.append(Relation(row["source"].strip(), kind, row["target"].strip(),

@@ -1,0 +1,63 @@
+"""What every command module shares: the root Typer app, consoles, common options."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from sanctionwatch import __version__
+from sanctionwatch.config import Settings, load_settings
+from sanctionwatch.errors import DataFileError, SanctionwatchError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Watch multilingual news for designation events and support networks.")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="config.yaml to use "
+                      "(default: $SANCTIONWATCH_CONFIG, ./config.yaml, built-in defaults)")]
+WatchlistOpt = Annotated[Path | None, typer.Option("--watchlist", help="watchlist folder")]
+RulesOpt = Annotated[list[Path] | None, typer.Option("--rules", help="rule file or folder")]
+DbOpt = Annotated[str | None, typer.Option("--db", help="database URL or SQLite file path")]
+
+
+def make_settings(config: Path | None, watchlist: Path | None = None,
+              rules: list[Path] | None = None, db: str | None = None) -> Settings:
+    s = load_settings(config)
+    update: dict = {}
+    if watchlist:
+        update["watchlist"] = s.watchlist.model_copy(update={"path": watchlist.resolve()})
+    if rules:
+        update["rules"] = s.rules.model_copy(update={"paths": tuple(p.resolve() for p in rules)})
+    if db:
+        url = db if "://" in db else f"sqlite:///{Path(db).resolve()}"
+        update["database"] = s.database.model_copy(update={"url": url})
+    return s.model_copy(update=update) if update else s
+
+
+def fail(exc: SanctionwatchError) -> None:
+    if isinstance(exc, DataFileError):
+        for p in exc.problems:
+            err.print(str(p), markup=False)
+    else:
+        err.print(f"error: {exc}", markup=False)
+    raise typer.Exit(1)
+
+
+@app.callback()
+def _main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log progress")] = False,
+    version: Annotated[bool, typer.Option("--version", help="print the version")] = False,
+) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if version:
+        out.print(__version__)
+        raise typer.Exit(0)
+
+

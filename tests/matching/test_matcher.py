@@ -1,0 +1,134 @@
+"""Finding entities in running text: forms, inflections, scripts, and the traps."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sanctionwatch.matching.matcher import Matcher
+from sanctionwatch.types import Entity, Watchlist
+
+
+@pytest.fixture(scope="module")
+def matcher(watchlist):
+    return Matcher(watchlist)
+
+
+def found(matcher, text):
+    return [(m.entity_id, m.matched) for m in matcher.find(text)]
+
+
+@pytest.mark.parametrize("text, matched", [
+    ("Евгений Пригожин заявил, что ЧВК «Вагнер» уходит из Бахмута.", "Евгений Пригожин"),
+    ("Jewgeni Prigoschin hat die Wagner-Söldner nach Bachmut geschickt.", "Jewgeni Prigoschin"),
+    ("Evgueni Prigojine, le patron du groupe Wagner, a parlé.", "Evgueni Prigojine"),
+    ("PRIGOZHIN, Yevgeniy Viktorovich was designated.", "PRIGOZHIN, Yevgeniy Viktorovich"),
+    ("Yevgeniy Prigozhin founded the group.", "Yevgeniy Prigozhin"),
+    ("Yevgeny Prigozhyn spoke today about his mercenaries.", "Yevgeny Prigozhyn"),
+])
+def test_person_name_forms_and_transliterations(matcher, text, matched):
+    assert ("prigozhin-yevgeniy", matched) in found(matcher, text)
+
+
+@pytest.mark.parametrize("text, matched", [
+    ("Бойцы ЧВК «Вагнер» штурмуют город, сообщил Пригожин.", "ЧВК «Вагнер"),
+    ("Наёмники «Вагнера» воюют в Африке.", "Вагнера"),
+    ("Wagner's mercenaries were seen in Mali.", "Wagner"),
+    ("Les mercenaires du groupe Wagner combattent en Ukraine.", "groupe Wagner"),
+    ("Die Gruppe Wagner kämpft in der Ukraine.", "Gruppe Wagner"),
+    ("PMC Wagner fighters crossed the border.", "PMC Wagner"),
+])
+def test_organisation_forms_inflections_and_designators(matcher, text, matched):
+    assert ("wagner-group", matched) in found(matcher, text)
+
+
+def test_inflected_surname_after_a_strong_mention(matcher):
+    text = ("Евгений Пригожин выступил с заявлением. Позже сторонники Пригожина и "
+            "сам Пригожиным недовольные... ")
+    hits = [m for e, m in found(matcher, text) if e == "prigozhin-yevgeniy"]
+    assert "Пригожина" in hits and "Пригожиным" in hits
+
+
+def test_german_genitive(matcher):
+    text = "Jewgeni Prigoschin ist tot. Prigoschins Söldner trauern."
+    assert ("prigozhin-yevgeniy", "Prigoschins") in found(matcher, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Richard Wagner composed the Ring cycle; the opera premiered in Bayreuth.",
+    "L'opéra de Wagner, Tristan und Isolde, a été donné hier soir.",
+    "Die Walküre von Richard Wagner wurde in der Oper gespielt.",
+    "Les wagons de marchandises sont arrivés en gare.",
+    "The Concorde was a supersonic aircraft flown by British Airways.",
+    "Sandro Wagner scored twice for the club on Saturday, the footballer said.",
+    "Wagner won the regional cooking prize in Ohio.",
+])
+def test_traps_do_not_fire(matcher, text):
+    assert not [e for e, _ in found(matcher, text) if e in ("wagner-group",
+                                                            "concord-management")]
+
+
+def test_short_form_needs_support_or_a_strong_mention(matcher):
+    assert found(matcher, "Wagner said nothing.") == []
+    assert ("wagner-group", "Wagner") in found(
+        matcher, "Wagner mercenaries said nothing.")
+
+
+def test_another_given_name_rules_out_a_surname(matcher):
+    hits = found(matcher, "Pavel Prigozhin, his son, was sanctioned, not Anna Prigozhin.")
+    assert ("prigozhin-pavel", "Pavel Prigozhin") in hits
+    assert not [m for e, m in hits if e == "prigozhin-yevgeniy"]
+
+
+def test_country_and_demonyms(matcher):
+    hits = found(matcher, "North Korean shells and weapons from the DPRK reached Russia.")
+    assert ("north-korea", "North Korean") in hits
+    assert ("north-korea", "DPRK") in hits
+
+
+def test_explanations_are_present(matcher, seed_text):
+    for m in matcher.find(seed_text):
+        assert m.alias and m.explanation and 0 <= m.score <= 1
+        assert seed_text[m.start:m.end] == m.matched
+
+
+NAMES = st.sampled_from([
+    "Yevgeniy Prigozhin", "Dmitry Utkin", "Kratol Aviation", "Sewa Security Services",
+    "Corée du Nord", "Internet Research Agency", "Officer's Union for International Security",
+])
+
+
+@settings(max_examples=60, deadline=None)
+@given(NAMES, st.sampled_from(["", "Le ", "Reports say "]), st.booleans())
+def test_an_exact_alias_always_matches(matcher, name, prefix, upper):
+    text = f"{prefix}{name.upper() if upper else name} was sanctioned by OFAC today."
+    ms = matcher.find(text)
+    assert any(m.matched.casefold() == name.casefold() and m.score >= 0.97 for m in ms), ms
+
+
+@settings(max_examples=40, deadline=None)
+@given(NAMES)
+def test_case_and_accents_never_change_a_score(matcher, name):
+    import unicodedata
+    base = [m.score for m in matcher.find(f"{name} was sanctioned.")]
+    stripped = "".join(c for c in unicodedata.normalize("NFKD", name)
+                       if not unicodedata.combining(c))
+    for variant in (name.upper(), name.lower(), stripped):
+        assert [m.score for m in matcher.find(f"{variant} was sanctioned.")] == base
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=200))
+def test_scores_in_range_and_spans_exact(matcher, text):
+    for m in matcher.find(text):
+        assert 0.0 <= m.score <= 1.0
+        assert text[m.start:m.end] == m.matched
+
+
+def test_tiny_names_are_exact_only():
+    wl = Watchlist((Entity("x", "organization", "ABC Holdings"),
+                    Entity("y", "person", "Li Na")))
+    m = Matcher(wl)
+    assert m.find("ABD Holdings, ABC sanctioned") == [] or all(
+        x.matched != "ABD" for x in m.find("ABD Holdings, ABC sanctioned"))

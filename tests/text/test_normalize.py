@@ -1,0 +1,65 @@
+"""Normalisation invariants (property tests) and the spellings that must meet."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sanctionwatch.text.normalize import fold, fold_with_offsets, name_key
+from sanctionwatch.text.sentences import split_sentences
+from sanctionwatch.text.tokens import tokenize
+
+TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60)
+
+
+@given(TEXT)
+def test_fold_is_idempotent(s):
+    assert fold(fold(s)) == fold(s)
+
+
+@given(TEXT)
+def test_fold_output_is_lower_case_ascii(s):
+    f = fold(s)
+    assert f.isascii() and f == f.lower()
+
+
+@given(TEXT)
+def test_fold_with_offsets_points_into_the_text(s):
+    folded, offsets = fold_with_offsets(s)
+    assert len(offsets) == len(folded) + 1
+    assert all(0 <= o <= len(s) for o in offsets)
+    assert offsets == sorted(offsets)
+
+
+@given(st.text(alphabet=st.characters(categories=("Lu", "Ll")), min_size=1, max_size=20))
+def test_name_key_ignores_case_and_accents(word):
+    assert name_key(word) == name_key(word.upper()) == name_key(word.lower())
+
+
+def test_transliterations_of_prigozhin_meet():
+    keys = {name_key(w) for w in ("Prigozhin", "Пригожин", "Prigoschin", "PRIGOZHIN")}
+    assert len(keys) == 1
+    given_names = {name_key(w) for w in ("Yevgeniy", "Evgeny", "Jewgeni", "Evgueni", "Евгений")}
+    assert len(given_names) == 1
+
+
+def test_typography_is_plain():
+    assert fold("«Вагнер» – l’État") == '"vagner" - l\'etat'
+
+
+def test_tokens_keep_offsets():
+    text = "ЧВК «Вагнер», Wagner's men"
+    for tok in tokenize(text):
+        assert text[tok.start:tok.end] == tok.text
+    assert [t.text for t in tokenize(text)] == ["ЧВК", "Вагнер", "Wagner", "s", "men"]
+
+
+def test_sentences_respect_abbreviations_and_lines(seed_text):
+    sentences = split_sentences(seed_text)
+    for s in sentences:
+        assert seed_text[s.start:s.end] == s.text
+    kirby = [s.text for s in sentences if "TCO" in s.text]
+    assert kirby == ["Des sanctions plus sévères seront également imposées contre le groupe "
+                     "Wagner et son réseau mondial de soutien la semaine prochaine lorsque les "
+                     "États-Unis le déclareront une organisation criminelle transnationale (TCO),"
+                     " a ajouté M. Kirby."]
