@@ -85,3 +85,16 @@ def test_old_database_gains_new_tables(tmp_path):
         assert sa.inspect(conn).has_table("alerts")
         assert sa.inspect(conn).has_table("alert_events")
     store.close()
+
+
+def test_a_copy_of_a_story_adds_a_source_not_an_alert(db_url, analyzer, seed_text):
+    store = Store(db_url)
+    result = analyzer.analyze(seed_text)
+    first, created = store.ingest(ArticleData("a", "1", seed_text), result.mentions,
+                                  result.intents, NOW)
+    copy = ArticleData("b", "2", seed_text + "\n(Reuters)")
+    second, again = store.ingest(copy, result.mentions, result.intents, NOW, story_id=first.id)
+    assert again == []
+    sources = store.alert_sources(created[0].id)
+    assert [a.data.source for a in sources] == ["a", "b"]
+    store.close()

@@ -118,12 +118,17 @@ def read_documents(path: Path, source: str = "file",
         raise SourceError(f"{path}: unsupported file type (use one of {', '.join(SUFFIXES)})")
 
 
+def is_document(path: Path) -> bool:
+    """A supported article file in a folder: not hidden, not a folder's README."""
+    return (path.is_file() and path.suffix.lower() in SUFFIXES
+            and not path.name.startswith(".") and path.stem.upper() != "README")
+
+
 def iter_paths(paths: list[Path]) -> Iterator[Path]:
-    """Files named, and the supported files inside folders named (recursively, sorted)."""
+    """Files named, and the article files inside folders named (recursively, sorted)."""
     for p in paths:
         if p.is_dir():
-            yield from sorted(q for q in p.rglob("*") if q.is_file()
-                              and q.suffix.lower() in SUFFIXES and not q.name.startswith("."))
+            yield from sorted(q for q in p.rglob("*") if is_document(q))
         elif p.is_file():
             yield p
         else:

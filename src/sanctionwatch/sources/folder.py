@@ -1,5 +1,5 @@
 """`folder`: a drop folder of article files. Files already processed are remembered by their
-content hash; an edited file is read again."""
+content hash; an edited file is read again. Hidden files and README files are not articles."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sanctionwatch.errors import SourceError
 from sanctionwatch.sources.base import ItemProblem, SourceItem
-from sanctionwatch.sources.files import SUFFIXES, read_documents
+from sanctionwatch.sources.files import is_document, read_documents
 
 
 class FolderSource:
@@ -23,7 +23,7 @@ class FolderSource:
             raise SourceError(f"source {self.name!r}: folder {self.path} does not exist")
         pattern = "**/*" if self.recursive else "*"
         for p in sorted(self.path.glob(pattern)):
-            if not p.is_file() or p.suffix.lower() not in SUFFIXES or p.name.startswith("."):
+            if not is_document(p):
                 continue
             key = str(p.relative_to(self.path))
             try:

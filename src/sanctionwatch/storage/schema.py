@@ -50,6 +50,9 @@ articles = sa.Table(
     sa.Column("content_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("published", UTCDateTime, nullable=True),
     sa.Column("fetched", UTCDateTime, nullable=False),
+    # The story (cluster of copies of one report) the article belongs to: the id of the
+    # story's first article. Alerts are raised once per story.
+    sa.Column("story_id", sa.Integer, nullable=True, index=True),
 )
 
 mentions = sa.Table(
@@ -88,6 +91,14 @@ alerts = sa.Table(
     sa.Column("message", sa.Text, nullable=False, default=""),
     sa.Column("created", UTCDateTime, nullable=False, index=True),
     sa.Column("updated", UTCDateTime, nullable=False),
+)
+
+# Every article of a story that carried an alert (the alert's sources).
+alert_articles = sa.Table(
+    "alert_articles", metadata,
+    sa.Column("alert_id", sa.Integer, sa.ForeignKey("alerts.id"), primary_key=True),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), primary_key=True),
+    sa.Column("added", UTCDateTime, nullable=False),
 )
 
 alert_events = sa.Table(

@@ -78,9 +78,14 @@ class Store:
             return conn.execute(q).first() is not None
 
     def ingest(self, data: ArticleData, mentions: Sequence[Mention],
-               intents: Sequence[AlertIntent], now: datetime) -> tuple[Article, list[Alert]]:
+               intents: Sequence[AlertIntent], now: datetime,
+               story_id: int | None = None) -> tuple[Article, list[Alert]]:
         """Store an article with its mentions and alerts in one transaction. An article seen
-        before (same content hash) is left as it is and yields no new alert."""
+        before (same content hash) is left as it is and yields no new alert.
+
+        `story_id` joins the article to an existing story (a copy of a report already
+        stored); an alert that story already has gains this article as a source instead of
+        being raised again. Without it the article starts its own story."""
         with self.transaction() as conn:
             row = conn.execute(sa.select(t.articles).where(
                 t.articles.c.content_hash == data.content_hash)).first()
@@ -89,8 +94,12 @@ class Store:
             article_id = conn.execute(t.articles.insert().values(
                 source=data.source, external_id=data.external_id, url=data.url,
                 title=data.title, text=data.text, content_hash=data.content_hash,
-                published=data.published, fetched=now,
+                published=data.published, fetched=now, story_id=story_id,
             )).inserted_primary_key[0]
+            if story_id is None:
+                story_id = article_id
+                conn.execute(t.articles.update().where(t.articles.c.id == article_id)
+                             .values(story_id=article_id))
             if mentions:
                 conn.execute(t.mentions.insert(), [
                     {"article_id": article_id, "entity_id": m.entity_id, "start": m.start,
@@ -98,14 +107,16 @@ class Store:
                      "alias": m.alias, "explanation": m.explanation} for m in mentions])
             created = []
             for intent in intents:
-                alert = self._add_alert(conn, intent, article_id, data.content_hash, now)
+                alert = self._add_alert(conn, intent, article_id, story_id, now)
                 if alert is not None:
                     created.append(alert)
             return Article(article_id, data, now), created
 
     def _add_alert(self, conn: Connection, intent: AlertIntent, article_id: int,
-                   content_hash: str, now: datetime) -> Alert | None:
-        key = f"{content_hash[:32]}|{intent.key}"[:600]
+                   story_id: int, now: datetime) -> Alert | None:
+        """A new alert, or None when the story has it already (then the article is added to
+        the alert's sources)."""
+        key = f"story:{story_id}|{intent.key}"[:600]
         values = {
             "dedupe_key": key, "type": intent.type, "phase": intent.phase,
             "severity": intent.severity, "status": "new", "entity_ids": list(intent.entity_ids),
@@ -116,13 +127,24 @@ class Store:
             "rule_id": intent.rule_id, "rule_version": intent.rule_version, "why": intent.why,
             "message": intent.message, "created": now, "updated": now,
         }
-        if not _insert_ignore(conn, t.alerts, values, ["dedupe_key"]):
-            return None
+        created = _insert_ignore(conn, t.alerts, values, ["dedupe_key"])
         row = conn.execute(sa.select(t.alerts).where(t.alerts.c.dedupe_key == key)).one()
+        _insert_ignore(conn, t.alert_articles, {"alert_id": row.id, "article_id": article_id,
+                                                "added": now}, ["alert_id", "article_id"])
+        if not created:
+            return None
         conn.execute(t.alert_events.insert().values(
             alert_id=row.id, at=now, actor="sanctionwatch", from_status=None, to_status="new",
             note=f"raised by rule {intent.rule_id} v{intent.rule_version}"))
         return _alert(row)
+
+    def alert_sources(self, alert_id: int) -> list[Article]:
+        """Every stored article that carried an alert, first first."""
+        with self.transaction() as conn:
+            rows = conn.execute(sa.select(t.articles).join(
+                t.alert_articles, t.alert_articles.c.article_id == t.articles.c.id).where(
+                t.alert_articles.c.alert_id == alert_id).order_by(t.articles.c.id)).all()
+        return [_article(r) for r in rows]
 
     def count_articles(self) -> int:
         with self.transaction() as conn:
