@@ -9,7 +9,7 @@ from pathlib import Path
 PKG = Path(__file__).resolve().parents[1] / "src" / "sanctionwatch"
 CORE = {"types", "errors", "text", "watchlist", "matching", "rules", "analysis"}
 ADAPTERS = {"sources", "channels", "storage"}
-WIRING = {"pipeline", "app", "scheduler", "cli", "web", "config"}
+WIRING = {"pipeline", "app", "scheduler", "cli", "web", "config", "evaluation"}
 FORBIDDEN_IN_CORE = {"sqlalchemy", "httpx", "smtplib", "apscheduler", "feedparser", "typer"}
 
 

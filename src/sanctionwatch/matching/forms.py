@@ -10,7 +10,9 @@ forms neither make nor break a match. A form is *strong* when it can stand alone
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
+from babel import Locale, UnknownLocaleError
 from rigour.names import remove_org_types
 
 from sanctionwatch.matching.vocab import DESIGNATORS, NAME_STOPWORDS
@@ -33,6 +35,26 @@ class NameForm:
     folded: tuple[str, ...]    # folded tokens, to tell an exact match from a variant
     strong: bool
     kind: str                  # "name" or "short"
+
+
+# Languages whose CLDR country names (Unicode's maintained tables, via Babel) are added to a
+# country entity's names: "Korea, North" is also "Corée du Nord", "Nordkorea", "КНДР" ...
+COUNTRY_NAME_LOCALES = ("en", "fr", "de", "ru", "uk", "be", "es", "it", "pt", "pl", "nl", "ar",
+                        "zh", "ja", "ko", "tr", "fa", "sv", "cs", "ro")
+
+
+@lru_cache(maxsize=512)
+def country_names(code: str) -> tuple[str, ...]:
+    """The name of an ISO 3166 country in every language of COUNTRY_NAME_LOCALES."""
+    names: list[str] = []
+    for lang in COUNTRY_NAME_LOCALES:
+        try:
+            name = Locale.parse(lang).territories.get(code.upper())
+        except (UnknownLocaleError, ValueError):
+            continue
+        if name:
+            names.append(name)
+    return tuple(dict.fromkeys(names))
 
 
 def _core_words(name: str, entity_type: str) -> list[str]:
@@ -92,17 +114,24 @@ def name_forms(entity: Entity) -> list[NameForm]:
         if old is None or (form.strong and not old.strong):
             forms[form.keys] = form
 
-    for alias in entity.names:
+    names = entity.names
+    if entity.type == "country":
+        names = tuple(dict.fromkeys(names + tuple(n for c in entity.countries
+                                                  for n in country_names(c))))
+    for alias in names:
         if entity.type == "person":
             for full, short in _person_orders(alias):
                 add(_form(entity, alias, full, "name"))
                 if short:
                     add(_form(entity, alias, short, "short"))
-        elif entity.type == "country" and "," in alias:
-            # "Korea, North" -> "North Korea"
-            head, _, tail = alias.partition(",")
-            add(_form(entity, alias, words(fold(tail)) + words(fold(head)), "name"))
-            add(_form(entity, alias, words(fold(alias)), "name"))
+        elif entity.type == "country":
+            # "Korea, North" -> "North Korea"; "Corée du Nord" also as "nord-coréen(s)"
+            head, comma, tail = alias.partition(",")
+            toks = words(fold(tail)) + words(fold(head)) if comma else words(fold(alias))
+            add(_form(entity, alias, toks, "name"))
+            core = _without_stopwords(toks)
+            if len(core) == 2:
+                add(_form(entity, alias, core[::-1], "name"))
         else:
             add(_form(entity, alias, _core_words(alias, entity.type), "name"))
     return list(forms.values())

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from sanctionwatch.matching.forms import NameForm, name_forms
 from sanctionwatch.matching.vocab import DERIVATIONS, INFLECTIONS, VOWELS
@@ -53,22 +53,31 @@ def _deletes(key: str, edits: int) -> set[str]:
     return out
 
 
+def _edit_sim(a: str, b: str, limit: int) -> float | None:
+    """Similarity of two keys when they are within `limit` edits (a swap of two neighbouring
+    letters counts as one edit), else None."""
+    if OSA.distance(a, b, score_cutoff=limit) > limit:
+        return None
+    return OSA.normalized_similarity(a, b)
+
+
 def match_key(word_key: str, name_token_key: str, fuzzy: bool = True,
-              fuzzy_floor: float = 0.8) -> TokenMatch | None:
+              fuzzy_floor: float = 0.8, extra_edit: bool = False) -> TokenMatch | None:
     """Does the key of a word of text match one token of a name? Pure, used for the tokens
-    after the first of a multi-token form."""
+    after the first of a multi-token form. `extra_edit` allows one more edit in words of 8+
+    letters, when the rest of the name already matched exactly ("Yevgeny Prighozin")."""
     if word_key == name_token_key:
         return TokenMatch(name_token_key, 1.0, "exact")
     best = _affix_match(word_key, {name_token_key}, _stems([name_token_key]))
     if best:
         return best[0]
-    if fuzzy and _max_edits(len(name_token_key)):
-        d = Levenshtein.distance(word_key, name_token_key,
-                                 score_cutoff=_max_edits(len(name_token_key)))
-        if d <= _max_edits(len(name_token_key)):
-            sim = Levenshtein.normalized_similarity(word_key, name_token_key)
-            if sim >= fuzzy_floor:
-                return TokenMatch(name_token_key, sim, "fuzzy")
+    limit = _max_edits(len(name_token_key))
+    if extra_edit and len(name_token_key) >= 8:
+        limit += 1
+    if fuzzy and limit:
+        sim = _edit_sim(word_key, name_token_key, limit)
+        if sim is not None and sim >= fuzzy_floor - (0.05 if extra_edit else 0.0):
+            return TokenMatch(name_token_key, sim, "fuzzy")
     return None
 
 
@@ -155,8 +164,6 @@ class NameIndex:
                 if cand in seen:
                     continue
                 seen.add(cand)
-                limit = _max_edits(len(cand))
-                if Levenshtein.distance(key, cand, score_cutoff=limit) <= limit:
-                    sim = Levenshtein.normalized_similarity(key, cand)
-                    if sim >= self.fuzzy_floor:
-                        matches[cand] = TokenMatch(cand, sim, "fuzzy")
+                sim = _edit_sim(key, cand, _max_edits(len(cand)))
+                if sim is not None and sim >= self.fuzzy_floor:
+                    matches[cand] = TokenMatch(cand, sim, "fuzzy")

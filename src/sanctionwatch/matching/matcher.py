@@ -61,9 +61,10 @@ class Matcher:
         for pos in range(1, len(form.keys)):
             skipped = 0
             m = None
-            while j < len(tokens) and _adjacent(text, tokens[j - 1], tokens[j]):
+            while j < len(tokens) and _adjacent(text, tokens[j - 1], tokens[j], comma=True):
+                exact_so_far = all(x.how in ("exact", "variant") for _, x in matched)
                 m = match_key(name_key(tokens[j].text), form.keys[pos], self.settings.fuzzy,
-                              self.settings.fuzzy_floor)
+                              self.settings.fuzzy_floor, extra_edit=exact_so_far)
                 if m is not None or skipped >= 2 or fold(tokens[j].text) not in NAME_STOPWORDS:
                     break
                 skipped += 1
@@ -92,16 +93,20 @@ def _refine(m: TokenMatch, word: str, alias_folded: str) -> TokenMatch:
     return m
 
 
-def _adjacent(text: str, a: Token, b: Token) -> bool:
-    """Only spaces, quotes, hyphens, apostrophes or a comma ("PRIGOZHIN, Yevgeniy") between
-    two tokens: no sentence break."""
+_GAP = frozenset(" \t\"'«»“”‘’„-–")
+
+
+def _adjacent(text: str, a: Token, b: Token, comma: bool = False) -> bool:
+    """Only spaces, quotes, hyphens or apostrophes between two tokens (and, with `comma`, a
+    comma: "PRIGOZHIN, Yevgeniy"): no sentence or list break."""
     gap = text[a.end:b.start]
-    return len(gap) <= 4 and all(c in " \t\"'«»“”‘’„-–," for c in gap)
+    return len(gap) <= 4 and all(c in _GAP or (comma and c == ",") for c in gap)
 
 
 def _is_designator(word: str) -> bool:
     f = fold(word)
-    return f in DESIGNATORS or f.startswith(("grupp", "grup", "group"))
+    return f in DESIGNATORS or f.startswith(("grupp", "grup", "group")) \
+        or f.endswith(("gruppe", "group", "gruppa", "grupa"))  # Kampfgruppe, Söldnergruppe
 
 
 def _designators_before(text: str, tokens: list[Token], i: int) -> int:

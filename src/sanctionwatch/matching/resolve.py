@@ -15,12 +15,13 @@ from functools import lru_cache
 
 from sanctionwatch.matching.forms import NameForm
 from sanctionwatch.matching.vocab import SANCTIONS_VOCABULARY, program_words
-from sanctionwatch.text.normalize import fold
+from sanctionwatch.text.normalize import fold, name_key
 from sanctionwatch.text.tokens import Token
 from sanctionwatch.types import Entity, Feature, Mention, Watchlist
 
 CONTEXT_WINDOW = 40   # tokens either side in which context words count
 EXCLUDE_WINDOW = 8    # tokens either side in which exclude words count
+SANCTIONS_WINDOW = 15  # tokens either side in which sanctions vocabulary counts
 _TITLES = frozenset("""mr mrs ms m mme mlle dr herr frau sr sra sig gospodin gospozha pan pani
     president general gen minister ministre chief leader head boss founder owner""".split())
 
@@ -96,72 +97,89 @@ def _different_person(text: str, tokens: list[Token], cand: Candidate) -> str | 
 
 def resolve(text: str, tokens: list[Token], candidates: list[Candidate], watchlist: Watchlist,
             threshold: float) -> list[Mention]:
-    folded = [_fold_word(t.text) for t in tokens]
+    doc = _Doc(text, tokens)
     by_id = watchlist.by_id
     present = {c.form.entity_id for c in candidates if c.form.strong}
-    accepted: dict[int, tuple[Candidate, list[Feature], list[str]]] = {}
-    excluded: set[int] = set()
-    established: dict[str, str] = {}
-    named: set[str] = set()   # entities named by a strong form somewhere in the document
+    accepted: dict[int, tuple[Candidate, list[str]]] = {}
+    established: dict[str, str] = {}  # entity -> how the document names it (anchor)
+    named: set[str] = set()           # entities named by a strong form in the document
     pending: list[int] = []
 
     for n, cand in enumerate(candidates):
         entity = by_id[cand.form.entity_id]
-        feats = [Feature("name", cand.score, f"{_HOW_WHY[cand.how]} of {cand.form.alias!r}")]
         is_short = not cand.form.strong or cand.how == "derived"
-        if is_short:
-            why_not = _exclusion(text, tokens, folded, cand, entity)
-            if why_not:
-                excluded.add(n)
-                continue
-        support = _local_support(folded, cand, entity, watchlist, present)
-        if not is_short or support:
-            accepted[n] = (cand, feats, support)
+        if is_short and _exclusion(doc, cand, entity):
+            continue
+        if not is_short:
+            accepted[n] = (cand, [])
             established.setdefault(entity.id, text[cand.start:cand.end])
-            if not is_short:
-                named.add(entity.id)
+            named.add(entity.id)
+            continue
+        strong, weak = _local_support(doc, cand, entity, watchlist, present)
+        if strong:
+            # an organisation word, a context word or a related entity: enough to establish
+            accepted[n] = (cand, strong + weak)
+            established.setdefault(entity.id, text[cand.start:cand.end])
+        elif len(weak) >= 2 and cand.how != "derived":
+            # programme and sanctions vocabulary together: a mention, but no anchor for others
+            accepted[n] = (cand, weak)
         else:
             pending.append(n)
 
-    # Short forms of an entity established elsewhere in the document link to it.
+    # Short and derived forms of an entity established in the document link to it.
     for n in pending:
-        cand = candidates[n]
-        anchor = established.get(cand.form.entity_id)
+        anchor = established.get(candidates[n].form.entity_id)
         if anchor is not None:
-            accepted[n] = (cand, [Feature("name", cand.score,
-                                          f"{_HOW_WHY[cand.how]} of {cand.form.alias!r}")],
-                           [f"the document names it as {anchor!r}"])
+            accepted[n] = (candidates[n], [f"the document names it as {anchor!r}"])
 
-    # Several entities on one span (shared surname): keep those established or supported best.
+    # Several entities on one span (a shared surname): the one the document names in full
+    # wins; otherwise the best supported stay, and the analyst sees the ambiguity.
     spans: dict[tuple[int, int], list[int]] = {}
     for n in accepted:
         spans.setdefault((candidates[n].start, candidates[n].end), []).append(n)
     mentions: list[Mention] = []
     for _span, ns in sorted(spans.items()):
         if len(ns) > 1:
-            # the entity the document names in full wins a shared short form; else the
-            # best supported ones stay (and the analyst sees the ambiguity)
             by_name = [n for n in ns if candidates[n].form.entity_id in named
                        and not candidates[n].form.strong]
             if by_name and len(by_name) < len(ns):
                 ns = by_name
-            strongest = max(len(accepted[n][2]) for n in ns)
-            ns = [n for n in ns if len(accepted[n][2]) == strongest]
+            most = max(len(accepted[n][1]) for n in ns)
+            ns = [n for n in ns if len(accepted[n][1]) == most]
         for n in ns:
-            cand, feats, support = accepted[n]
-            if cand.score < threshold:
-                continue
-            if cand.designator:
-                feats = [*feats, Feature("designator", 1.0, "organisation word next to the name")]
-            mentions.append(Mention(
-                entity_id=cand.form.entity_id, start=cand.start, end=cand.end,
-                matched=text[cand.start:cand.end], score=cand.score,
-                alias=_closest_alias(by_id[cand.form.entity_id], text[cand.start:cand.end],
-                                     cand.form.alias),
-                kind=cand.how if cand.form.strong or cand.how == "derived" else "short",
-                features=tuple(feats), support=tuple(support),
-            ))
+            cand, support = accepted[n]
+            if cand.score >= threshold:
+                mentions.append(_mention(text, cand, support, by_id[cand.form.entity_id]))
     return mentions
+
+
+def _mention(text: str, cand: Candidate, support: list[str], entity: Entity) -> Mention:
+    feats = [Feature("name", cand.score, f"{_HOW_WHY[cand.how]} of {cand.form.alias!r}")]
+    if cand.designator:
+        feats.append(Feature("designator", 1.0, "organisation word next to the name"))
+    matched = text[cand.start:cand.end]
+    return Mention(
+        entity_id=entity.id, start=cand.start, end=cand.end, matched=matched,
+        score=cand.score, alias=_closest_alias(entity, matched, cand.form.alias),
+        kind=cand.how if cand.form.strong or cand.how == "derived" else "short",
+        features=tuple(feats), support=tuple(support),
+    )
+
+
+class _Doc:
+    """The document's tokens with folded forms and name keys computed once, on demand."""
+
+    def __init__(self, text: str, tokens: list[Token]):
+        self.text = text
+        self.tokens = tokens
+        self.folded = [_fold_word(t.text) for t in tokens]
+        self._keys: list[str] | None = None
+
+    @property
+    def keys(self) -> list[str]:
+        if self._keys is None:
+            self._keys = [name_key(t.text) for t in self.tokens]
+        return self._keys
 
 
 def _closest_alias(entity: Entity, matched: str, default: str) -> str:
@@ -173,40 +191,68 @@ def _closest_alias(entity: Entity, matched: str, default: str) -> str:
     return default
 
 
-def _exclusion(text: str, tokens: list[Token], folded: list[str], cand: Candidate,
-               entity: Entity) -> str | None:
+def _exclusion(doc: _Doc, cand: Candidate, entity: Entity) -> str | None:
     if entity.exclude:
-        hit = _find_phrase(folded, cand.first - EXCLUDE_WINDOW, cand.last + EXCLUDE_WINDOW + 1,
-                           _phrases(entity.exclude), prefix=False)
+        hit = _find_phrase(doc.folded, cand.first - EXCLUDE_WINDOW,
+                           cand.last + EXCLUDE_WINDOW + 1, _phrases(entity.exclude), prefix=False)
         if hit:
             return f"exclude word {hit!r} nearby"
     if entity.type == "person" and cand.form.kind == "short":
-        other = _different_person(text, tokens, cand)
+        other = _different_person(doc.text, doc.tokens, cand)
         if other:
             return f"preceded by another given name {other!r}"
     return None
 
 
-def _local_support(folded: list[str], cand: Candidate, entity: Entity, watchlist: Watchlist,
-                   present: set[str]) -> list[str]:
-    support: list[str] = []
+def _local_support(doc: _Doc, cand: Candidate, entity: Entity, watchlist: Watchlist,
+                   present: set[str]) -> tuple[list[str], list[str]]:
+    """(strong, weak) evidence near a short or derived form."""
+    strong: list[str] = []
+    weak: list[str] = []
     if cand.designator and entity.type in ("organization", "other"):
-        support.append("an organisation word next to the name")
+        strong.append("an organisation word next to the name")
+    if _is_acronym(doc, cand):
+        strong.append("an acronym written in capitals")
     lo, hi = cand.first - CONTEXT_WINDOW, cand.last + CONTEXT_WINDOW + 1
     if entity.context:
-        hit = _find_phrase(folded, lo, hi, _phrases(entity.context), prefix=True)
+        hit = _find_context(doc, lo, hi, entity.context)
         if hit:
-            support.append(f"context word {hit!r}")
+            strong.append(f"context word {hit!r}")
     related = sorted(watchlist.neighbours.get(entity.id, frozenset()) & present)
     if related:
-        support.append("related entity " + ", ".join(repr(r) for r in related) + " in the text")
-    vocab = program_words(entity.programs) + SANCTIONS_VOCABULARY
-    hit = _find_phrase(folded, lo, hi, tuple(tuple(v.split()) for v in vocab), prefix=True)
-    if hit is None:
-        hit = _find_vocab_prefix(folded, lo, hi, vocab)
+        strong.append("related entity " + ", ".join(repr(r) for r in related) + " in the text")
+    vocab = program_words(entity.programs)
+    hit = _find_vocab_prefix(doc.folded, lo, hi, vocab) if vocab else None
     if hit:
-        support.append(f"programme or sanctions word {hit!r}")
-    return support
+        weak.append(f"programme word {hit!r}")
+    hit = _find_vocab_prefix(doc.folded, cand.first - SANCTIONS_WINDOW,
+                             cand.last + SANCTIONS_WINDOW + 1, SANCTIONS_VOCABULARY)
+    if hit:
+        weak.append(f"sanctions word {hit!r}")
+    return strong, weak
+
+
+def _is_acronym(doc: _Doc, cand: Candidate) -> bool:
+    """A single-word name of 4+ capitals, written in capitals in the text too ("PDVSA")."""
+    if cand.name_first != cand.name_last:
+        return False
+    word = doc.tokens[cand.name_first].text
+    alias_word = cand.form.folded[0]
+    return (4 <= len(word) <= 8 and word.isupper() and word.isalpha()
+            and fold(word) == alias_word)
+
+
+def _find_context(doc: _Doc, lo: int, hi: int, context: tuple[str, ...]) -> str | None:
+    """A context word nearby, by spelling or by name key ("Prigozhin" finds "Пригожина")."""
+    hit = _find_phrase(doc.folded, lo, hi, _phrases(context), prefix=True)
+    if hit:
+        return hit
+    keys = [name_key(c) for c in context if " " not in c.strip() and len(c) >= 4]
+    stems = tuple(k[: max(4, len(k) - 1)] for k in keys if k)
+    for i in range(max(lo, 0), min(hi, len(doc.tokens))):
+        if doc.keys[i].startswith(stems):
+            return doc.tokens[i].text
+    return None
 
 
 def _find_vocab_prefix(folded: list[str], lo: int, hi: int, vocab: tuple[str, ...]) -> str | None:

@@ -42,7 +42,7 @@ def fold(text: str) -> str:
         decomposed = unicodedata.normalize("NFKD", s)
         s = "".join(c for c in decomposed if not unicodedata.combining(c))
         if not _is_ascii(s):
-            s = anyascii(s)
+            s = anyascii(s).translate(_TYPOGRAPHY)  # anyascii may write a backtick
     return s.lower()
 
 
