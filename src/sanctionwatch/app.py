@@ -7,21 +7,24 @@ source or channel means adding one entry here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sanctionwatch.analysis import Analyzer
 from sanctionwatch.channels.base import Route
 from sanctionwatch.channels.console import ConsoleChannel
+from sanctionwatch.channels.email import EmailChannel
 from sanctionwatch.channels.file import FileChannel
-from sanctionwatch.config import ChannelSettings, Settings, SourceSettings
+from sanctionwatch.channels.webhook import WebhookChannel
+from sanctionwatch.config import ChannelSettings, Settings, SourceSettings, interval_seconds
 from sanctionwatch.errors import ConfigError
 from sanctionwatch.matching.matcher import MatchSettings
 from sanctionwatch.pipeline import CycleReport, RoutedChannel, run_cycle
 from sanctionwatch.rules.loader import load_rules
 from sanctionwatch.sources.base import Source
 from sanctionwatch.sources.folder import FolderSource
+from sanctionwatch.storage.outbox import DeliveryReport, Outbox, OutboxRoute
 from sanctionwatch.storage.store import Store
 from sanctionwatch.watchlist.csvfile import load_watchlist
 
@@ -45,11 +48,37 @@ def _file(cfg: ChannelSettings, settings: Settings):
     path = _extra(cfg, "path")
     if not path:
         raise ConfigError(f"channel {cfg.name!r}: a file channel needs 'path'")
-    return FileChannel(cfg.name, settings.resolve(path))
+    return FileChannel(cfg.name, settings.resolve(path), _extra(cfg, "format"))
+
+
+def _email(cfg: ChannelSettings, settings: Settings):
+    missing = [k for k in ("host", "from", "to") if not _extra(cfg, k)]
+    if missing:
+        raise ConfigError(f"channel {cfg.name!r}: an email channel needs {', '.join(missing)}")
+    to = _extra(cfg, "to")
+    ca = _extra(cfg, "ca_file")
+    return EmailChannel(
+        cfg.name, host=_extra(cfg, "host"), port=_extra(cfg, "port"), sender=_extra(cfg, "from"),
+        recipients=[to] if isinstance(to, str) else list(to), tls=_extra(cfg, "tls", "starttls"),
+        username_env=_extra(cfg, "username_env", "SANCTIONWATCH_SMTP_USER"),
+        password_env=_extra(cfg, "password_env", "SANCTIONWATCH_SMTP_PASSWORD"),
+        timeout=float(_extra(cfg, "timeout", 30)),
+        ca_file=str(settings.resolve(ca)) if ca else None,
+        link=_extra(cfg, "link", settings.alerts.link))
+
+
+def _webhook(cfg: ChannelSettings, settings: Settings):
+    if not _extra(cfg, "url"):
+        raise ConfigError(f"channel {cfg.name!r}: a webhook channel needs 'url'")
+    return WebhookChannel(cfg.name, _extra(cfg, "url"), format=_extra(cfg, "format", "json"),
+                          timeout=float(_extra(cfg, "timeout", 10)),
+                          headers=_extra(cfg, "headers"), link=_extra(cfg, "link",
+                                                                      settings.alerts.link))
 
 
 SOURCE_KINDS: dict[str, Callable[[SourceSettings, Settings], Source]] = {"folder": _folder}
-CHANNEL_KINDS: dict[str, Callable] = {"console": _console, "file": _file}
+CHANNEL_KINDS: dict[str, Callable] = {"console": _console, "file": _file, "email": _email,
+                                      "webhook": _webhook}
 
 
 def match_settings(settings: Settings) -> MatchSettings:
@@ -70,13 +99,30 @@ class App:
     store: Store
     analyzer: Analyzer
     sources: list[Source]
-    channels: list[RoutedChannel]
+    channels: list[RoutedChannel]  # sent to directly by the pipeline; empty: the outbox sends
     clock: Callable[[], datetime]
+    outbox: Outbox | None = None
+    channel_map: dict[str, object] = field(default_factory=dict)  # name -> channel, for outbox
 
     def run_once(self) -> list[CycleReport]:
-        return run_cycle(self.sources, self.store, self.analyzer, self.channels, self.clock)
+        reports = run_cycle(self.sources, self.store, self.analyzer, self.channels, self.clock)
+        if self.outbox is not None:
+            delivered = self.deliver()
+            if delivered.errors:
+                reports.append(CycleReport("outbox", problems=delivered.errors))
+        return reports
+
+    def deliver(self) -> DeliveryReport:
+        """Send every due delivery of the outbox (the scheduler's `outbox` job)."""
+        if self.outbox is None:
+            return DeliveryReport()
+        return self.outbox.deliver_due(self.channel_map, self.clock())
 
     def close(self) -> None:
+        for channel in self.channel_map.values():
+            close = getattr(channel, "close", None)
+            if close is not None:
+                close()
         self.store.close()
 
 
@@ -104,5 +150,26 @@ def make_app(settings: Settings, *, clock: Callable[[], datetime] | None = None,
                                           Route(cfg.min_severity, tuple(cfg.types))))
     analyzer = build_analyzer(settings)
     store = Store(settings.database_url)
-    return App(settings, store, analyzer, sources, channels,
-               clock or (lambda: datetime.now(UTC)))
+    outbox, channel_map = _outbox(settings, store, channels)
+    return App(settings, store, analyzer, sources, [], clock or (lambda: datetime.now(UTC)),
+               outbox, channel_map)
+
+
+def _outbox(settings: Settings, store: Store,
+            channels: list[RoutedChannel]) -> tuple[Outbox, dict[str, object]]:
+    """Alerts reach channels through the outbox: deliveries are stored with the alert change
+    and sent by `App.deliver` (storage/outbox.py); grouping per `alerts.group_window`."""
+    window = interval_seconds(settings.alerts.group_window)
+    store.group_window = timedelta(seconds=window) if window else None
+    by_name = {c.name: c for c in settings.channels}
+    routes = []
+    for rc in channels:
+        cfg = by_name.get(rc.channel.name)
+        routes.append(OutboxRoute(rc.channel.name, rc.route.wants,
+                                  frozenset(cfg.events) if cfg else frozenset({"new", "update"}),
+                                  cfg.digest if cfg else None))
+    o = settings.alerts.outbox
+    outbox = Outbox(store, routes, retry_base=timedelta(seconds=interval_seconds(o.retry_base)),
+                    retry_max=timedelta(seconds=interval_seconds(o.retry_max)),
+                    batch_size=o.batch_size).install()
+    return outbox, {rc.channel.name: rc.channel for rc in channels}

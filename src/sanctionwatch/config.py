@@ -59,6 +59,36 @@ class ChannelSettings(_Model):
     min_severity: Literal["low", "medium", "high", "critical"] = "low"
     types: tuple[str, ...] = ()
     enabled: bool = True
+    # Which alert changes reach the channel, and whether as one summary per UTC hour or day.
+    events: tuple[Literal["new", "update", "escalated"], ...] = ("new", "update")
+    digest: Literal["hourly", "daily"] | None = None
+
+
+class OutboxSettings(_Model):
+    """The delivery worker (storage/outbox.py): how often it runs and how it retries."""
+
+    interval: str = "30s"
+    retry_base: str = "30s"
+    retry_max: str = "1h"
+    batch_size: int = Field(500, ge=1)
+
+    @field_validator("interval", "retry_base", "retry_max")
+    @classmethod
+    def _interval(cls, v: str) -> str:
+        return _check_interval(v)
+
+
+class AlertsSettings(_Model):
+    """Grouping of alerts (storage/alerts.py) and their delivery."""
+
+    group_window: str = "24h"  # "0" groups only within a story
+    link: str | None = None  # e.g. https://triage.example.org/alerts/{id}
+    outbox: OutboxSettings = OutboxSettings()
+
+    @field_validator("group_window")
+    @classmethod
+    def _window(cls, v: str) -> str:
+        return _check_interval(v)
 
 
 class SchedulerSettings(_Model):
@@ -76,6 +106,7 @@ class Settings(_Model):
     scheduler: SchedulerSettings = SchedulerSettings()
     sources: tuple[SourceSettings, ...] = ()
     channels: tuple[ChannelSettings, ...] = ()
+    alerts: AlertsSettings = AlertsSettings()
 
     @field_validator("sources", "channels")
     @classmethod
@@ -107,6 +138,14 @@ def interval_seconds(text: str) -> int:
     if not m:
         raise ConfigError(f"bad interval {text!r}: use e.g. 90s, 15m, 2h or 1d")
     return int(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+
+
+def _check_interval(value: str) -> str:
+    try:
+        interval_seconds(value)
+    except ConfigError as exc:
+        raise ValueError(str(exc)) from None
+    return value
 
 
 def _expand_env(value: Any, where: str) -> Any:

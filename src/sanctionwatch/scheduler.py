@@ -30,6 +30,9 @@ def build_scheduler(app: App) -> BlockingScheduler:
             args=(source, app.store, app.analyzer, app.channels, app.clock),
             next_run_time=app.clock(), replace_existing=True,
         )
+    if app.outbox is not None:  # the delivery worker (storage/outbox.py)
+        sched.add_job(app.deliver, "interval", id="outbox", name="outbox", replace_existing=True,
+                      seconds=interval_seconds(app.settings.alerts.outbox.interval))
     return sched
 
 

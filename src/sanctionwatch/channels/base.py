@@ -1,4 +1,9 @@
-"""The channel protocol and routing: which alerts a channel wants."""
+"""The channel protocol and routing: which alerts a channel wants.
+
+A channel sends alerts and raises `ChannelError` when it cannot; `PartialDelivery` says how many
+of the leading alerts did go out, so the outbox marks exactly those as sent. A channel may also
+offer `send_digest(alerts, start, end)`: one summary for a period (digest mode).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from sanctionwatch.errors import ChannelError
 from sanctionwatch.types import Alert, severity_rank
 
 
@@ -15,6 +21,14 @@ class Channel(Protocol):
     def send(self, alerts: Sequence[Alert]) -> None:
         """Deliver alerts or raise `ChannelError`."""
         ...
+
+
+class PartialDelivery(ChannelError):
+    """A channel failed after delivering the first `sent` alerts of a batch."""
+
+    def __init__(self, message: str, sent: int):
+        super().__init__(message)
+        self.sent = sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,4 +64,11 @@ def alert_record(alert: Alert) -> dict:
         "mentions": [{"entity_id": m.entity_id, "matched": m.matched, "start": m.start,
                       "end": m.end, "score": m.score} for m in i.mentions],
     })
+    # Set by the store (assignee) and by the outbox (why this delivery, its sources).
+    for key in ("assignee", "reason", "note", "delivery_id", "sources"):
+        if alert.extra.get(key) not in (None, ""):
+            rec[key] = alert.extra[key]
+    if "sources" in rec:
+        rec["sources"] = [{k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                           for k, v in s.items()} for s in rec["sources"]]
     return rec

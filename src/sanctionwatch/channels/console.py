@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
 from sanctionwatch.types import Alert
@@ -44,3 +46,17 @@ class ConsoleChannel:
     def send(self, alerts: Sequence[Alert]) -> None:
         for alert in alerts:
             self.console.print(render_alert(alert))
+
+    def send_digest(self, alerts: Sequence[Alert], start: datetime, end: datetime) -> None:
+        """One table for the period: id, severity, what, and the command to see it."""
+        table = Table(title=f"{len(alerts)} alert(s), {start:%Y-%m-%d %H:%M} – "
+                            f"{end:%Y-%m-%d %H:%M} UTC")
+        for col in ("id", "severity", "type", "entities", "evidence"):
+            table.add_column(col, overflow="fold")
+        for a in alerts:
+            i = a.intent
+            table.add_row(str(a.id), i.severity, i.type + (f"/{i.phase}" if i.phase else ""),
+                          ", ".join(f"{r}={v}" for r, v in i.roles),
+                          i.evidence[:100] + ("…" if len(i.evidence) > 100 else ""))
+        self.console.print(table)
+        self.console.print("see one: sanctionwatch alerts show ID", style="dim")

@@ -91,6 +91,10 @@ alerts = sa.Table(
     sa.Column("message", sa.Text, nullable=False, default=""),
     sa.Column("created", UTCDateTime, nullable=False, index=True),
     sa.Column("updated", UTCDateTime, nullable=False),
+    # Triage and grouping (issue 7, schema step 2): who handles the alert, and the intent key
+    # without the story (type|phase|roles|entities) that groups alerts within a time window.
+    sa.Column("assignee", sa.String(200), nullable=True),
+    sa.Column("group_key", sa.String(600), nullable=True, index=True),
 )
 
 # Every article of a story that carried an alert (the alert's sources).
@@ -120,13 +124,123 @@ source_items = sa.Table(
     sa.Column("seen", UTCDateTime, nullable=False),
 )
 
+# The outbox: one row per (alert change, channel), written in the same transaction as the
+# alert change; a worker sends it and marks it sent (storage/outbox.py).
+deliveries = sa.Table(
+    "deliveries", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("alert_id", sa.Integer, sa.ForeignKey("alerts.id"), nullable=False, index=True),
+    sa.Column("channel", sa.String(200), nullable=False),
+    sa.Column("reason", sa.String(20), nullable=False),  # new, update, escalated
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("status", sa.String(20), nullable=False),  # pending, sent
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("next_attempt", UTCDateTime, nullable=False),
+    sa.Column("lease_until", UTCDateTime, nullable=True),
+    sa.Column("digest_start", UTCDateTime, nullable=True),
+    sa.Column("last_error", sa.Text, nullable=False, default=""),
+    sa.Column("created", UTCDateTime, nullable=False),
+    sa.Column("sent", UTCDateTime, nullable=True),
+    sa.Index("ix_deliveries_due", "status", "next_attempt"),
+)
+
+# Suppressions made when analysts dismiss noise: an entity plus an evidence pattern or a source,
+# until an expiry. Removing one keeps the row (removed, removed_by) for the audit.
+suppressions = sa.Table(
+    "suppressions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("entity_id", sa.String(200), nullable=False, index=True),
+    sa.Column("pattern", sa.Text, nullable=True),
+    sa.Column("source", sa.String(500), nullable=True),
+    sa.Column("alert_id", sa.Integer, sa.ForeignKey("alerts.id"), nullable=True),
+    sa.Column("reason", sa.Text, nullable=False, default=""),
+    sa.Column("created", UTCDateTime, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("expires", UTCDateTime, nullable=True),
+    sa.Column("removed", UTCDateTime, nullable=True),
+    sa.Column("removed_by", sa.String(200), nullable=True),
+)
+
+# -- the daemon (issue 6): source health, near-duplicate signatures, exact copies ----------
+
+# One row per source: when it last ran, succeeded or failed, and until when it backs off.
+source_state = sa.Table(
+    "source_state", metadata,
+    sa.Column("source", sa.String(200), primary_key=True),
+    sa.Column("last_run", UTCDateTime, nullable=True),
+    sa.Column("last_success", UTCDateTime, nullable=True),
+    sa.Column("last_error", sa.Text, nullable=False, default=""),
+    sa.Column("last_error_at", UTCDateTime, nullable=True),
+    sa.Column("failures", sa.Integer, nullable=False, default=0),
+    sa.Column("backoff_until", UTCDateTime, nullable=True),
+    sa.Column("items_seen", sa.Integer, nullable=False, default=0),
+    sa.Column("articles_new", sa.Integer, nullable=False, default=0),
+)
+
+# An article's MinHash signature (dedupe.py) and its number of distinct shingles.
+article_signatures = sa.Table(
+    "article_signatures", metadata,
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("minhash", sa.LargeBinary, nullable=False),
+    sa.Column("shingles", sa.Integer, nullable=False),
+)
+
+# LSH bucket keys (one per signature band, one for the canonical URL): articles sharing a key
+# are near-duplicate candidates.
+dedupe_keys = sa.Table(
+    "dedupe_keys", metadata,
+    sa.Column("key", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"),
+              primary_key=True, index=True),
+)
+
+# Another source carrying an article already stored with exactly the same title and text.
+article_copies = sa.Table(
+    "article_copies", metadata,
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("source", sa.String(200), primary_key=True),
+    sa.Column("external_id", sa.String(2000), primary_key=True),
+    sa.Column("url", sa.Text, nullable=False, default=""),
+    sa.Column("seen", UTCDateTime, nullable=False),
+)
+
+# Small facts about the running daemon (e.g. the watchlist version it loaded).
+daemon_state = sa.Table(
+    "daemon_state", metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("updated", UTCDateTime, nullable=False),
+)
+
+
 def _v1(conn: Connection) -> None:
     """Version 1 is the first schema; its tables come from `metadata.create_all`."""
 
 
+def _v2(conn: Connection) -> None:
+    """alerts gains `assignee` and `group_key` (the intent key without the story). A database
+    without an alerts table gets the whole table from `create_all` afterwards."""
+    inspector = sa.inspect(conn)
+    if not inspector.has_table("alerts"):
+        return
+    have = {c["name"] for c in inspector.get_columns("alerts")}
+    if "assignee" not in have:
+        conn.execute(sa.text("ALTER TABLE alerts ADD COLUMN assignee VARCHAR(200)"))
+    if "group_key" in have:
+        return
+    conn.execute(sa.text("ALTER TABLE alerts ADD COLUMN group_key VARCHAR(600)"))
+    conn.execute(sa.text("CREATE INDEX ix_alerts_group_key ON alerts (group_key)"))
+    rows = conn.execute(sa.text("SELECT id, dedupe_key FROM alerts")).all()
+    for row in rows:
+        conn.execute(sa.text("UPDATE alerts SET group_key = :k WHERE id = :i"),
+                     {"k": row.dedupe_key.split("|", 1)[-1], "i": row.id})
+
+
 # Steps that change tables which already exist (add a column, an index ...): (version, step).
 # New tables need no step: `migrate` creates every table of `metadata` that is missing.
-MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = ((1, _v1),)
+MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = ((1, _v1), (2, _v2))
 LATEST = MIGRATIONS[-1][0]
 
 

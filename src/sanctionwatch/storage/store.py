@@ -8,10 +8,10 @@ crash leaves either all of them or none.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -48,6 +48,12 @@ class Store:
 
     def __init__(self, url: str, echo: bool = False):
         self.url = url
+        # Alerts with the same key raised within this window update one alert (None: only
+        # within a story). See storage/alerts.py.
+        self.group_window: timedelta | None = None
+        # Called as (conn, alert, reason, note, now) inside the transaction that raises or
+        # materially changes an alert; the app points it at the outbox (storage/outbox.py).
+        self.on_alert_change: Callable[[Connection, Alert, str, str, datetime], None] | None = None
         try:
             kwargs: dict = {"echo": echo, "future": True}
             if url.startswith("sqlite"):
@@ -79,13 +85,17 @@ class Store:
 
     def ingest(self, data: ArticleData, mentions: Sequence[Mention],
                intents: Sequence[AlertIntent], now: datetime,
-               story_id: int | None = None) -> tuple[Article, list[Alert]]:
+               story_id: int | None = None,
+               on_stored: Callable[[Connection, int], None] | None = None,
+               ) -> tuple[Article, list[Alert]]:
         """Store an article with its mentions and alerts in one transaction. An article seen
         before (same content hash) is left as it is and yields no new alert.
 
         `story_id` joins the article to an existing story (a copy of a report already
         stored); an alert that story already has gains this article as a source instead of
-        being raised again. Without it the article starts its own story."""
+        being raised again. Without it the article starts its own story. `on_stored(conn,
+        article_id)` runs inside the same transaction (e.g. to save the article's
+        near-duplicate signature, storage/stories.py), so it commits or rolls back with it."""
         with self.transaction() as conn:
             row = conn.execute(sa.select(t.articles).where(
                 t.articles.c.content_hash == data.content_hash)).first()
@@ -105,6 +115,8 @@ class Store:
                     {"article_id": article_id, "entity_id": m.entity_id, "start": m.start,
                      "end": m.end, "matched": m.matched, "score": m.score, "kind": m.kind,
                      "alias": m.alias, "explanation": m.explanation} for m in mentions])
+            if on_stored is not None:
+                on_stored(conn, article_id)
             created = []
             for intent in intents:
                 alert = self._add_alert(conn, intent, article_id, story_id, now)
@@ -114,29 +126,12 @@ class Store:
 
     def _add_alert(self, conn: Connection, intent: AlertIntent, article_id: int,
                    story_id: int, now: datetime) -> Alert | None:
-        """A new alert, or None when the story has it already (then the article is added to
-        the alert's sources)."""
-        key = f"story:{story_id}|{intent.key}"[:600]
-        values = {
-            "dedupe_key": key, "type": intent.type, "phase": intent.phase,
-            "severity": intent.severity, "status": "new", "entity_ids": list(intent.entity_ids),
-            "roles": [list(r) for r in intent.roles], "article_id": article_id,
-            "evidence": intent.evidence, "evidence_start": intent.evidence_start,
-            "evidence_end": intent.evidence_end,
-            "spans": [_mention_json(m) for m in intent.mentions],
-            "rule_id": intent.rule_id, "rule_version": intent.rule_version, "why": intent.why,
-            "message": intent.message, "created": now, "updated": now,
-        }
-        created = _insert_ignore(conn, t.alerts, values, ["dedupe_key"])
-        row = conn.execute(sa.select(t.alerts).where(t.alerts.c.dedupe_key == key)).one()
-        _insert_ignore(conn, t.alert_articles, {"alert_id": row.id, "article_id": article_id,
-                                                "added": now}, ["alert_id", "article_id"])
-        if not created:
-            return None
-        conn.execute(t.alert_events.insert().values(
-            alert_id=row.id, at=now, actor="sanctionwatch", from_status=None, to_status="new",
-            note=f"raised by rule {intent.rule_id} v{intent.rule_version}"))
-        return _alert(row)
+        """A new alert, or None when the story (or, within `group_window`, an alert with the
+        same key) has it already: then the article is added to the alert's sources. Grouping,
+        suppressions and outbox deliveries live in storage/alerts.py."""
+        from sanctionwatch.storage.alerts import raise_alert
+
+        return raise_alert(self, conn, intent, article_id, story_id, now)
 
     def alert_sources(self, alert_id: int) -> list[Article]:
         """Every stored article that carried an alert, first first."""
@@ -224,7 +219,9 @@ def _alert(row) -> Alert:
     document = ""
     if "source" in mapping:
         document = f"{mapping['source']}:{mapping['external_id']}"
-    return Alert(row.id, intent, row.article_id, row.status, row.created, row.updated, document)
+    extra = {"assignee": mapping["assignee"]} if "assignee" in mapping else {}
+    return Alert(row.id, intent, row.article_id, row.status, row.created, row.updated, document,
+                 extra)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
