@@ -58,3 +58,11 @@ def test_duplicate_ids_across_files(tmp_path):
 def test_missing_rule_folder(tmp_path):
     with pytest.raises(RuleError, match="no such rule file or folder"):
         load_rules([tmp_path / "nope"])
+
+
+def test_duplicate_keys_are_reported_not_overwritten(tmp_path):
+    f = tmp_path / "dup.yaml"
+    f.write_text("rules:\n  - id: x\n    type: designation\n    phase: effective\n"
+                 "    triggers:\n      de: ['a']\n      de: ['b']\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=r"dup.yaml:7:\d+: YAML: duplicate key 'de'"):
+        load_rules([f])

@@ -35,6 +35,7 @@ class NameForm:
     folded: tuple[str, ...]    # folded tokens, to tell an exact match from a variant
     strong: bool
     kind: str                  # "name" or "short"
+    organisation: bool = False  # organisation words next to it are part of the mention
 
 
 # Languages whose CLDR country names (Unicode's maintained tables, via Babel) are added to a
@@ -100,7 +101,8 @@ def _form(entity: Entity, alias: str, toks: list[str], kind: str) -> NameForm | 
     strong = entity.type == "country" or (kind == "name" and len(keys) >= 2)
     if len(keys) == 1 and len(keys[0]) < MIN_SHORT_KEY and not strong:
         return None
-    return NameForm(entity.id, alias, keys, tuple(toks), strong, kind if strong else "short")
+    return NameForm(entity.id, alias, keys, tuple(toks), strong, kind if strong else "short",
+                    entity.type in ("organization", "other"))
 
 
 def name_forms(entity: Entity) -> list[NameForm]:

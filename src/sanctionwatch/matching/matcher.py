@@ -77,8 +77,10 @@ class Matcher:
         score = sum(w * m.sim for w, (_, m) in zip(weights, matched, strict=True)) / sum(weights)
         how = max((m.how for _, m in matched), key=lambda h: _HOW_RANK[h])
         first_tok, last_tok = matched[0][0], matched[-1][0]
-        start_tok = _designators_before(text, tokens, first_tok)
-        end_tok = _designators_after(text, tokens, last_tok)
+        start_tok, end_tok = first_tok, last_tok
+        if form.organisation:
+            start_tok = _designators_before(text, tokens, first_tok)
+            end_tok = _designators_after(text, tokens, last_tok)
         designator = start_tok < first_tok or end_tok > last_tok
         return Candidate(form=form, first=start_tok, last=end_tok,
                          start=tokens[start_tok].start, end=tokens[end_tok].end,

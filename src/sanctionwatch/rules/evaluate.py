@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sanctionwatch.rules.model import EntityCondition, Rule, RuleSet, Trigger
-from sanctionwatch.text.normalize import fold_with_offsets
+from sanctionwatch.text.normalize import fold, fold_with_offsets
 from sanctionwatch.text.sentences import split_sentences
 from sanctionwatch.types import AlertIntent, Entity, Mention, Sentence, Watchlist
 
@@ -93,7 +94,7 @@ def evaluate(rules: RuleSet, text: str, mentions: list[Mention], watchlist: Watc
             scoped = [m for m in mentions if unit.start <= m.start < unit.end]
             for intent in _apply(rule, unit, scoped or ms, watchlist, text, trace):
                 intents.setdefault(intent.key, intent)
-    return _best_phase(list(intents.values()))
+    return _best_phase(list(intents.values()), rules)
 
 
 def _sentence_of(sentences: list[Sentence], offset: int) -> Sentence | None:
@@ -156,22 +157,87 @@ def _apply(rule: Rule, unit: _Unit, mentions: list[Mention], wl: Watchlist, text
             note(False, f"trigger found but no target within {rule.window} words")
             return []
     if rule.type == "designation":
-        trig, a, b = hits[0]
-        out = []
-        for m in targets:
+        return _designation(rule, unit, text, hits, targets, note)
+    return _support(rule, unit, text, hits, targets, mentions, wl, note)
+
+
+def _designation(rule, unit, text, hits, targets, note) -> list[AlertIntent]:
+    """Targets on the trigger's object side: after an active trigger ("sanctions against X"),
+    the subject before a passive one ("X, a ... official, was designated")."""
+    out: dict[str, AlertIntent] = {}
+    for trig, a, b in hits:
+        chosen = _passive_subjects(text, unit, targets, a, b) if trig.passive else [
+            m for m in targets if m.start >= a and _token_distance(text, m, a, b) <= rule.window
+            and not _agent_before(text, unit, m)]
+        for m in chosen:
+            if m.entity_id in out:
+                continue
             why = (f"trigger «{text[a:b]}» ({trig.lang}, {rule.phase}); target "
                    f"{m.matched!r} = {m.entity_id} ({m.explanation})")
             note(True, why)
-            out.append(_intent(rule, unit, text, [m], (("target", m.entity_id),), why))
-        return out
-    return _support(rule, unit, text, hits, targets, mentions, wl, note)
+            out[m.entity_id] = _intent(rule, unit, text, [m], (("target", m.entity_id),), why)
+    if not out:
+        trig, a, b = hits[0]
+        side = "before" if trig.passive else "after"
+        note(False, f"trigger found, but no target on its object side ({side} «{text[a:b]}»)")
+    return list(out.values())
+
+
+_AGENT = re.compile(
+    r"(?:\b(?:by|par|von|por|da|dal|dalla|de su|del su)|founded|led|owned|created|controlled|"
+    r"headed|run|financed|chief|leader|founder|owner|boss|head|financier|patron|chef|"
+    r"fondateur|dirigeant|proprietaire|leiter|grunder|besitzer|lider|jefe|fundador|capo|"
+    r"fondatore|proprietario|sozdan\w*|vozglavl\w*|osnovatel\w*|rukovodi\w*|vladel\w*|"
+    r"finansist\w*|glav\w*|zasnovnik\w*|ochil\w*|kerivnik\w*|stvoren\w*)"
+    r"(?:\W+\w+){0,2}\W*$")
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]| - ")
+
+
+def _agent_before(text: str, unit: _Unit, m: Mention) -> bool:
+    """A mention introduced as someone's founder, leader or owner ("Wagner, founded by X")
+    is not the object of the trigger before it."""
+    lo = max(unit.start, m.start - 40)
+    folded, _ = fold_with_offsets(text[lo:m.start])
+    return _AGENT.search(folded) is not None
+
+
+def _passive_subjects(text: str, unit: _Unit, targets: list[Mention], a: int,
+                      b: int) -> list[Mention]:
+    """The subject of a passive trigger: the mentions of the first clause segment (between
+    commas, dashes, brackets) that has one, plus those in the trigger's own segment. An
+    apposition ("X, appointed by Y and Z, was listed") does not make Y and Z subjects.
+    German puts the subject inside the verb bracket ("war X ... hinzugefügt worden"), and
+    many languages after the verb ("También fue blanco X"): with no subject before the
+    trigger, those count."""
+    before = [m for m in targets if m.end <= a]
+    if not before:
+        inside = [m for m in targets if a <= m.start and m.end <= b]
+        after = [m for m in targets if m.start >= b and _token_distance(text, m, a, b) <= 3]
+        return inside or after[:1]
+    cuts = [unit.start] + [unit.start + x.end() for x in
+                           _CLAUSE_BREAK.finditer(text, unit.start, a)] + [a]
+
+    def segment(m: Mention) -> int:
+        return max(i for i, c in enumerate(cuts[:-1]) if c <= m.start)
+
+    first = min(segment(m) for m in before)
+    last = len(cuts) - 2
+    return [m for m in before if segment(m) in (first, last)]
 
 
 def _support(rule, unit, text, hits, targets, mentions, wl, note) -> list[AlertIntent]:
     """For each target, the nearest supporter entity on the supplying side of any trigger;
     failing that, a party named before an active trigger."""
     out = []
+    nearest: set[int] = set()
+    for _trig, a, b in hits:
+        side = _side(targets, a, b, after=not _trig.passive)
+        if side:
+            near = min(side, key=lambda m, a=a, b=b: min(abs(m.start - b), abs(m.end - a)))
+            nearest.add(id(near))
     for target in targets:
+        if nearest and id(target) not in nearest:
+            continue
         others = [m for m in mentions if m.entity_id != target.entity_id
                   and (rule.supporter is None or _meets(rule.supporter, wl.by_id[m.entity_id]))
                   and (not (rule.supporter and rule.supporter.related_to_target)
@@ -229,10 +295,25 @@ def _named_party(text: str, unit: _Unit, trigger_start: int, exclude: list[Menti
         if len(name) < 3:
             continue
         start = lo + m.start()
+        sentence_initial = not text[unit.start:start].strip()
+        if sentence_initial and " " not in name and fold(name) not in _country_names():
+            continue  # "Поэтому", "However": a capitalised first word, not a name
         if any(e.start <= start < e.end for e in exclude):
             continue
         best = name
     return best
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> frozenset[str]:
+    """Folded names of every country in the languages the matcher knows (CLDR via Babel)."""
+    from babel import Locale
+
+    from sanctionwatch.matching.forms import COUNTRY_NAME_LOCALES
+    names: set[str] = set()
+    for lang in COUNTRY_NAME_LOCALES:
+        names |= {fold(n) for n in Locale.parse(lang).territories.values()}
+    return frozenset(names)
 
 
 def _token_distance(text: str, m: Mention, a: int, b: int) -> int:
@@ -277,9 +358,9 @@ class _Default(dict):
         return "{" + key + "}"
 
 
-def _best_phase(intents: list[AlertIntent]) -> list[AlertIntent]:
-    """One designation phase per target and sentence: lifted over effective over announced."""
-    order = {"announced": 0, "effective": 1, "lifted": 2}
+def _best_phase(intents: list[AlertIntent], rules: RuleSet) -> list[AlertIntent]:
+    """One designation phase per target and sentence: the rule with the highest priority."""
+    order = {r.id: r.priority for r in rules.rules}
     best: dict[tuple[str, int], AlertIntent] = {}
     rest: list[AlertIntent] = []
     for i in intents:
@@ -287,6 +368,6 @@ def _best_phase(intents: list[AlertIntent]) -> list[AlertIntent]:
             rest.append(i)
             continue
         k = (i.role("target") or "", i.evidence_start)
-        if k not in best or order.get(i.phase or "", 0) > order.get(best[k].phase or "", 0):
+        if k not in best or order.get(i.rule_id, 0) > order.get(best[k].rule_id, 0):
             best[k] = i
     return sorted([*best.values(), *rest], key=lambda i: (i.evidence_start, i.type))

@@ -39,6 +39,15 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Marked:
+    seen: dict[object, yaml.Node] = {}
+    for key_node, _value in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                "while reading a mapping", node.start_mark,
+                f"duplicate key {key!r} (first on line {seen[key].start_mark.line + 1}); "
+                "the second would silently replace the first", key_node.start_mark)
+        seen[key] = key_node
     mapping = _Marked(loader.construct_mapping(node, deep=True))
     mapping.line = node.start_mark.line + 1
     mapping.column = node.start_mark.column + 1
@@ -49,8 +58,9 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 
 def compile_pattern(source: str) -> re.Pattern[str]:
-    """Fold a trigger pattern like the text it runs on, and make it match whole words."""
-    return re.compile(rf"(?<![a-z0-9])(?:{fold_pattern(source)})(?![a-z0-9])")
+    """Fold a trigger pattern like the text it runs on, and make it match whole words: it
+    may not start or end inside a word (a pattern may end on a space or punctuation)."""
+    return re.compile(rf"(?<![a-z0-9])(?:{fold_pattern(source)})(?:(?<![a-z0-9])|(?![a-z0-9]))")
 
 
 def rule_files(paths: list[Path]) -> list[Path]:
