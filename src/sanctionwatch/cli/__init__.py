@@ -1,7 +1,14 @@
 """Command line: thin commands over `app`. Each command group is its own module; importing
 it registers it on the root Typer app. Errors are printed as `file:line:col: message`."""
 
-from sanctionwatch.cli import alerts, core, rules, watchlist  # noqa: F401  (registration)
+from sanctionwatch.cli import (  # noqa: F401  (registration)
+    alerts,
+    alerts_admin,
+    core,
+    deliver,
+    rules,
+    watchlist,
+)
 from sanctionwatch.cli._common import app
 
 

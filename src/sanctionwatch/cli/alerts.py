@@ -1,14 +1,23 @@
-"""`alerts ...`: stored alerts, listing and triage."""
+"""`alerts ...`: stored alerts — list, show with evidence, and triage with an audit trail.
+
+Every triage command (`ack`, `escalate`, `dismiss`, `reopen`, `note`, `assign`) appends to the
+alert's audit trail who (`--by`, default $SANCTIONWATCH_ANALYST or the login name), when, the
+status change and the note. `export` and `suppressions` live in cli/alerts_admin.py.
+"""
 
 from __future__ import annotations
 
+import getpass
 import json
+import os
 import sys
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from sanctionwatch.cli._common import (
     ConfigOpt,
@@ -22,48 +31,283 @@ from sanctionwatch.cli._common import (
 from sanctionwatch.errors import SanctionwatchError
 from sanctionwatch.storage.store import AlertFilter
 
-alerts_app = typer.Typer(no_args_is_help=True, help="Stored alerts: list and triage.")
+alerts_app = typer.Typer(no_args_is_help=True, help="Stored alerts: list, show and triage.")
 app.add_typer(alerts_app, name="alerts")
+
+ANALYST_ENV = "SANCTIONWATCH_ANALYST"
+IdArg = Annotated[int, typer.Argument(help="alert id (as in `alerts list` and every message)")]
+NoteOpt = Annotated[str, typer.Option("--note", "-m", help="why (kept in the audit trail)")]
+ByOpt = Annotated[str | None, typer.Option("--by", help=f"who (default: ${ANALYST_ENV}, "
+                                           "else your login name)")]
+AssignOpt = Annotated[str | None, typer.Option("--assign", help="hand the alert to NAME "
+                                               "('' for nobody)")]
+StatusOpt = Annotated[str | None, typer.Option(help="new, acknowledged, escalated, dismissed")]
+TypeOpt = Annotated[str | None, typer.Option("--type", help="alert type")]
+EntityOpt = Annotated[str | None, typer.Option(help="entity id")]
+SeverityOpt = Annotated[str | None, typer.Option(help="low, medium, high, critical")]
+SinceOpt = Annotated[str | None, typer.Option(help="ISO date or datetime (UTC)")]
+
+
+def actor(by: str | None) -> str:
+    if by:
+        return by
+    if os.environ.get(ANALYST_ENV):
+        return os.environ[ANALYST_ENV]
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def parse_since(since: str | None) -> datetime | None:
+    if not since:
+        return None
+    try:
+        dt = datetime.fromisoformat(since)
+    except ValueError:
+        err.print(f"--since: not an ISO date: {since!r}", markup=False)
+        raise typer.Exit(2) from None
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+def with_store(config, db, action: Callable):
+    """Open the configured store, run `action(store)`, close it; project errors -> exit 1."""
+    from sanctionwatch.storage.store import Store
+
+    try:
+        store = Store(make_settings(config, db=db).database_url)
+    except SanctionwatchError as exc:
+        fail(exc)
+        return None
+    try:
+        return action(store)
+    except SanctionwatchError as exc:
+        fail(exc)
+        return None
+    finally:
+        store.close()
 
 
 @alerts_app.command("list")
 def alerts_list(
     fmt: Annotated[str, typer.Option("--format", help="table or jsonl")] = "table",
-    status: Annotated[str | None, typer.Option(help="new, acknowledged, ...")] = None,
-    type_: Annotated[str | None, typer.Option("--type", help="alert type")] = None,
-    entity: Annotated[str | None, typer.Option(help="entity id")] = None,
-    severity: Annotated[str | None, typer.Option(help="low, medium, high, critical")] = None,
-    since: Annotated[str | None, typer.Option(help="ISO date or datetime (UTC)")] = None,
+    status: StatusOpt = None, type_: TypeOpt = None, entity: EntityOpt = None,
+    severity: SeverityOpt = None, since: SinceOpt = None,
+    assignee: Annotated[str | None, typer.Option(help="assigned to NAME")] = None,
+    limit: Annotated[int | None, typer.Option(help="at most N alerts")] = None,
     config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
-    """List stored alerts."""
+    """List stored alerts, oldest first."""
     from sanctionwatch.channels.base import alert_record
-    from sanctionwatch.storage.store import Store
+    from sanctionwatch.storage.alerts import source_counts
 
-    try:
-        since_dt = datetime.fromisoformat(since).replace(tzinfo=UTC) if since else None
-    except ValueError:
-        err.print(f"--since: not an ISO date: {since!r}")
-        raise typer.Exit(2) from None
-    try:
-        settings = make_settings(config, db=db)
-        store = Store(settings.database_url)
-        alerts = store.list_alerts(AlertFilter(status, type_, entity, severity, since_dt))
-        store.close()
-    except SanctionwatchError as exc:
-        fail(exc)
-        return
+    if fmt not in ("table", "jsonl"):
+        err.print("--format must be table or jsonl")
+        raise typer.Exit(2)
+    f = AlertFilter(status, type_, entity, severity, parse_since(since))
+
+    def load(store):
+        alerts = store.list_alerts(f)
+        if assignee is not None:
+            alerts = [a for a in alerts if (a.extra.get("assignee") or "") == assignee]
+        alerts = alerts[:limit] if limit else alerts
+        return alerts, source_counts(store, [a.id for a in alerts])
+
+    alerts, counts = with_store(config, db, load)
     if fmt == "jsonl":
         for a in alerts:
             sys.stdout.write(json.dumps(alert_record(a), ensure_ascii=False) + "\n")
         return
+    wide = out.width >= 140  # the evidence column only where it can be read
     table = Table(title=f"{len(alerts)} alert(s)")
-    for col in ("id", "created", "status", "severity", "type", "entities", "evidence"):
-        table.add_column(col, overflow="fold")
+    cols = ["id", "created (UTC)", "status", "severity", "type", "entities", "src", "assignee"]
+    for col in [*cols, "evidence"] if wide else cols:
+        table.add_column(col, overflow="fold",
+                         no_wrap=col in ("id", "created (UTC)", "status", "severity"))
     for a in alerts:
         i = a.intent
-        table.add_row(str(a.id), a.created.strftime("%Y-%m-%d %H:%M"), a.status, i.severity,
-                      i.type + (f"/{i.phase}" if i.phase else ""),
-                      ", ".join(f"{r}={v}" for r, v in i.roles),
-                      i.evidence[:120] + ("…" if len(i.evidence) > 120 else ""))
+        row = [str(a.id), a.created.strftime("%Y-%m-%d %H:%M"), a.status, i.severity,
+               i.type + (f"/{i.phase}" if i.phase else ""),
+               ", ".join(f"{r}={v}" for r, v in i.roles) or ", ".join(i.entity_ids),
+               str(counts.get(a.id, 0)), a.extra.get("assignee") or ""]
+        if wide:
+            row.append(i.evidence[:120] + ("…" if len(i.evidence) > 120 else ""))
+        table.add_row(*row)
     out.print(table)
+    if alerts:
+        out.print("see one: sanctionwatch alerts show ID", style="dim")
+
+
+@alerts_app.command("show")
+def alerts_show(
+    alert_id: IdArg,
+    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """One alert: the evidence with the matched spans highlighted, why it fired, every source
+    article, the audit trail and the deliveries."""
+    from sanctionwatch.storage.alerts import get_alert
+
+    if fmt not in ("text", "json"):
+        err.print("--format must be text or json")
+        raise typer.Exit(2)
+    detail = with_store(config, db, lambda store: get_alert(store, alert_id))
+    if fmt == "json":
+        from sanctionwatch.cli.alerts_admin import detail_record
+
+        sys.stdout.write(json.dumps(detail_record(detail), ensure_ascii=False, indent=2) + "\n")
+        return
+    _print_detail(detail)
+
+
+def _print_detail(detail) -> None:
+    from sanctionwatch.channels.render import segments
+
+    a, i = detail.alert, detail.alert.intent
+    head = Text()
+    head.append(f"Alert #{a.id}  ", style="bold")
+    head.append(i.type + (f" ({i.phase})" if i.phase else ""), style="bold")
+    head.append(f"  [{i.severity.upper()}]", style="bold red" if i.severity in
+                ("high", "critical") else "yellow")
+    head.append(f"  status: {a.status}  assignee: {detail.assignee or '-'}")
+    out.print(head)
+    out.print(f"raised {a.created:%Y-%m-%d %H:%M} UTC, updated {a.updated:%Y-%m-%d %H:%M} UTC; "
+              f"rule {i.rule_id} v{i.rule_version}", markup=False, style="dim")
+    out.print("roles: " + (", ".join(f"{r}={v}" for r, v in i.roles) or "-") +
+              "   entities: " + ", ".join(i.entity_ids), markup=False)
+    if i.message:
+        out.print(i.message, markup=False)
+    evidence = Text("\nEvidence: « ")
+    for piece, hit in segments(a):
+        evidence.append(piece, style="bold reverse" if hit else "")
+    evidence.append(" »")
+    out.print(evidence)
+    for m in i.mentions:
+        out.print(f"  {m.matched!r} → {m.entity_id}  score {m.score:.2f}  "
+                  f"[{m.start}:{m.end}]  {m.explanation}", markup=False)
+    out.print(f"Why: {i.why}", markup=False)
+    table = Table(title=f"Sources ({len(detail.sources)})", title_justify="left")
+    for col in ("article", "source", "id", "url / title", "added"):
+        table.add_column(col, overflow="fold")
+    for s in detail.sources:
+        table.add_row(str(s.article_id), s.source, s.external_id, s.url or s.title,
+                      f"{s.added:%Y-%m-%d %H:%M}")
+    out.print(table)
+    table = Table(title="Audit trail", title_justify="left")
+    for col in ("at (UTC)", "by", "change", "note"):
+        table.add_column(col, overflow="fold")
+    for e in detail.events:
+        change = e.to_status if e.from_status is None else (
+            f"{e.from_status} → {e.to_status}" if e.from_status != e.to_status else "note")
+        table.add_row(f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, change, e.note)
+    out.print(table)
+    if detail.deliveries:
+        table = Table(title="Deliveries", title_justify="left")
+        for col in ("channel", "reason", "status", "attempts", "sent (UTC)", "last error"):
+            table.add_column(col, overflow="fold")
+        for d in detail.deliveries:
+            table.add_row(d.channel, d.reason, d.status, str(d.attempts),
+                          f"{d.sent:%Y-%m-%d %H:%M}" if d.sent else "", d.last_error)
+        out.print(table)
+    out.print(f"next: sanctionwatch alerts ack|escalate|dismiss {a.id} --note TEXT",
+              style="dim", markup=False)
+
+
+def _triage(alert_id: int, to_status: str, note: str, by: str | None, assign: str | None,
+            config, db, suppress: dict | None = None) -> None:
+    from sanctionwatch.storage.alerts import change_status
+
+    who = actor(by)
+    now = datetime.now(UTC)
+    alert = with_store(config, db, lambda store: change_status(
+        store, alert_id, to_status, actor=who, note=note, now=now, assignee=assign,
+        suppress=suppress))
+    out.print(f"alert #{alert.id}: {to_status} by {who}", markup=False)
+
+
+@alerts_app.command("ack")
+def alerts_ack(alert_id: IdArg, note: NoteOpt = "", by: ByOpt = None, assign: AssignOpt = None,
+               config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """Acknowledge: seen and being handled."""
+    _triage(alert_id, "acknowledged", note, by, assign, config, db)
+
+
+@alerts_app.command("escalate")
+def alerts_escalate(alert_id: IdArg, note: NoteOpt = "", by: ByOpt = None,
+                    assign: AssignOpt = None, config: ConfigOpt = None,
+                    db: DbOpt = None) -> None:
+    """Escalate: needs a decision above the analyst (channels with `events: [escalated]` are
+    notified)."""
+    _triage(alert_id, "escalated", note, by, assign, config, db)
+
+
+@alerts_app.command("reopen")
+def alerts_reopen(alert_id: IdArg, note: NoteOpt = "", by: ByOpt = None,
+                  config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """Back to `new` (for example after a dismissal in error)."""
+    _triage(alert_id, "new", note, by, None, config, db)
+
+
+@alerts_app.command("dismiss")
+def alerts_dismiss(
+    alert_id: IdArg, note: NoteOpt = "", by: ByOpt = None, assign: AssignOpt = None,
+    suppress_pattern: Annotated[str | None, typer.Option(
+        "--suppress-pattern", help="also suppress future alerts of the entity whose evidence "
+        "matches this regular expression")] = None,
+    suppress_source: Annotated[str | None, typer.Option(
+        "--suppress-source", help="also suppress future alerts of the entity from this source "
+        "name or web host")] = None,
+    suppress_entity: Annotated[str | None, typer.Option(
+        "--suppress-entity", help="entity of the suppression (default: the alert's target, "
+        "else its first entity)")] = None,
+    suppress_days: Annotated[int, typer.Option(
+        "--suppress-days", min=1, help="the suppression expires after N days")] = 90,
+    config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """Dismiss (e.g. a false positive); --note says why. With --suppress-pattern or
+    --suppress-source the same noise is suppressed until the expiry."""
+    suppress = None
+    if suppress_pattern or suppress_source or suppress_entity:
+        from sanctionwatch.storage.alerts import get_alert
+
+        if not (suppress_pattern or suppress_source):
+            err.print("--suppress-entity needs --suppress-pattern or --suppress-source")
+            raise typer.Exit(2)
+        entity = suppress_entity
+        if entity is None:
+            i = with_store(config, db, lambda store: get_alert(store, alert_id)).alert.intent
+            entity = i.role("target") if i.role("target") in i.entity_ids else i.entity_ids[0]
+        suppress = {"entity_id": entity, "pattern": suppress_pattern, "source": suppress_source,
+                    "expires": datetime.now(UTC) + timedelta(days=suppress_days), "reason": note}
+    _triage(alert_id, "dismissed", note, by, assign, config, db, suppress)
+    if suppress:
+        out.print(f"suppressed: {suppress['entity_id']} "
+                  f"{'/' + suppress_pattern + '/' if suppress_pattern else suppress_source} "
+                  f"for {suppress_days} day(s) (see: sanctionwatch alerts suppressions list)",
+                  markup=False)
+
+
+@alerts_app.command("note")
+def alerts_note(alert_id: IdArg, text: Annotated[str, typer.Argument(help="the note")],
+                by: ByOpt = None, config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """Add a note to the audit trail without changing the status."""
+    from sanctionwatch.storage.alerts import add_note
+
+    who = actor(by)
+    with_store(config, db, lambda store: add_note(store, alert_id, actor=who, note=text,
+                                                  now=datetime.now(UTC)))
+    out.print(f"alert #{alert_id}: note added by {who}", markup=False)
+
+
+@alerts_app.command("assign")
+def alerts_assign(alert_id: IdArg, name: Annotated[str, typer.Argument(help="assignee ('' for "
+                                                                       "nobody)")],
+                  note: NoteOpt = "", by: ByOpt = None, config: ConfigOpt = None,
+                  db: DbOpt = None) -> None:
+    """Hand the alert to someone (kept in the audit trail)."""
+    from sanctionwatch.storage.alerts import add_note
+
+    who = actor(by)
+    with_store(config, db, lambda store: add_note(store, alert_id, actor=who, note=note,
+                                                  now=datetime.now(UTC), assignee=name))
+    out.print(f"alert #{alert_id}: assigned to {name or 'nobody'} by {who}", markup=False)

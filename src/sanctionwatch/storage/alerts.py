@@ -1,11 +1,13 @@
 """The alert aggregate: raising with grouping and suppressions, triage, and the audit trail.
 
 Raising. An intent that the story already has, or that an alert of the same key (type, phase,
-roles, entities) raised within `Store.group_window` already covers, updates that alert instead
-of creating one: the article becomes one more source, and a higher severity replaces the
-evidence with the stronger one. Only a *material* change (a higher severity) re-notifies
-analysts; a new source alone does not. A new alert that an active suppression covers is stored
-as `dismissed` with an audit event naming the suppression, and is not delivered.
+roles, entities) raised within `Store.group_window` and not dismissed already covers, updates
+that alert instead of creating one (a dismissed alert is closed: a new story about the same
+thing is raised again, unless a suppression covers it): the article becomes one more source,
+and a higher severity replaces the evidence with the stronger one. Only a *material* change (a
+higher severity) re-notifies analysts; a new source alone does not. A new alert that an active
+suppression covers is stored as `dismissed` with an audit event naming the suppression, and is
+not delivered.
 
 Triage. Every status change, assignment and note appends one row to `alert_events` (at, actor,
 from_status, to_status, note); nothing here updates or deletes an event, so the trail is never
@@ -97,10 +99,11 @@ def raise_alert(store: Store, conn: Connection, intent: AlertIntent, article_id:
     key = f"story:{story_id}|{intent.key}"[:600]
     row = conn.execute(sa.select(t.alerts).where(t.alerts.c.dedupe_key == key)).first()
     if row is None and store.group_window is not None:
+        a = t.alerts.c
         row = conn.execute(sa.select(t.alerts).where(
-            (t.alerts.c.group_key == group_key) & (t.alerts.c.created >= now - store.group_window)
-            & (t.alerts.c.created <= now)).order_by(t.alerts.c.created.desc(), t.alerts.c.id.desc())
-            .limit(1)).first()
+            (a.group_key == group_key) & (a.created >= now - store.group_window)
+            & (a.created <= now) & (a.status != "dismissed"))
+            .order_by(a.created.desc(), a.id.desc()).limit(1)).first()
     if row is not None:
         _merge(store, conn, row, intent, article_id, now)
         return None
@@ -256,6 +259,18 @@ def sources_of(conn: Connection, alert_ids: list[int]) -> dict[int, list[SourceR
         for r in conn.execute(q).all():
             out[r.alert_id].append(SourceRef(r.id, r.source, r.external_id, r.url, r.title,
                                              r.published, r.added))
+    return out
+
+
+def source_counts(store: Store, alert_ids: list[int]) -> dict[int, int]:
+    """How many articles carried each alert."""
+    aa = t.alert_articles.c
+    out: dict[int, int] = {}
+    with store.transaction() as conn:
+        for chunk in _chunks(alert_ids):
+            for r in conn.execute(sa.select(aa.alert_id, sa.func.count().label("n"))
+                                  .where(aa.alert_id.in_(chunk)).group_by(aa.alert_id)).all():
+                out[r.alert_id] = r.n
     return out
 
 

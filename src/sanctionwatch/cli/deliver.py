@@ -1,0 +1,68 @@
+"""`deliver`: run the outbox worker once, show the delivery queues, or retry now.
+
+The daemon (`sanctionwatch run`) runs the same worker every `alerts.outbox.interval`; this
+command is for cron setups, for catching up after a channel outage, and for looking at what is
+waiting (`--status`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from sanctionwatch.cli._common import ConfigOpt, DbOpt, app, err, fail, make_settings, out
+from sanctionwatch.errors import SanctionwatchError
+
+
+@app.command()
+def deliver(
+    status: Annotated[bool, typer.Option("--status", help="show the queues, send nothing")]
+    = False,
+    retry_now: Annotated[bool, typer.Option("--retry-now", help="make waiting retries due now "
+                                            "before sending")] = False,
+    channel: Annotated[str | None, typer.Option(help="only this channel (with --retry-now)")]
+    = None,
+    config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """Send every due alert delivery through its channel (the outbox worker, once)."""
+    from sanctionwatch.app import make_app
+    from sanctionwatch.storage import outbox
+
+    try:
+        application = make_app(make_settings(config, db=db))
+    except SanctionwatchError as exc:
+        fail(exc)
+        return
+    try:
+        if status:
+            _status(outbox.queue_state(application.store))
+            return
+        if retry_now:
+            n = outbox.retry_now(application.store, datetime.now(UTC), channel)
+            err.print(f"{n} waiting delivery(ies) made due now", markup=False)
+        report = application.deliver()
+    except SanctionwatchError as exc:
+        fail(exc)
+        return
+    finally:
+        application.close()
+    sent = ", ".join(f"{k}: {v}" for k, v in sorted(report.sent.items())) or "nothing due"
+    err.print(f"sent {report.total_sent} ({sent})", markup=False)
+    for e in report.errors:
+        err.print(f"problem: {e}", markup=False)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+def _status(states) -> None:
+    table = Table(title="deliveries by channel")
+    for col in ("channel", "pending", "failing", "sent", "next attempt (UTC)", "last error"):
+        table.add_column(col, overflow="fold")
+    for s in states:
+        table.add_row(s.channel, str(s.pending), str(s.failing), str(s.sent),
+                      f"{s.next_attempt:%Y-%m-%d %H:%M:%S}" if s.next_attempt else "",
+                      s.last_error)
+    out.print(table)
