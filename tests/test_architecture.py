@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 PKG = Path(__file__).resolve().parents[1] / "src" / "sanctionwatch"
-CORE = {"types", "errors", "text", "watchlist", "matching", "rules", "analysis"}
+CORE = {"types", "errors", "text", "watchlist", "matching", "rules", "analysis", "dedupe"}
 ADAPTERS = {"sources", "channels", "storage"}
 WIRING = {"pipeline", "app", "scheduler", "cli", "web", "config", "evaluation"}
 FORBIDDEN_IN_CORE = {"sqlalchemy", "httpx", "smtplib", "apscheduler", "feedparser", "typer"}

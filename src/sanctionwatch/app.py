@@ -6,6 +6,7 @@ source or channel means adding one entry here.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -18,12 +19,18 @@ from sanctionwatch.channels.email import EmailChannel
 from sanctionwatch.channels.file import FileChannel
 from sanctionwatch.channels.webhook import WebhookChannel
 from sanctionwatch.config import ChannelSettings, Settings, SourceSettings, interval_seconds
-from sanctionwatch.errors import ConfigError
+from sanctionwatch.dedupe import DedupeSettings
+from sanctionwatch.errors import ConfigError, SourceError
 from sanctionwatch.matching.matcher import MatchSettings
-from sanctionwatch.pipeline import CycleReport, RoutedChannel, run_cycle
+from sanctionwatch.pipeline import CycleReport, Policy, RoutedChannel, run_cycle
 from sanctionwatch.rules.loader import load_rules
 from sanctionwatch.sources.base import Source
+from sanctionwatch.sources.csv import CsvSource
+from sanctionwatch.sources.feed import FeedSource, trafilatura_extractor
 from sanctionwatch.sources.folder import FolderSource
+from sanctionwatch.sources.http import HttpSettings
+from sanctionwatch.sources.jsonl import JsonlSource
+from sanctionwatch.sources.records import FieldMap
 from sanctionwatch.storage.outbox import DeliveryReport, Outbox, OutboxRoute
 from sanctionwatch.storage.store import Store
 from sanctionwatch.watchlist.csvfile import load_watchlist
@@ -38,6 +45,57 @@ def _folder(cfg: SourceSettings, settings: Settings) -> Source:
     if not path:
         raise ConfigError(f"source {cfg.name!r}: a folder source needs 'path'")
     return FolderSource(cfg.name, settings.resolve(path))
+
+
+def _feed(cfg: SourceSettings, settings: Settings) -> Source:
+    url = _extra(cfg, "url")
+    if not url:
+        raise ConfigError(f"source {cfg.name!r}: a feed source needs 'url'")
+    defaults = HttpSettings()
+    try:
+        http = HttpSettings(timeout=float(_extra(cfg, "timeout", defaults.timeout)),
+                            deadline=float(_extra(cfg, "deadline", defaults.deadline)),
+                            max_bytes=int(_extra(cfg, "max_bytes", defaults.max_bytes)),
+                            user_agent=str(_extra(cfg, "user_agent", defaults.user_agent)))
+        min_chars = int(_extra(cfg, "fulltext_min_chars", 600))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"source {cfg.name!r}: {exc}") from exc
+    extractor = trafilatura_extractor() if _extra(cfg, "fulltext", False) else None
+    return FeedSource(cfg.name, str(url), http, extractor, min_chars)
+
+
+def _bulk_args(cfg: SourceSettings, settings: Settings, kind: str) -> dict:
+    path = _extra(cfg, "path")
+    if not path:
+        raise ConfigError(f"source {cfg.name!r}: a {kind} source needs 'path'")
+    try:
+        chunk = int(_extra(cfg, "chunk", 500))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"source {cfg.name!r}: chunk: {exc}") from exc
+    return {"path": settings.resolve(path), "chunk": chunk,
+            "fields": FieldMap.from_config(_extra(cfg, "fields"), f"source {cfg.name!r}")}
+
+
+def _jsonl(cfg: SourceSettings, settings: Settings) -> Source:
+    return JsonlSource(cfg.name, **_bulk_args(cfg, settings, "jsonl"))
+
+
+def _csv(cfg: SourceSettings, settings: Settings) -> Source:
+    try:
+        return CsvSource(cfg.name, delimiter=str(_extra(cfg, "delimiter", ",")),
+                         encoding=str(_extra(cfg, "encoding", "utf-8-sig")),
+                         **_bulk_args(cfg, settings, "csv"))
+    except SourceError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def policy(settings: Settings) -> Policy:
+    """The pipeline's failure and dedupe policy from the `scheduler` and `dedupe` sections."""
+    s, d = settings.scheduler, settings.dedupe
+    return Policy(backoff_base=float(s.backoff_base_seconds),
+                  backoff_max=float(s.backoff_max_seconds),
+                  dedupe=DedupeSettings(threshold=d.threshold, shingle=d.shingle_words),
+                  near_duplicates=d.near_duplicates)
 
 
 def _console(cfg: ChannelSettings, settings: Settings):
@@ -76,7 +134,8 @@ def _webhook(cfg: ChannelSettings, settings: Settings):
                                                                       settings.alerts.link))
 
 
-SOURCE_KINDS: dict[str, Callable[[SourceSettings, Settings], Source]] = {"folder": _folder}
+SOURCE_KINDS: dict[str, Callable[[SourceSettings, Settings], Source]] = {
+    "folder": _folder, "feed": _feed, "jsonl": _jsonl, "csv": _csv}
 CHANNEL_KINDS: dict[str, Callable] = {"console": _console, "file": _file, "email": _email,
                                       "webhook": _webhook}
 
@@ -103,9 +162,12 @@ class App:
     clock: Callable[[], datetime]
     outbox: Outbox | None = None
     channel_map: dict[str, object] = field(default_factory=dict)  # name -> channel, for outbox
+    policy: Policy = field(default_factory=Policy)
+    stop: threading.Event = field(default_factory=threading.Event)  # set on SIGTERM / SIGINT
 
     def run_once(self) -> list[CycleReport]:
-        reports = run_cycle(self.sources, self.store, self.analyzer, self.channels, self.clock)
+        reports = run_cycle(self.sources, self.store, self.analyzer, self.channels, self.clock,
+                            self.policy, self.stop)
         if self.outbox is not None:
             delivered = self.deliver()
             if delivered.errors:
@@ -152,7 +214,7 @@ def make_app(settings: Settings, *, clock: Callable[[], datetime] | None = None,
     store = Store(settings.database_url)
     outbox, channel_map = _outbox(settings, store, channels)
     return App(settings, store, analyzer, sources, [], clock or (lambda: datetime.now(UTC)),
-               outbox, channel_map)
+               outbox, channel_map, policy(settings))
 
 
 def _outbox(settings: Settings, store: Store,

@@ -95,6 +95,28 @@ class SchedulerSettings(_Model):
     default_interval: str = "15m"
     jitter_seconds: int = Field(30, ge=0)
     misfire_grace_seconds: int = Field(300, ge=0)
+    # Per-source backoff after failures: base * 2**(failures-1) seconds, at most max.
+    backoff_base_seconds: int = Field(60, ge=0)
+    backoff_max_seconds: int = Field(6 * 3600, ge=0)
+    # Reload the watchlist and rules when their files change ("0": never).
+    refresh_interval: str = "5m"
+    # Delete stored articles that carry no alert after this many days (0: keep everything).
+    retention_days: int = Field(0, ge=0)
+    retention_interval: str = "1d"
+
+    @field_validator("default_interval", "refresh_interval", "retention_interval")
+    @classmethod
+    def _interval(cls, v: str) -> str:
+        return _check_interval(v)
+
+
+class DedupeConfig(_Model):
+    """Near-duplicate stories (dedupe.py): copies of one wire story form one story."""
+
+    near_duplicates: bool = True
+    # Estimated Jaccard similarity of the word shingles from which two articles are one story.
+    threshold: float = Field(0.5, gt=0.0, le=1.0)
+    shingle_words: int = Field(3, ge=1, le=8)
 
 
 class Settings(_Model):
@@ -107,6 +129,7 @@ class Settings(_Model):
     sources: tuple[SourceSettings, ...] = ()
     channels: tuple[ChannelSettings, ...] = ()
     alerts: AlertsSettings = AlertsSettings()
+    dedupe: DedupeConfig = DedupeConfig()
 
     @field_validator("sources", "channels")
     @classmethod

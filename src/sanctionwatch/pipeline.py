@@ -1,27 +1,57 @@
-"""One cycle of the daemon: fetch -> skip known -> analyse -> store -> deliver.
+"""One cycle of the daemon: fetch -> skip known -> find the story -> analyse -> store ->
+deliver.
 
 The pipeline only sequences; it sees the source and channel protocols, the store and the
-analyser. One failing item, source or channel never stops the others: failures are collected
-in the report. An item is marked seen only after all its articles are stored, and articles
-are stored with their alerts in one transaction, so a crash at any point loses nothing and a
-re-run duplicates nothing.
+analyser. Faults stay where they happen: an unreadable item is reported and the source goes
+on; a source that fails (unreachable, hostile or malformed feed, a bug) is reported, backs off
+for a while (`Policy`), and the other sources still run.
+
+Idempotent and transactional: an article is stored with its signature, mentions and alerts in
+one transaction; an item is marked seen only after all its articles are stored. A crash or kill
+at any point, then a run, re-reads at most the unfinished items, skips their stored articles by
+content hash, and raises no alert twice (alerts are unique per story). A stop request (SIGTERM)
+is honoured between two articles: the current one is finished, the rest of its item waits for
+the next run.
+
+Deliveries. `deliver()` sends the alerts a source raised to the routed channels right after
+the source ran (the walking-skeleton path). The outbox (issue 7) writes deliveries inside the
+ingest transaction instead; when the app serves channels from the outbox it passes no channels
+here and sends from the outbox in its own job, so this seam is the only place that changes.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sanctionwatch.analysis import Analyzer
 from sanctionwatch.channels.base import Channel, Route
+from sanctionwatch.dedupe import DedupeSettings, signature
 from sanctionwatch.errors import SanctionwatchError
-from sanctionwatch.sources.base import ItemProblem, Source
+from sanctionwatch.sources.base import ItemProblem, Source, SourceItem
+from sanctionwatch.storage import source_state, stories
 from sanctionwatch.storage.store import Store
-from sanctionwatch.types import Alert
+from sanctionwatch.types import Alert, ArticleData
 
 log = logging.getLogger("sanctionwatch.pipeline")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How the pipeline treats failures and copies. After the n-th failure in a row a source
+    waits min(backoff_base * 2**(n-1), backoff_max) seconds before it is fetched again."""
+
+    backoff_base: float = 60.0
+    backoff_max: float = 6 * 3600.0
+    dedupe: DedupeSettings = field(default_factory=DedupeSettings)
+    near_duplicates: bool = True
+
+    def backoff(self, failures: int) -> timedelta:
+        exp = min(max(failures - 1, 0), 30)
+        return timedelta(seconds=min(self.backoff_base * 2 ** exp, self.backoff_max))
 
 
 @dataclass
@@ -30,8 +60,13 @@ class CycleReport:
     items: int = 0
     articles_new: int = 0
     articles_known: int = 0
+    copies: int = 0  # exact copies from another source or record, noted on the stored article
+    joined: int = 0  # new articles that joined an existing story (near-duplicates)
     alerts: list[Alert] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    failed: str = ""  # why the source as a whole failed
+    skipped: str = ""  # why the source was not fetched (backoff)
+    interrupted: bool = False
 
     @property
     def ok(self) -> bool:
@@ -45,33 +80,124 @@ class RoutedChannel:
 
 
 def run_source(source: Source, store: Store, analyzer: Analyzer,
-               channels: Sequence[RoutedChannel], now: Callable[[], datetime]) -> CycleReport:
+               channels: Sequence[RoutedChannel], now: Callable[[], datetime],
+               policy: Policy | None = None,
+               stop: threading.Event | None = None) -> CycleReport:
+    """Fetch one source and store what is new; never raises for a fault of the source."""
+    policy = policy or Policy()
     report = CycleReport(source.name)
     try:
-        seen = store.seen_items(source.name)
-        for item in source.fetch(seen):
-            if isinstance(item, ItemProblem):
-                report.problems.append(f"{source.name}: {item.key}: {item.message}")
-                log.warning("source.item_failed source=%s item=%s reason=%s", source.name,
-                            item.key, item.message)
-                continue
-            report.items += 1
-            for data in item.articles:
-                if store.has_article(data.content_hash):
-                    report.articles_known += 1
-                    continue
-                result = analyzer.analyze(data.text)
-                _article, created = store.ingest(data, result.mentions, result.intents, now())
-                report.articles_new += 1
-                report.alerts += created
-            store.mark_seen(source.name, item.key, item.fingerprint, now())
+        state = source_state.get_state(store, source.name)
     except SanctionwatchError as exc:
-        report.problems.append(f"{source.name}: {exc}")
-        log.error("source.failed source=%s reason=%s", source.name, exc)
+        return _failed(report, f"cannot read source state: {exc}")
+    started = now()
+    if state.backing_off(started):
+        report.skipped = (f"backing off until {state.backoff_until:%Y-%m-%d %H:%M:%S}Z after "
+                          f"{state.failures} failure(s): {state.last_error}")
+        log.info("source.skipped source=%s reason=backoff until=%s failures=%d", source.name,
+                 state.backoff_until.isoformat() if state.backoff_until else "",
+                 state.failures)
+        return report
+    try:
+        _fetch_and_store(source, store, analyzer, now, policy, stop, report)
+    except SanctionwatchError as exc:
+        report.failed = str(exc)
+    except Exception as exc:  # a bug in one source must not stop the daemon or other sources
+        log.exception("source.crashed source=%s", source.name)
+        report.failed = f"unexpected {type(exc).__name__}: {exc}"
+    _record(store, report, state.failures, policy, now())
     deliver(report.alerts, channels, report.problems)
-    log.info("source.done source=%s items=%d new=%d known=%d alerts=%d problems=%d",
-             source.name, report.items, report.articles_new, report.articles_known,
-             len(report.alerts), len(report.problems))
+    log.info("source.done source=%s items=%d new=%d known=%d copies=%d joined=%d alerts=%d "
+             "problems=%d%s", source.name, report.items, report.articles_new,
+             report.articles_known, report.copies, report.joined, len(report.alerts),
+             len(report.problems), " interrupted=1" if report.interrupted else "")
+    return report
+
+
+def _fetch_and_store(source: Source, store: Store, analyzer: Analyzer,
+                     now: Callable[[], datetime], policy: Policy,
+                     stop: threading.Event | None, report: CycleReport) -> None:
+    seen = store.seen_items(source.name)
+    for item in source.fetch(seen):
+        if stop is not None and stop.is_set():
+            report.interrupted = True
+            return
+        if isinstance(item, ItemProblem):
+            message = f"{source.name}: {item.key}: {item.message}"
+            report.problems.append(message)
+            log.warning("source.item_failed source=%s item=%s reason=%s", source.name,
+                        item.key, item.message)
+            source_state.note_item_problem(store, source.name, now(), message)
+            continue
+        if not _store_item(item, store, analyzer, now, policy, stop, report):
+            report.interrupted = True
+            return
+        store.mark_seen(source.name, item.key, item.fingerprint, now())
+
+
+def _store_item(item: SourceItem, store: Store, analyzer: Analyzer,
+                now: Callable[[], datetime], policy: Policy, stop: threading.Event | None,
+                report: CycleReport) -> bool:
+    """Store an item's new articles; False when stopped before the item was finished."""
+    if item.articles:
+        report.items += 1
+    known = stories.known_hashes(store, (d.content_hash for d in item.articles)) \
+        if item.articles else {}
+    for data in item.articles:
+        if stop is not None and stop.is_set():
+            return False
+        article_id = known.get(data.content_hash)
+        if article_id is not None:
+            report.articles_known += 1
+            if stories.record_copy(store, article_id, data.source, data.external_id, data.url,
+                                   now()):
+                report.copies += 1
+            continue
+        known[data.content_hash] = _store_article(data, store, analyzer, now, policy, report)
+    return True
+
+
+def _store_article(data: ArticleData, store: Store, analyzer: Analyzer,
+                   now: Callable[[], datetime], policy: Policy, report: CycleReport) -> int:
+    sig = signature(data.text, data.url, policy.dedupe) if policy.near_duplicates else None
+    match = stories.find_story(store, sig, policy.dedupe.threshold) if sig else None
+    result = analyzer.analyze(data.text)
+    article, created = store.ingest(
+        data, result.mentions, result.intents, now(),
+        story_id=match.story_id if match else None,
+        on_stored=(lambda conn, aid: stories.save_signature(conn, aid, sig)) if sig else None)
+    report.articles_new += 1
+    report.alerts += created
+    if match is not None:
+        report.joined += 1
+        log.debug("story.joined article=%d story=%d like=%d similarity=%.2f reason=%s",
+                  article.id, match.story_id, match.article_id, match.similarity, match.reason)
+    return article.id
+
+
+def _record(store: Store, report: CycleReport, failures_before: int, policy: Policy,
+            at: datetime) -> None:
+    """Keep the source's health: success ends a failure streak, failure extends the backoff."""
+    try:
+        if report.failed:
+            until = at + policy.backoff(failures_before + 1)
+            source_state.record_failure(store, report.source, at, report.failed, until,
+                                        report.items, report.articles_new)
+            report.problems.append(f"{report.source}: {report.failed}")
+            log.error("source.failed source=%s failures=%d backoff_until=%s reason=%s",
+                      report.source, failures_before + 1, until.isoformat(), report.failed)
+        else:
+            source_state.record_success(store, report.source, at, report.items,
+                                        report.articles_new)
+    except SanctionwatchError as exc:
+        report.problems.append(f"{report.source}: cannot record source state: {exc}")
+        log.error("source.state_failed source=%s reason=%s", report.source, exc)
+
+
+def _failed(report: CycleReport, reason: str) -> CycleReport:
+    report.failed = reason
+    report.problems.append(f"{report.source}: {reason}")
+    log.error("source.failed source=%s reason=%s", report.source, reason)
     return report
 
 
@@ -89,5 +215,13 @@ def deliver(alerts: Sequence[Alert], channels: Sequence[RoutedChannel],
 
 
 def run_cycle(sources: Sequence[Source], store: Store, analyzer: Analyzer,
-              channels: Sequence[RoutedChannel], now: Callable[[], datetime]) -> list[CycleReport]:
-    return [run_source(s, store, analyzer, channels, now) for s in sources]
+              channels: Sequence[RoutedChannel], now: Callable[[], datetime],
+              policy: Policy | None = None,
+              stop: threading.Event | None = None) -> list[CycleReport]:
+    """Every source once, in order; stops early (between articles) when `stop` is set."""
+    reports = []
+    for s in sources:
+        if stop is not None and stop.is_set():
+            break
+        reports.append(run_source(s, store, analyzer, channels, now, policy, stop))
+    return reports

@@ -1,49 +1,330 @@
-"""APScheduler 3 jobs around pipeline cycles: one job per source on its interval."""
+"""APScheduler 3 around pipeline cycles: one job per source (interval or cron), the outbox
+delivery worker, a watchlist/rules refresh and a retention job.
+
+Jobs live in the same database as everything else (SQLAlchemyJobStore, table
+`apscheduler_jobs`), so a restart keeps each source's schedule: a job whose trigger is
+unchanged keeps its next run time; a new or re-timed source runs at once. Every job coalesces
+missed runs into one, runs one instance at a time, tolerates `misfire_grace_seconds` of delay,
+and source jobs get `jitter_seconds` of random delay. Persisted jobs name module-level
+functions with plain arguments (a source's name); they find the running app in `_RUNTIME`.
+
+Source jobs run one at a time (a lock): SQLite has one writer, and a story lookup must see the
+articles the previous source just stored. SIGINT / SIGTERM set `App.stop`: the running source
+finishes its current article and stops, the scheduler shuts down, the process exits 0. A
+second signal exits at once (the database rolls back the article in progress).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import signal
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
-from sanctionwatch.app import App
-from sanctionwatch.config import interval_seconds
-from sanctionwatch.pipeline import run_source
+from sanctionwatch.analysis import Analyzer
+from sanctionwatch.app import App, build_analyzer, match_settings
+from sanctionwatch.config import Settings, SourceSettings, interval_seconds
+from sanctionwatch.errors import ConfigError, SanctionwatchError
+from sanctionwatch.pipeline import CycleReport, run_source
+from sanctionwatch.rules.loader import load_rules
+from sanctionwatch.storage import source_state
+from sanctionwatch.storage.retention import prune_articles
 
 log = logging.getLogger("sanctionwatch.scheduler")
 
+JOBS_TABLE = "apscheduler_jobs"
+WATCHLIST_FACT = "watchlist_version"
 
-def build_scheduler(app: App) -> BlockingScheduler:
-    sched = BlockingScheduler(timezone="UTC", job_defaults={
-        "coalesce": True, "max_instances": 1,
-        "misfire_grace_time": app.settings.scheduler.misfire_grace_seconds,
-    })
-    by_name = {s.name: s for s in app.sources}
+
+@dataclass
+class Runtime:
+    """What persisted jobs run against in this process."""
+
+    app: App
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    inputs: str = ""  # fingerprint of the watchlist and rule files the analyser was built from
+
+
+_RUNTIME: Runtime | None = None
+
+
+# -- jobs (module-level functions with plain arguments: they are pickled into the database) --
+
+def run_source_job(name: str) -> CycleReport | None:
+    rt = _RUNTIME
+    if rt is None:
+        log.warning("scheduler.no_app job=source:%s", name)
+        return None
+    source = next((s for s in rt.app.sources if s.name == name), None)
+    if source is None:
+        log.warning("scheduler.unknown_source source=%s", name)
+        return None
+    with rt.lock:
+        if rt.app.stop.is_set():
+            return None
+        a = rt.app
+        return run_source(source, a.store, a.analyzer, a.channels, a.clock, a.policy, a.stop)
+
+
+def deliver_job() -> None:
+    rt = _RUNTIME
+    if rt is not None and not rt.app.stop.is_set():
+        rt.app.deliver()
+
+
+def refresh_job() -> bool:
+    """Rebuild the analyser when the rule files (and, without a watchlist watcher, the
+    watchlist files) changed; on a bad edit keep the last good version and say so. True when
+    a new version was loaded."""
+    rt = _RUNTIME
+    if rt is None:
+        return False
+    app = rt.app
+    watcher = getattr(app, "watcher", None)
+    current = inputs_fingerprint(app.settings, watchlist=watcher is None)
+    if current == rt.inputs:
+        return False
+    try:
+        if watcher is None:
+            analyzer = build_analyzer(app.settings)
+        else:  # the watcher keeps the watchlist; only the rules are new
+            rules = load_rules([app.settings.resolve(p) for p in app.settings.rules.paths])
+            analyzer = Analyzer(app.analyzer.watchlist, rules, match_settings(app.settings))
+    except SanctionwatchError as exc:
+        log.error("refresh.failed keeping=last-good reason=%s", exc)
+        rt.inputs = current  # report a bad version once, not at every refresh
+        return False
+    with rt.lock:
+        app.analyzer = analyzer
+    rt.inputs = current
+    record_watchlist_version(app)
+    log.info("refresh.reloaded rules=%d watchlist=%s", len(analyzer.rules.rules),
+             watchlist_version(app))
+    return True
+
+
+def watchlist_job() -> None:
+    """Poll the watchlist folder through the app's watcher (lifecycle.py), when it has one."""
+    rt = _RUNTIME
+    reload = getattr(rt.app, "reload_watchlist", None) if rt is not None else None
+    if rt is None or reload is None or rt.app.stop.is_set():
+        return
+    before = watchlist_version(rt.app)
+    reload()
+    if watchlist_version(rt.app) != before:
+        record_watchlist_version(rt.app)
+
+
+def list_job(name: str) -> None:
+    """Import one configured official list (lifecycle.py), when the app can."""
+    rt = _RUNTIME
+    refresh = getattr(rt.app, "refresh_list", None) if rt is not None else None
+    if rt is None or refresh is None or rt.app.stop.is_set():
+        return
+    try:
+        refresh(name)
+    except SanctionwatchError as exc:
+        log.error("list.refresh_failed list=%s reason=%s", name, exc)
+        return
+    record_watchlist_version(rt.app)
+
+
+def retention_job() -> int:
+    rt = _RUNTIME
+    days = rt.app.settings.scheduler.retention_days if rt else 0
+    if rt is None or not days:
+        return 0
+    with rt.lock:
+        n = prune_articles(rt.app.store, rt.app.clock() - timedelta(days=days))
+    log.info("retention.done deleted=%d older_than_days=%d", n, days)
+    return n
+
+
+# -- building and syncing the schedule --------------------------------------------------------
+
+def inputs_fingerprint(settings: Settings, watchlist: bool = True) -> str:
+    """A hash of the rule files and (with `watchlist`) the watchlist files."""
+    h = hashlib.sha256()
+    roots = [settings.resolve(p) for p in settings.rules.paths]
+    if watchlist:
+        roots.insert(0, settings.resolve(settings.watchlist.path))
+    for root in roots:
+        files = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for f in files:
+            if f.is_file() and f.suffix.lower() in (".csv", ".yaml", ".yml"):
+                h.update(str(f).encode())
+                try:
+                    h.update(f.read_bytes())
+                except OSError:
+                    h.update(b"<unreadable>")
+    return h.hexdigest()
+
+
+def watchlist_version(app: App) -> str:
+    """The watchlist in use: the stored curated version when the app keeps versions
+    (lifecycle.py), else a hash of the files; with the entity and relation counts."""
+    wl = app.analyzer.watchlist
+    version = getattr(getattr(app, "watcher", None), "version", None)
+    label = f"version {version.id}" if version is not None else \
+        inputs_fingerprint(app.settings)[:12]
+    return f"{label} ({len(wl.entities)} entities, {len(wl.relations)} relations in force)"
+
+
+def record_watchlist_version(app: App) -> None:
+    try:
+        source_state.set_fact(app.store, WATCHLIST_FACT, watchlist_version(app), app.clock())
+    except SanctionwatchError as exc:
+        log.warning("scheduler.fact_failed key=%s reason=%s", WATCHLIST_FACT, exc)
+
+
+def source_trigger(cfg: SourceSettings, jitter: int):
+    cron = (cfg.model_extra or {}).get("cron")
+    try:
+        if cron:
+            return CronTrigger.from_crontab(str(cron), timezone="UTC")
+        return IntervalTrigger(seconds=interval_seconds(cfg.interval), timezone="UTC",
+                               jitter=jitter or None)
+    except ValueError as exc:
+        raise ConfigError(f"source {cfg.name!r}: bad cron {cron!r}: {exc}") from exc
+
+
+def _every(text: str, what: str):
+    """An interval ("15m") or a crontab line ("0 6 * * *") as a trigger."""
+    try:
+        return IntervalTrigger(seconds=interval_seconds(text), timezone="UTC")
+    except ConfigError:
+        pass
+    try:
+        return CronTrigger.from_crontab(text, timezone="UTC")
+    except ValueError as exc:
+        raise ConfigError(f"{what}: {text!r} is neither an interval nor a cron line") from exc
+
+
+def _trigger_key(trigger) -> tuple:
+    if isinstance(trigger, IntervalTrigger):
+        return ("interval", trigger.interval, trigger.jitter)
+    return (type(trigger).__name__, str(trigger), getattr(trigger, "jitter", None))
+
+
+def desired_jobs(app: App) -> dict[str, tuple[object, object, tuple]]:
+    """Job id -> (function, trigger, args) for this configuration."""
+    s = app.settings.scheduler
+    jobs: dict[str, tuple[object, object, tuple]] = {}
+    active = {src.name for src in app.sources}
     for cfg in app.settings.sources:
-        if cfg.name not in by_name:
+        if cfg.name in active:
+            jobs[f"source:{cfg.name}"] = (run_source_job, source_trigger(cfg, s.jitter_seconds),
+                                          (cfg.name,))
+    if app.outbox is not None:
+        jobs["outbox"] = (deliver_job, IntervalTrigger(
+            seconds=interval_seconds(app.settings.alerts.outbox.interval), timezone="UTC"), ())
+    if interval_seconds(s.refresh_interval):
+        jobs["refresh"] = (refresh_job, IntervalTrigger(
+            seconds=interval_seconds(s.refresh_interval), timezone="UTC"), ())
+    poll = getattr(app.settings.watchlist, "poll_interval", None)
+    if getattr(app, "watcher", None) is not None and poll and interval_seconds(poll):
+        jobs["watchlist"] = (watchlist_job, IntervalTrigger(seconds=interval_seconds(poll),
+                                                            timezone="UTC"), ())
+    for lst in getattr(app.settings, "lists", ()):
+        if lst.enabled:
+            jobs[f"list:{lst.name}"] = (list_job, _every(lst.schedule, f"list {lst.name!r}"),
+                                        (lst.name,))
+    if s.retention_days:
+        jobs["retention"] = (retention_job, IntervalTrigger(
+            seconds=interval_seconds(s.retention_interval), timezone="UTC"), ())
+    return jobs
+
+
+def build_scheduler(app: App) -> BackgroundScheduler:
+    """A scheduler with its jobs in the app's database; not started."""
+    s = app.settings.scheduler
+    return BackgroundScheduler(
+        timezone="UTC",
+        jobstores={"default": SQLAlchemyJobStore(engine=app.store.engine,
+                                                 tablename=JOBS_TABLE)},
+        executors={"default": ThreadPoolExecutor(4)},
+        job_defaults={"coalesce": True, "max_instances": 1,
+                      "misfire_grace_time": max(1, s.misfire_grace_seconds)},
+    )
+
+
+def sync_jobs(sched: BackgroundScheduler, app: App, now: datetime) -> dict[str, str]:
+    """Make the stored jobs match the configuration; returns job id -> what was done
+    ("kept", "added", "changed", "removed"). Kept jobs keep their next run time."""
+    wanted = desired_jobs(app)
+    done: dict[str, str] = {}
+    for job in sched.get_jobs():
+        if job.id not in wanted:
+            job.remove()
+            done[job.id] = "removed"
+    existing = {job.id: job for job in sched.get_jobs()}
+    for job_id, (func, trigger, args) in wanted.items():
+        old = existing.get(job_id)
+        if old is not None and _trigger_key(old.trigger) == _trigger_key(trigger) \
+                and tuple(old.args) == args:
+            done[job_id] = "kept"
             continue
-        source = by_name[cfg.name]
-        sched.add_job(
-            run_source, "interval", seconds=interval_seconds(cfg.interval), id=f"source:{cfg.name}",
-            name=f"source {cfg.name}", jitter=app.settings.scheduler.jitter_seconds or None,
-            args=(source, app.store, app.analyzer, app.channels, app.clock),
-            next_run_time=app.clock(), replace_existing=True,
-        )
-    if app.outbox is not None:  # the delivery worker (storage/outbox.py)
-        sched.add_job(app.deliver, "interval", id="outbox", name="outbox", replace_existing=True,
-                      seconds=interval_seconds(app.settings.alerts.outbox.interval))
-    return sched
+        first = now if job_id.startswith("source:") else None
+        sched.add_job(func, trigger, args=args, id=job_id, name=job_id, replace_existing=True,
+                      **({"next_run_time": first} if first else {}))
+        done[job_id] = "changed" if old is not None else "added"
+    return done
 
 
-def run_forever(app: App) -> None:
-    sched = build_scheduler(app)
+def install(app: App) -> Runtime:
+    global _RUNTIME
+    _RUNTIME = Runtime(app, inputs=inputs_fingerprint(
+        app.settings, watchlist=getattr(app, "watcher", None) is None))
+    record_watchlist_version(app)
+    return _RUNTIME
 
+
+def _handle_signals(app: App) -> None:
     def stop(signum, _frame):
+        if app.stop.is_set():
+            log.warning("scheduler.killed signal=%s (second signal: exiting now)", signum)
+            os._exit(130)
         log.info("scheduler.stopping signal=%s", signum)
-        sched.shutdown(wait=True)
+        app.stop.set()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    log.info("scheduler.started jobs=%d", len(sched.get_jobs()))
-    sched.start()
+
+
+def run_once(app: App) -> list[CycleReport]:
+    """Every source once (for cron and tests); SIGINT/SIGTERM stop after the current
+    article."""
+    install(app)
+    if threading.current_thread() is threading.main_thread():
+        _handle_signals(app)
+    return app.run_once()
+
+
+def run_forever(app: App) -> None:
+    """The daemon in the foreground until SIGINT / SIGTERM."""
+    install(app)
+    _handle_signals(app)
+    sched = build_scheduler(app)
+    sched.start(paused=True)
+    try:
+        done = sync_jobs(sched, app, app.clock())
+        for job_id, what in sorted(done.items()):
+            log.info("scheduler.job id=%s %s", job_id, what)
+        sched.resume()
+        log.info("scheduler.started jobs=%d", len(sched.get_jobs()))
+        while not app.stop.wait(0.5):
+            pass
+    finally:
+        app.stop.set()
+        sched.shutdown(wait=True)
+        log.info("scheduler.stopped")
+

@@ -147,3 +147,51 @@ def test_bad_configuration_is_refused():
         EmailChannel("m", host="h", sender="a@b", recipients=["c@d"], tls="maybe")
     with pytest.raises(ChannelError, match="needs 'to'"):
         EmailChannel("m", host="h", sender="a@b", recipients=[])
+
+
+def test_from_the_email_to_the_evidence_a_disposition_and_the_audit_export(
+        smtp_server, smtp_env, repo, tmp_path, monkeypatch):
+    """The analyst's path: the daemon emails an alert; the email says which command shows it;
+    that command shows the evidence; the analyst dismisses it; the export has the trail."""
+    import csv
+    import io
+    import re
+
+    from typer.testing import CliRunner
+
+    from sanctionwatch.cli import app
+
+    inbox, port = smtp_server
+    monkeypatch.chdir(tmp_path)
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(
+        f"database: {{url: 'sqlite:///{tmp_path / 'sw.db'}'}}\n"
+        f"watchlist: {{path: '{repo / 'watchlist'}'}}\n"
+        f"rules: {{paths: ['{repo / 'rules'}']}}\n"
+        f"sources: [{{name: seeds, kind: folder, path: '{repo / 'seeds'}'}}]\n"
+        "channels:\n"
+        f"  - {{name: desk, kind: email, host: 127.0.0.1, port: {port}, from: sw@example.org,\n"
+        f"     to: [analyst@example.org], ca_file: '{TLS / 'localhost.crt'}',\n"
+        "     min_severity: high, types: [designation]}\n", encoding="utf-8")
+    runner = CliRunner()
+    c = ["--config", str(cfg)]
+    result = runner.invoke(app, ["run", "--once", *c])
+    assert result.exit_code == 0, result.output
+    (msg,) = inbox.messages
+    text = msg.get_body(("plain",)).get_content()
+    alert_id = re.search(r"sanctionwatch alerts show (\d+)", text).group(1)
+    shown = runner.invoke(app, ["alerts", "show", alert_id, *c])
+    assert shown.exit_code == 0, shown.output
+    assert "designation (announced)" in shown.stdout
+    assert "Evidence: « Des sanctions plus sévères seront également imposées" in shown.stdout
+    assert "desk" in shown.stdout and "sent" in shown.stdout
+    done = runner.invoke(app, ["alerts", "dismiss", alert_id, "--note", "known designation",
+                               "--by", "erin", *c])
+    assert done.exit_code == 0, done.output
+    exported = runner.invoke(app, ["alerts", "export", "--format", "csv", *c])
+    rows = [r for r in csv.DictReader(io.StringIO(exported.stdout)) if r["alert_id"] == alert_id]
+    assert [(r["event_actor"], r["event_to"], r["event_note"]) for r in rows][-1] == \
+        ("erin", "dismissed", "known designation")
+    # A second cycle sends nothing again.
+    assert runner.invoke(app, ["run", "--once", *c]).exit_code == 0
+    assert len(inbox.messages) == 1

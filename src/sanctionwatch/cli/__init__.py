@@ -7,6 +7,7 @@ from sanctionwatch.cli import (  # noqa: F401  (registration)
     core,
     deliver,
     rules,
+    status,
     watchlist,
 )
 from sanctionwatch.cli._common import app

@@ -33,7 +33,7 @@ def run(
 ) -> None:
     """Run the monitor: every source on its schedule (or once with --once)."""
     from sanctionwatch.app import make_app
-    from sanctionwatch.scheduler import run_forever
+    from sanctionwatch.scheduler import run_forever, run_once
 
     try:
         application = make_app(make_settings(config, watchlist, rules, db))
@@ -42,10 +42,14 @@ def run(
         return
     try:
         if once:
-            reports = application.run_once()
+            reports = run_once(application)
             for r in reports:
                 for p in r.problems:
                     err.print(f"problem: {p}", markup=False)
+                if r.skipped:
+                    err.print(f"skipped: {r.source}: {r.skipped}", markup=False)
+            if application.stop.is_set():
+                err.print("stopped by signal: the rest is read at the next run", markup=False)
             total = sum(len(r.alerts) for r in reports)
             new = sum(r.articles_new for r in reports)
             err.print(f"{len(reports)} source(s), {new} new article(s), {total} new alert(s)",
