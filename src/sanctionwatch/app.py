@@ -20,7 +20,8 @@ from sanctionwatch.channels.file import FileChannel
 from sanctionwatch.channels.webhook import WebhookChannel
 from sanctionwatch.config import ChannelSettings, Settings, SourceSettings, interval_seconds
 from sanctionwatch.dedupe import DedupeSettings
-from sanctionwatch.errors import ConfigError, SourceError
+from sanctionwatch.errors import ConfigError, SourceError, WatchlistError
+from sanctionwatch.lifecycle import WatchlistWatcher
 from sanctionwatch.matching.matcher import MatchSettings
 from sanctionwatch.pipeline import CycleReport, Policy, RoutedChannel, run_cycle
 from sanctionwatch.rules.loader import load_rules
@@ -33,6 +34,7 @@ from sanctionwatch.sources.jsonl import JsonlSource
 from sanctionwatch.sources.records import FieldMap
 from sanctionwatch.storage.outbox import DeliveryReport, Outbox, OutboxRoute
 from sanctionwatch.storage.store import Store
+from sanctionwatch.types import Watchlist
 from sanctionwatch.watchlist.csvfile import load_watchlist
 
 
@@ -146,8 +148,10 @@ def match_settings(settings: Settings) -> MatchSettings:
 
 
 def build_analyzer(settings: Settings, watchlist_dir: Path | None = None,
-                   rules_dirs: list[Path] | None = None) -> Analyzer:
-    watchlist = load_watchlist(watchlist_dir or settings.resolve(settings.watchlist.path))
+                   rules_dirs: list[Path] | None = None,
+                   watchlist: Watchlist | None = None) -> Analyzer:
+    if watchlist is None:
+        watchlist = load_watchlist(watchlist_dir or settings.resolve(settings.watchlist.path))
     rules = load_rules(rules_dirs or [settings.resolve(p) for p in settings.rules.paths])
     return Analyzer(watchlist, rules, match_settings(settings))
 
@@ -164,6 +168,8 @@ class App:
     channel_map: dict[str, object] = field(default_factory=dict)  # name -> channel, for outbox
     policy: Policy = field(default_factory=Policy)
     stop: threading.Event = field(default_factory=threading.Event)  # set on SIGTERM / SIGINT
+    # keeps `analyzer` on the latest valid watchlist (lifecycle.py); set by make_app
+    watcher: WatchlistWatcher | None = None
 
     def run_once(self) -> list[CycleReport]:
         reports = run_cycle(self.sources, self.store, self.analyzer, self.channels, self.clock,
@@ -173,6 +179,18 @@ class App:
             if delivered.errors:
                 reports.append(CycleReport("outbox", problems=delivered.errors))
         return reports
+
+    def reload_watchlist(self, force: bool = False):
+        """Check the watchlist folder (the scheduler's `watchlist` job): a valid edit becomes
+        a new version and a new analyser, swapped in atomically; a broken one keeps the last
+        good version and raises a `system` alert (lifecycle.py)."""
+        return self.watcher.poll(force) if self.watcher is not None else None
+
+    def refresh_list(self, name: str, progress=None):
+        """Import one configured official list now (the scheduler's `list:NAME` jobs)."""
+        from sanctionwatch.lifecycle import refresh_list
+
+        return refresh_list(self, name, progress)
 
     def deliver(self) -> DeliveryReport:
         """Send every due delivery of the outbox (the scheduler's `outbox` job)."""
@@ -210,11 +228,17 @@ def make_app(settings: Settings, *, clock: Callable[[], datetime] | None = None,
                                   f"(known: {', '.join(sorted(CHANNEL_KINDS))})")
             channels.append(RoutedChannel(factory(cfg, settings),
                                           Route(cfg.min_severity, tuple(cfg.types))))
-    analyzer = build_analyzer(settings)
+    try:
+        analyzer = build_analyzer(settings)
+    except WatchlistError:  # broken folder: the watcher starts on the last good version
+        analyzer = build_analyzer(settings, watchlist=Watchlist(()))  # (or raises)
     store = Store(settings.database_url)
     outbox, channel_map = _outbox(settings, store, channels)
-    return App(settings, store, analyzer, sources, [], clock or (lambda: datetime.now(UTC)),
-               outbox, channel_map, policy(settings))
+    app = App(settings, store, analyzer, sources, [], clock or (lambda: datetime.now(UTC)),
+              outbox, channel_map, policy(settings))
+    app.watcher = WatchlistWatcher(app)
+    app.watcher.start()
+    return app
 
 
 def _outbox(settings: Settings, store: Store,

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from sanctionwatch.errors import ConfigError
 
@@ -32,6 +39,31 @@ class DatabaseSettings(_Model):
 
 class WatchlistSettings(_Model):
     path: Path = Path("watchlist")
+    # The daemon checks the folder for edits this often; a valid edit is swapped in, a
+    # broken one is reported (log + `system` alert) while the last good version keeps running.
+    poll_interval: str = "10s"
+    # When a version adds entities or aliases, stored articles fetched within this many days
+    # are screened again for the new names (0: never).
+    rescreen_days: int = Field(30, ge=0)
+
+
+class ListSettings(_Model):
+    """One official list (watchlist/importers): imported on its schedule, diffed against its
+    previous version (`list_change` alerts) and, with `match`, used for matching."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.\-]+$")
+    kind: Literal["ofac_sdn", "ofac_consolidated", "un", "csl", "ftm"]
+    path: Path | None = None   # a file or folder (OFAC sets: the folder holding sdn.csv ...)
+    url: str | None = None     # or a URL (for OFAC sets, the folder URL; files are appended)
+    schedule: str = "1d"
+    match: bool = True
+    enabled: bool = True
+
+    @model_validator(mode="after")
+    def _one_location(self) -> ListSettings:
+        if (self.path is None) == (self.url is None):
+            raise ValueError(f"list {self.name!r}: give exactly one of 'path' or 'url'")
+        return self
 
 
 class RulesSettings(_Model):
@@ -130,8 +162,9 @@ class Settings(_Model):
     channels: tuple[ChannelSettings, ...] = ()
     alerts: AlertsSettings = AlertsSettings()
     dedupe: DedupeConfig = DedupeConfig()
+    lists: tuple[ListSettings, ...] = ()
 
-    @field_validator("sources", "channels")
+    @field_validator("sources", "channels", "lists")
     @classmethod
     def _unique_names(cls, items: tuple[Any, ...]) -> tuple[Any, ...]:
         names = [i.name for i in items]

@@ -87,3 +87,81 @@ def test_broken_quoting_is_reported(tmp_path):
 def test_unquoted_separator_inside_a_value(tmp_path):
     with pytest.raises(WatchlistError, match=r":2:\d+: 11 cells but the header has 10"):
         load_watchlist(_write(tmp_path, HEADER + "x,organization,ACME, Ltd,,,,,,,\n"))
+
+
+BROKEN = Path(__file__).resolve().parents[1] / "data" / "watchlist-broken"
+
+
+def test_real_rows_broken_as_a_spreadsheet_would_every_problem_listed():
+    """Rows of the shipped watchlist, broken on purpose: every problem in one report."""
+    with pytest.raises(WatchlistError) as info:
+        load_watchlist(BROKEN)
+    ent, rel = str(BROKEN / "entities.csv"), str(BROKEN / "relations.csv")
+    msgs = [str(p) for p in info.value.problems]
+    expected_starts = [
+        f"{ent}:3:1: duplicate id 'wagner-group' (first on line 2)",
+        f"{ent}:4:2: unknown type 'individual'",
+        f"{ent}:5:6: bad country code 'XX'",
+        f"{ent}:6:3: empty name",
+        f"{ent}:7:40: broken quoting",
+        f"{ent}:8:1: id 'rosneft trading'",
+        f"{rel}:3:2: unknown relation 'commands'",
+        f"{rel}:4:3: an entity cannot be related to itself",
+        f"{rel}:5:3: target 'wagnergroup' is not an id in entities.csv",
+    ]
+    for start in expected_starts:
+        assert any(m.startswith(start) for m in msgs), (start, msgs)
+    # utkin-dmitriy's row is invalid (unknown type) but its id exists: not "unknown id" too
+    assert not any("'utkin-dmitriy' is not an id" in m for m in msgs)
+
+
+def test_broken_quoting_does_not_hide_later_problems(tmp_path):
+    folder = _write(tmp_path, HEADER + 'x,person,"AC"ME",,,,,,,\n' + "y,ship,Y,,,,,,,\n")
+    with pytest.raises(WatchlistError) as info:
+        load_watchlist(folder)
+    msgs = [str(p) for p in info.value.problems]
+    assert any(":2:13: broken quoting" in m for m in msgs)
+    assert any(":3:2: unknown type 'ship'" in m for m in msgs)
+
+
+def test_windows_1252_message_says_how_to_convert(tmp_path):
+    wl_dir = _write(tmp_path, HEADER + "concord,organization,Société Concord,,,RU,,,,\n",
+                    encoding="cp1252")
+    with pytest.raises(WatchlistError) as info:
+        load_watchlist(wl_dir)
+    (p,) = info.value.problems
+    assert (p.line, p.column) == (2, 26)  # the "é" of "Société"
+    assert "save it again as 'CSV UTF-8'" in p.message and "iconv -f cp1252" in p.message
+
+
+def test_semicolon_export_of_the_real_watchlist_loads_the_same(tmp_path, repo, watchlist):
+    import csv
+    import io
+
+    src = (repo / "watchlist" / "entities.csv").read_text(encoding="utf-8")
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows(csv.reader(io.StringIO(src)))
+    folder = tmp_path / "semi"
+    folder.mkdir()
+    (folder / "entities.csv").write_text(out.getvalue(), encoding="utf-8")
+    wl = load_watchlist(folder)
+    assert wl.entities == watchlist.entities
+
+
+def test_duplicate_header_column_and_unknown_country(tmp_path):
+    folder = _write(tmp_path, "id,type,name,notes,notes\nx,person,X,a,b\n"
+                              "y,person,Y,,\n")
+    with pytest.raises(WatchlistError, match=r"entities.csv:1:5: column 'notes' appears twice"):
+        load_watchlist(folder)
+    with pytest.raises(WatchlistError, match=r"bad country code 'Russia'.*did you mean RU"):
+        load_watchlist(_write(tmp_path / "b", HEADER + "x,person,X,,,Russia,,,,\n"))
+
+
+def test_validate_command_lists_every_problem_and_exits_non_zero():
+    from typer.testing import CliRunner
+
+    from sanctionwatch.cli import app
+
+    result = CliRunner().invoke(app, ["watchlist", "validate", str(BROKEN)])
+    assert result.exit_code == 1
+    assert result.output.count("entities.csv:") == 6 and "10 problem(s)" in result.output

@@ -6,6 +6,7 @@ from sanctionwatch.cli import (  # noqa: F401  (registration)
     alerts_admin,
     core,
     deliver,
+    lists,
     rules,
     status,
     watchlist,

@@ -1,20 +1,26 @@
-"""`watchlist ...`: the curated watchlist."""
+"""`watchlist ...`: the curated watchlist — validate, history of versions, diff."""
 
 from __future__ import annotations
 
+import json
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from sanctionwatch.cli._common import (
     ConfigOpt,
+    DbOpt,
     app,
+    err,
     fail,
     make_settings,
     out,
 )
-from sanctionwatch.errors import SanctionwatchError
+from sanctionwatch.errors import SanctionwatchError, WatchlistError
 
 watchlist_app = typer.Typer(no_args_is_help=True, help="The curated watchlist.")
 app.add_typer(watchlist_app, name="watchlist")
@@ -25,13 +31,164 @@ def watchlist_validate(
     folder: Annotated[Path | None, typer.Argument(help="watchlist folder")] = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Check entities.csv and relations.csv; list every problem."""
+    """Check entities.csv and relations.csv; list every problem (exit 1 if any)."""
     from sanctionwatch.watchlist.csvfile import load_watchlist
 
     try:
         settings = make_settings(config)
         wl = load_watchlist(folder or settings.resolve(settings.watchlist.path))
+    except WatchlistError as exc:
+        for p in exc.problems:
+            err.print(str(p), markup=False)
+        err.print(f"{len(exc.problems)} problem(s)", markup=False)
+        raise typer.Exit(1) from None
     except SanctionwatchError as exc:
         fail(exc)
         return
-    out.print(f"ok: {len(wl.entities)} entities, {len(wl.relations)} relations")
+    aliases = sum(len(e.aliases) for e in wl.entities)
+    out.print(f"ok: {len(wl.entities)} entities, {aliases} aliases, {len(wl.relations)} relations")
+
+
+def _record_folder(store, folder: Path):
+    """Store the folder's content as a version if it is valid and new; None if invalid."""
+    from sanctionwatch.storage import watchlists as wv
+    from sanctionwatch.watchlist.csvfile import load_watchlist
+
+    try:
+        wl = load_watchlist(folder)
+    except WatchlistError as exc:
+        err.print(f"note: {folder} is invalid now ({len(exc.problems)} problem(s); see "
+                  "`sanctionwatch watchlist validate`); not recorded", markup=False)
+        return None
+    version, created = wv.record_version(store, wv.CURATED, "curated", wl, datetime.now(UTC),
+                                         source=str(folder))
+    return wl, version, created
+
+
+@watchlist_app.command("history")
+def watchlist_history(
+    list_name: Annotated[str, typer.Option("--list", help="'curated' or an official list's "
+                                            "name")] = "curated",
+    limit: Annotated[int, typer.Option(help="versions to show, newest first")] = 20,
+    fmt: Annotated[str, typer.Option("--format", help="table or jsonl")] = "table",
+    config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """Stored versions (content hash, time, summary, changes). The curated folder as it is
+    now is recorded first when it is valid and differs from the latest version."""
+    from sanctionwatch.storage import watchlists as wv
+    from sanctionwatch.storage.store import Store
+
+    try:
+        settings = make_settings(config, db=db)
+        store = Store(settings.database_url)
+        try:
+            if list_name == wv.CURATED:
+                _record_folder(store, settings.resolve(settings.watchlist.path))
+            rows = wv.versions(store, list_name, limit)
+        finally:
+            store.close()
+    except SanctionwatchError as exc:
+        fail(exc)
+        return
+    if fmt == "jsonl":
+        for v in rows:
+            sys.stdout.write(json.dumps({
+                "id": v.id, "list": v.list_name, "created": v.created.isoformat(),
+                "content_hash": v.content_hash, "list_date": v.list_date, "summary": v.summary,
+                "changes": v.changes, "source": v.source}, ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"{list_name}: {len(rows)} version(s), newest first")
+    for col in ("version", "stored (UTC)", "hash", "date", "content", "changes"):
+        table.add_column(col, overflow="fold")
+    for v in rows:
+        table.add_row(str(v.id), v.created.strftime("%Y-%m-%d %H:%M:%S"), v.content_hash[:12],
+                      v.list_date, v.summary, v.changes)
+    out.print(table)
+
+
+def _resolve(store, ref: str | None, folder: Path):
+    """A version id, 'latest', a folder path, or None (the folder now) -> (label, watchlist)."""
+    from sanctionwatch.storage import watchlists as wv
+    from sanctionwatch.watchlist.csvfile import load_watchlist
+
+    if ref is None:
+        return f"{folder} (now)", load_watchlist(folder)
+    if ref.isdigit() or ref == "latest":
+        info = wv.latest_version(store, wv.CURATED) if ref == "latest" else \
+            wv.get_version(store, int(ref))
+        if info is None:
+            raise typer.BadParameter(f"no stored version {ref!r} (see `sanctionwatch watchlist "
+                                     "history`)")
+        return f"version {info.id} ({info.list_name}, {info.created:%Y-%m-%d %H:%M})", \
+            wv.load_snapshot(store, info.id)
+    path = Path(ref)
+    if not path.is_dir():
+        raise typer.BadParameter(f"{ref!r} is neither a version id nor a watchlist folder")
+    return str(path), load_watchlist(path)
+
+
+@watchlist_app.command("diff")
+def watchlist_diff(
+    old: Annotated[str | None, typer.Argument(help="version id, 'latest' or folder "
+                                              "(default: the latest stored version)")] = None,
+    new: Annotated[str | None, typer.Argument(help="version id, 'latest' or folder "
+                                              "(default: the folder now)")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or jsonl")] = "text",
+    config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """Entities and aliases added, removed and changed between two versions."""
+    from sanctionwatch.storage.store import Store
+    from sanctionwatch.watchlist.diff import diff_watchlists
+
+    try:
+        settings = make_settings(config, db=db)
+        folder = settings.resolve(settings.watchlist.path)
+        store = Store(settings.database_url)
+        try:
+            old_label, old_wl = _resolve(store, old or "latest", folder)
+            new_label, new_wl = _resolve(store, new, folder)
+        finally:
+            store.close()
+    except SanctionwatchError as exc:
+        fail(exc)
+        return
+    d = diff_watchlists(old_wl, new_wl)
+    if fmt == "jsonl":
+        _diff_jsonl(d)
+        return
+    out.print(f"[bold]{old_label}[/bold] -> [bold]{new_label}[/bold]: {d.summary()}")
+    for e in d.added:
+        out.print(f"  + {e.id} {e.name!r} ({e.type}); aliases: {', '.join(e.aliases) or '-'}",
+                  markup=False, style="green")
+    for e in d.removed:
+        out.print(f"  - {e.id} {e.name!r} ({e.type})", markup=False, style="red")
+    for c in d.changed:
+        out.print(f"  ~ {c.id}: {c.describe()}", markup=False, style="yellow")
+    for r in d.relations_added:
+        out.print(f"  + relation {r.source} {r.relation} {r.target}", markup=False,
+                  style="green")
+    for r in d.relations_removed:
+        out.print(f"  - relation {r.source} {r.relation} {r.target}", markup=False, style="red")
+
+
+def _diff_jsonl(d) -> None:
+    write = sys.stdout.write
+    for e in d.added:
+        write(json.dumps({"change": "added", "entity_id": e.id, "name": e.name,
+                          "aliases": list(e.aliases)}, ensure_ascii=False) + "\n")
+    for e in d.removed:
+        write(json.dumps({"change": "removed", "entity_id": e.id, "name": e.name},
+                         ensure_ascii=False) + "\n")
+    for c in d.changed:
+        write(json.dumps({"change": "changed", "entity_id": c.id,
+                          "fields": list(c.changed_fields),
+                          "aliases_added": list(c.added("aliases")),
+                          "aliases_removed": list(c.removed("aliases")),
+                          "programs_added": list(c.added("programs")),
+                          "programs_removed": list(c.removed("programs"))},
+                         ensure_ascii=False) + "\n")
+    for kind, rels in (("relation_added", d.relations_added),
+                       ("relation_removed", d.relations_removed)):
+        for r in rels:
+            write(json.dumps({"change": kind, "source": r.source, "relation": r.relation,
+                              "target": r.target}) + "\n")

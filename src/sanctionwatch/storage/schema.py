@@ -214,6 +214,36 @@ daemon_state = sa.Table(
     sa.Column("updated", UTCDateTime, nullable=False),
 )
 
+# -- the watchlist lifecycle (issue 4): versions of the curated watchlist and list snapshots --
+
+# One row per distinct content loaded: `list_name` is "curated" or an official list's name.
+# `snapshot` is the zlib-compressed canonical JSON (watchlist/versions.py).
+watchlist_versions = sa.Table(
+    "watchlist_versions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("list_name", sa.String(200), nullable=False, index=True),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False, index=True),
+    sa.Column("created", UTCDateTime, nullable=False),
+    sa.Column("list_date", sa.String(40), nullable=False, default=""),
+    sa.Column("source", sa.Text, nullable=False, default=""),
+    sa.Column("summary", sa.Text, nullable=False, default=""),
+    sa.Column("changes", sa.Text, nullable=False, default=""),
+    sa.Column("entities", sa.Integer, nullable=False),
+    sa.Column("aliases", sa.Integer, nullable=False),
+    sa.Column("relations", sa.Integer, nullable=False),
+    sa.Column("snapshot", sa.LargeBinary, nullable=False),
+)
+
+# Alerts raised by re-screening stored articles after a watchlist version added names.
+rescreen_alerts = sa.Table(
+    "rescreen_alerts", metadata,
+    sa.Column("alert_id", sa.Integer, sa.ForeignKey("alerts.id"), primary_key=True),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("watchlist_versions.id"),
+              nullable=False, index=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+)
+
 
 def _v1(conn: Connection) -> None:
     """Version 1 is the first schema; its tables come from `metadata.create_all`."""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sanctionwatch.errors import Problem, WatchlistError
 from sanctionwatch.types import ENTITY_TYPES, RELATION_KINDS, Entity, Relation, Watchlist
+from sanctionwatch.watchlist.countries import country_code, is_country_code
 
 ENTITY_COLUMNS = ("id", "type", "name", "aliases", "programs", "countries", "context",
                   "exclude", "notes")
@@ -30,9 +31,10 @@ def split_multi(value: str | None) -> tuple[str, ...]:
     return tuple(p.strip() for p in value.split("|") if p.strip())
 
 
-def read_text(path: Path, problems: list[Problem]) -> str | None:
+def read_text(path: Path, problems: list[Problem], raw: bytes | None = None) -> str | None:
     """Read a UTF-8 file (BOM tolerated); report any other encoding with what to do."""
-    raw = path.read_bytes()
+    if raw is None:
+        raw = path.read_bytes()
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -42,7 +44,8 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
         try:
             raw.decode("cp1252")
             hint = (" — it looks like Windows-1252 (a spreadsheet's 'CSV' export); "
-                    "save it again as 'CSV UTF-8'")
+                    "save it again as 'CSV UTF-8', or convert it with "
+                    f"`iconv -f cp1252 -t utf-8 {path.name}`")
         except UnicodeDecodeError:
             pass
         problems.append(Problem(str(path), line, column,
@@ -57,18 +60,25 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _rows(path: Path, text: str, problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, row) for each data row; report rows with the wrong number of cells."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text),
-                        strict=True)
+    """Yield (line number, row) for each data row; report rows with the wrong number of cells
+    and broken quoting, then go on with the next row so every problem is listed."""
+    delimiter = _sniff_delimiter(text)
+    lines = text.splitlines()
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except StopIteration:
         problems.append(Problem(str(path), 1, 1, "empty file: a header row is required"))
         return
     except csv.Error as exc:
-        problems.append(Problem(str(path), 1, 1, f"broken quoting: {exc}"))
+        problems.append(Problem(str(path), 1, _quote_column(lines[0] if lines else "",
+                                                             delimiter), f"broken quoting: {exc}"))
         return
     header = [h.strip() for h in header]
+    for i, name in enumerate(header):
+        if name and name in header[:i]:
+            problems.append(Problem(str(path), 1, i + 1, f"column {name!r} appears twice in "
+                                    "the header; its cells would be lost"))
     yield 1, {"__header__": "\x1f".join(header)}
     line = reader.line_num
     while True:
@@ -78,8 +88,19 @@ def _rows(path: Path, text: str, problems: list[Problem]) -> Iterator[tuple[int,
         except StopIteration:
             return
         except csv.Error as exc:
-            problems.append(Problem(str(path), reader.line_num, 1, f"broken quoting: {exc}"))
-            return
+            first = lines[start_line - 1] if start_line - 1 < len(lines) else ""
+            if "unexpected end of data" in str(exc):
+                problems.append(Problem(str(path), start_line, _open_quote_column(first),
+                                        "broken quoting: a quote opened here is never closed"))
+                return
+            problems.append(Problem(str(path), reader.line_num,
+                                    _quote_column(lines[reader.line_num - 1]
+                                                  if reader.line_num - 1 < len(lines) else "",
+                                                  delimiter),
+                                    f"broken quoting: {exc} (a quote inside a value must be "
+                                    "doubled: \"\")"))
+            line = reader.line_num
+            continue
         line = reader.line_num
         if not any(c.strip() for c in cells):
             continue
@@ -92,6 +113,32 @@ def _rows(path: Path, text: str, problems: list[Problem]) -> Iterator[tuple[int,
         yield start_line, dict(zip(header, cells, strict=True))
 
 
+def _quote_column(line: str, delimiter: str) -> int:
+    """1-based column of the first quote that closes a value too early (`"AC"ME"`)."""
+    quoted, at_start = False, True
+    for i, ch in enumerate(line):
+        if quoted:
+            if ch == '"':
+                nxt = line[i + 1: i + 2]
+                if nxt == '"':
+                    continue
+                if nxt not in ("", delimiter, "\r", "\n"):
+                    return i + 1
+                quoted = False
+        elif ch == '"' and at_start:
+            quoted = True
+        elif ch == '"':
+            return i + 1
+        at_start = ch == delimiter
+    return 1
+
+
+def _open_quote_column(line: str) -> int:
+    """1-based column of the last quote that opens a value on this line."""
+    idx = line.rfind('"')
+    return idx + 1 if idx >= 0 else 1
+
+
 def _column_at(cells: list[str], index: int) -> int:
     """1-based character column where cell `index` starts (approximate for quoted cells)."""
     return sum(len(c) + 1 for c in cells[:index]) + 1
@@ -101,8 +148,12 @@ def _col(header: list[str], name: str) -> int:
     return header.index(name) + 1 if name in header else 1
 
 
-def load_entities(path: Path, problems: list[Problem]) -> list[Entity]:
-    text = read_text(path, problems)
+def load_entities(path: Path, problems: list[Problem], raw: bytes | None = None,
+                  ids_seen: set[str] | None = None) -> list[Entity]:
+    """Valid entities of entities.csv; every problem goes to `problems`, and every id
+    written in the file (valid row or not) to `ids_seen`, so that relations to a row with
+    another problem are not reported as unknown ids as well."""
+    text = read_text(path, problems, raw)
     if text is None:
         return []
     entities: list[Entity] = []
@@ -134,15 +185,20 @@ def load_entities(path: Path, problems: list[Problem]) -> list[Entity]:
             ok = False
         elif eid:
             seen[eid] = line
+            if ids_seen is not None:
+                ids_seen.add(eid)
         if etype and etype not in ENTITY_TYPES:
             problems.append(Problem(str(path), line, _col(header, "type"),
                                     f"unknown type {etype!r} (one of {', '.join(ENTITY_TYPES)})"))
             ok = False
         countries = split_multi(row.get("countries"))
         for c in countries:
-            if not _COUNTRY.match(c.upper()):
-                problems.append(Problem(str(path), line, _col(header, "countries"),
-                                        f"bad country code {c!r} (ISO 3166-1 alpha-2, e.g. RU)"))
+            if not _COUNTRY.match(c.upper()) or not is_country_code(c):
+                hint = country_code(c) if len(c) > 2 else ""
+                problems.append(Problem(
+                    str(path), line, _col(header, "countries"),
+                    f"bad country code {c!r} (ISO 3166-1 alpha-2, e.g. RU)"
+                    + (f"; did you mean {hint}?" if hint else "")))
                 ok = False
         if not ok:
             continue
@@ -160,8 +216,9 @@ def load_entities(path: Path, problems: list[Problem]) -> list[Entity]:
     return entities
 
 
-def load_relations(path: Path, ids: set[str], problems: list[Problem]) -> list[Relation]:
-    text = read_text(path, problems)
+def load_relations(path: Path, ids: set[str], problems: list[Problem],
+                   raw: bytes | None = None) -> list[Relation]:
+    text = read_text(path, problems, raw)
     if text is None:
         return []
     relations: list[Relation] = []
@@ -185,6 +242,10 @@ def load_relations(path: Path, ids: set[str], problems: list[Problem]) -> list[R
                 problems.append(Problem(str(path), line, _col(header, col),
                                         f"{col} {value!r} is not an id in entities.csv"))
                 ok = False
+        if ok and row["source"].strip() == row["target"].strip():
+            problems.append(Problem(str(path), line, _col(header, "target"),
+                                    "an entity cannot be related to itself"))
+            ok = False
         kind = row["relation"].strip().lower()
         if kind not in RELATION_KINDS:
             problems.append(Problem(
@@ -197,18 +258,42 @@ def load_relations(path: Path, ids: set[str], problems: list[Problem]) -> list[R
     return relations
 
 
-def load_watchlist(folder: Path) -> Watchlist:
-    """Load `folder/entities.csv` and the optional `folder/relations.csv`, or raise
-    `WatchlistError` listing every problem."""
+WATCHLIST_FILES = ("entities.csv", "relations.csv")
+
+
+def read_folder(folder: Path) -> dict[str, bytes]:
+    """The raw bytes of the watchlist files that exist in `folder` (relations.csv is
+    optional). Reading once and parsing those bytes lets a watcher hash exactly what it
+    validates."""
+    out = {}
+    for name in WATCHLIST_FILES:
+        p = folder / name
+        try:
+            out[name] = p.read_bytes()
+        except FileNotFoundError:
+            continue
+    return out
+
+
+def parse_watchlist(folder: Path, files: dict[str, bytes]) -> Watchlist:
+    """A watchlist from the raw files of `folder` (see `read_folder`), or `WatchlistError`
+    listing every problem."""
     problems: list[Problem] = []
     entities_path = folder / "entities.csv"
-    if not entities_path.is_file():
+    if "entities.csv" not in files:
         raise WatchlistError([Problem(str(entities_path), 0, 0, "file not found")])
-    entities = load_entities(entities_path, problems)
+    ids: set[str] = set()
+    entities = load_entities(entities_path, problems, files["entities.csv"], ids)
     relations: list[Relation] = []
-    relations_path = folder / "relations.csv"
-    if relations_path.is_file():
-        relations = load_relations(relations_path, {e.id for e in entities}, problems)
+    if "relations.csv" in files and (entities or ids):
+        relations = load_relations(folder / "relations.csv", ids, problems,
+                                   files["relations.csv"])
     if problems:
         raise WatchlistError(problems)
     return Watchlist(tuple(entities), tuple(relations))
+
+
+def load_watchlist(folder: Path) -> Watchlist:
+    """Load `folder/entities.csv` and the optional `folder/relations.csv`, or raise
+    `WatchlistError` listing every problem."""
+    return parse_watchlist(folder, read_folder(folder))
