@@ -68,9 +68,9 @@ def match_key(word_key: str, name_token_key: str, fuzzy: bool = True,
     letters, when the rest of the name already matched exactly ("Yevgeny Prighozin")."""
     if word_key == name_token_key:
         return TokenMatch(name_token_key, 1.0, "exact")
-    best = _affix_match(word_key, {name_token_key}, _stems([name_token_key]))
-    if best:
-        return best[0]
+    affixed = _ending_match(word_key, name_token_key)
+    if affixed is not None:
+        return affixed
     limit = _max_edits(len(name_token_key))
     if extra_edit and len(name_token_key) >= 8:
         limit += 1
@@ -78,6 +78,26 @@ def match_key(word_key: str, name_token_key: str, fuzzy: bool = True,
         sim = _edit_sim(word_key, name_token_key, limit)
         if sim is not None and sim >= fuzzy_floor - (0.05 if extra_edit else 0.0):
             return TokenMatch(name_token_key, sim, "fuzzy")
+    return None
+
+
+_INFLECTION_SET = frozenset(INFLECTIONS)
+_DERIVATION_SET = frozenset(DERIVATIONS)
+_ENDING_LENGTHS = tuple(sorted({len(e) for e in INFLECTIONS + DERIVATIONS}, reverse=True))
+
+
+def _ending_match(word_key: str, name_token_key: str) -> TokenMatch | None:
+    """The word is the name token plus an inflection or derivation ending (constant time)."""
+    n = len(name_token_key)
+    if len(word_key) > n and word_key.startswith(name_token_key) and n >= MIN_STEM:
+        rest = word_key[n:]
+        if rest in _INFLECTION_SET:
+            return TokenMatch(name_token_key, SIM_INFLECTED, "inflected")
+        if rest in _DERIVATION_SET:
+            return TokenMatch(name_token_key, SIM_DERIVED, "derived")
+    if (n > MIN_STEM and name_token_key[-1] in VOWELS
+            and word_key.startswith(name_token_key[:-1]) and word_key[n - 1:] in _DERIVATION_SET):
+        return TokenMatch(name_token_key, SIM_DERIVED, "derived")
     return None
 
 
@@ -93,12 +113,12 @@ def _stems(keys: Iterable[str]) -> dict[str, list[str]]:
 def _affix_match(word_key: str, keys: set[str] | dict[str, object],
                  stems: dict[str, list[str]]) -> list[TokenMatch]:
     found: list[TokenMatch] = []
-    for endings, sim, how in ((INFLECTIONS, SIM_INFLECTED, "inflected"),
-                              (DERIVATIONS, SIM_DERIVED, "derived")):
-        for ending in endings:
-            if not word_key.endswith(ending) or len(word_key) - len(ending) < MIN_STEM:
+    for endings, sim, how in ((_INFLECTION_SET, SIM_INFLECTED, "inflected"),
+                              (_DERIVATION_SET, SIM_DERIVED, "derived")):
+        for length in _ENDING_LENGTHS:
+            if len(word_key) - length < MIN_STEM or word_key[-length:] not in endings:
                 continue
-            base = word_key[: -len(ending)]
+            base = word_key[:-length]
             if base in keys:
                 found.append(TokenMatch(base, sim, how))
             if how == "derived":
@@ -110,32 +130,48 @@ def _affix_match(word_key: str, keys: set[str] | dict[str, object],
 
 
 class NameIndex:
-    """Every name form of a watchlist, indexed by the key of its first token."""
+    """Every name form of a watchlist, blocked on its first two tokens.
+
+    A one-token form is found through its key; a longer form only when the word after the
+    first (stopwords skipped) matches its second token too, so common first words ("Bank",
+    "Mohammed") cost nothing unless the pair is a name. `lookup` maps a word to the keys it
+    matches among the first and second tokens of all forms, exactly, by an ending, or within
+    the edit distance allowed for the key's length.
+    """
 
     def __init__(self, watchlist: Watchlist, fuzzy: bool = True, fuzzy_floor: float = 0.8):
         self.watchlist = watchlist
         self.fuzzy = fuzzy
         self.fuzzy_floor = fuzzy_floor
         self.forms: list[NameForm] = []
-        self.first: dict[str, list[int]] = {}
+        self.single: dict[str, list[int]] = {}
+        self.pairs: dict[tuple[str, str], list[int]] = {}
         for entity in watchlist.entities:
             for form in name_forms(entity):
-                self.first.setdefault(form.keys[0], []).append(len(self.forms))
+                n = len(self.forms)
                 self.forms.append(form)
-        self.stems = _stems(self.first)
+                if len(form.keys) == 1:
+                    self.single.setdefault(form.keys[0], []).append(n)
+                else:
+                    self.pairs.setdefault(form.keys[:2], []).append(n)
+        self.starters = frozenset(self.single) | {k for k, _ in self.pairs}
+        vocab = set(self.single) | {k for pair in self.pairs for k in pair}
+        self.vocab: dict[str, None] = dict.fromkeys(sorted(vocab))
+        self.stems = _stems(self.vocab)
         self.deletes: dict[str, list[str]] = {}
         if fuzzy:
-            for key in self.first:
-                for d in _deletes(key, _max_edits(len(key))):
-                    if d != key or _max_edits(len(key)):
+            for key in self.vocab:
+                edits = _max_edits(len(key))
+                if edits:
+                    for d in _deletes(key, edits):
                         self.deletes.setdefault(d, []).append(key)
-        self._cache: dict[str, tuple[tuple[int, TokenMatch], ...]] = {}
+        self._cache: dict[str, tuple[TokenMatch, ...]] = {}
 
     def __len__(self) -> int:
         return len(self.forms)
 
-    def lookup(self, word: str) -> tuple[tuple[int, TokenMatch], ...]:
-        """(form index, how the word matched the form's first token) for a word of text."""
+    def lookup(self, word: str) -> tuple[TokenMatch, ...]:
+        """The first- or second-token keys a word of text matches, and how."""
         hit = self._cache.get(word)
         if hit is None:
             if len(self._cache) > 500_000:
@@ -143,19 +179,27 @@ class NameIndex:
             hit = self._cache[word] = self._lookup(name_key(word))
         return hit
 
-    def _lookup(self, key: str) -> tuple[tuple[int, TokenMatch], ...]:
+    def lookup_all(self, words: list[str]) -> list[tuple[TokenMatch, ...]]:
+        """`lookup` of every word; words seen before cost one dictionary access (in C)."""
+        hits = list(map(self._cache.get, words))
+        if None in hits:
+            hits = [h if h is not None else self.lookup(w)
+                    for h, w in zip(hits, words, strict=True)]
+        return hits
+
+    def _lookup(self, key: str) -> tuple[TokenMatch, ...]:
         if not key:
             return ()
         matches: dict[str, TokenMatch] = {}
-        if key in self.first:
+        if key in self.vocab:
             matches[key] = TokenMatch(key, 1.0, "exact")
         # an exact hit may hide an inflected one: "Пригожина" is Polina Prigozhina and also
         # the genitive of Prigozhin; resolution decides between them
-        for m in _affix_match(key, self.first, self.stems):
+        for m in _affix_match(key, self.vocab, self.stems):
             matches.setdefault(m.key, m)
         if not matches and self.fuzzy and len(key) >= MIN_FUZZY - 1:
             self._fuzzy(key, matches)
-        return tuple((i, m) for k, m in matches.items() for i in self.first[k])
+        return tuple(matches.values())
 
     def _fuzzy(self, key: str, matches: dict[str, TokenMatch]) -> None:
         seen: set[str] = set()

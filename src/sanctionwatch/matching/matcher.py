@@ -9,8 +9,8 @@ from sanctionwatch.matching.forms import NameForm
 from sanctionwatch.matching.index import SIM_VARIANT, NameIndex, TokenMatch, match_key
 from sanctionwatch.matching.resolve import Candidate, resolve
 from sanctionwatch.matching.vocab import DESIGNATORS, NAME_STOPWORDS
-from sanctionwatch.text.normalize import fold, name_key
-from sanctionwatch.text.tokens import Token, tokenize
+from sanctionwatch.text.normalize import fold_word, name_key
+from sanctionwatch.text.tokens import Token, TokenList, tokenize
 from sanctionwatch.types import Mention, Watchlist
 
 _HOW_RANK = {"exact": 0, "variant": 1, "inflected": 2, "fuzzy": 3, "derived": 4}
@@ -40,38 +40,50 @@ class Matcher:
         return resolve(text, tokens, _non_overlapping(candidates), self.watchlist,
                        self.settings.threshold)
 
-    def candidates(self, text: str, tokens: list[Token]) -> list[Candidate]:
-        lookup = self.index.lookup
-        forms = self.index.forms
+    def candidates(self, text: str, tokens: TokenList) -> list[Candidate]:
+        index = self.index
+        single, pairs, forms, starters = index.single, index.pairs, index.forms, index.starters
+        hits = index.lookup_all(tokens.words)
         out: list[Candidate] = []
-        for i, tok in enumerate(tokens):
-            hits = lookup(tok.text)
-            if not hits:
+        for i, here in enumerate(hits):
+            if not here:
                 continue
-            for form_index, first in hits:
-                cand = self._extend(text, tokens, i, forms[form_index], first)
+            firsts = [m for m in here if m.key in starters]
+            if not firsts:
+                continue
+            found: list[tuple[int, TokenMatch]] = []
+            for m in firsts:
+                found += [(f, m) for f in single.get(m.key, ())]
+            j = _next_word(tokens, i)
+            if j is not None and hits[j]:
+                for m0 in firsts:
+                    for m1 in hits[j]:
+                        found += [(f, m0) for f in pairs.get((m0.key, m1.key), ())]
+            for f, m in found:
+                cand = self._extend(text, tokens, i, forms[f], m)
                 if cand is not None and cand.score >= self.settings.threshold:
                     out.append(cand)
         return out
 
-    def _extend(self, text: str, tokens: list[Token], i: int, form: NameForm,
+    def _extend(self, text: str, tokens: TokenList, i: int, form: NameForm,
                 first: TokenMatch) -> Candidate | None:
-        matched = [(i, _refine(first, tokens[i].text, form.folded[0]))]
+        words, gaps = tokens.words, tokens.gaps
+        matched = [(i, _refine(first, words[i], form.folded[0]))]
         j = i + 1
         for pos in range(1, len(form.keys)):
             skipped = 0
             m = None
-            while j < len(tokens) and _adjacent(text, tokens[j - 1], tokens[j], comma=True):
+            while j < len(words) and _gap_ok(gaps[j - 1], True):
                 exact_so_far = all(x.how in ("exact", "variant") for _, x in matched)
-                m = match_key(name_key(tokens[j].text), form.keys[pos], self.settings.fuzzy,
+                m = match_key(name_key(words[j]), form.keys[pos], self.settings.fuzzy,
                               self.settings.fuzzy_floor, extra_edit=exact_so_far)
-                if m is not None or skipped >= 2 or fold(tokens[j].text) not in NAME_STOPWORDS:
+                if m is not None or skipped >= 2 or fold_word(words[j]) not in NAME_STOPWORDS:
                     break
                 skipped += 1
                 j += 1
             if m is None:
                 return None
-            matched.append((j, _refine(m, tokens[j].text, form.folded[pos])))
+            matched.append((j, _refine(m, words[j], form.folded[pos])))
             j += 1
         weights = [len(k) for k in form.keys]
         score = sum(w * m.sim for w, (_, m) in zip(weights, matched, strict=True)) / sum(weights)
@@ -83,14 +95,38 @@ class Matcher:
             end_tok = _designators_after(text, tokens, last_tok)
         designator = start_tok < first_tok or end_tok > last_tok
         return Candidate(form=form, first=start_tok, last=end_tok,
-                         start=tokens[start_tok].start, end=tokens[end_tok].end,
+                         start=tokens.starts[start_tok], end=tokens.ends[end_tok],
                          score=round(min(1.0, max(0.0, score)), 4), how=how,
                          designator=designator, name_first=first_tok, name_last=last_tok)
 
 
+def _next_word(tokens: TokenList, i: int) -> int | None:
+    """The next token that may continue a name after token i (up to two stopwords skipped)."""
+    j = i + 1
+    while j < len(tokens.words) and _gap_ok(tokens.gaps[j - 1], True):
+        if fold_word(tokens.words[j]) not in NAME_STOPWORDS or j - i > 2:
+            return j
+        j += 1
+    return None
+
+
+_GAP_OK: dict[tuple[str, bool], bool] = {}
+
+
+def _gap_ok(gap: str, comma: bool) -> bool:
+    """Only spaces, quotes, hyphens or apostrophes (and, with `comma`, a comma) between two
+    words: no sentence or list break. Cached: gaps repeat."""
+    ok = _GAP_OK.get((gap, comma))
+    if ok is None:
+        ok = len(gap) <= 4 and all(c in _GAP or (comma and c == ",") for c in gap)
+        if len(_GAP_OK) < 10_000:
+            _GAP_OK[(gap, comma)] = ok
+    return ok
+
+
 def _refine(m: TokenMatch, word: str, alias_folded: str) -> TokenMatch:
     """An exact key match is 'exact' only when the folded spellings agree too."""
-    if m.how == "exact" and fold(word) != alias_folded:
+    if m.how == "exact" and fold_word(word) != alias_folded:
         return TokenMatch(m.key, SIM_VARIANT, "variant")
     return m
 
@@ -101,12 +137,11 @@ _GAP = frozenset(" \t\"'«»“”‘’„-–")
 def _adjacent(text: str, a: Token, b: Token, comma: bool = False) -> bool:
     """Only spaces, quotes, hyphens or apostrophes between two tokens (and, with `comma`, a
     comma: "PRIGOZHIN, Yevgeniy"): no sentence or list break."""
-    gap = text[a.end:b.start]
-    return len(gap) <= 4 and all(c in _GAP or (comma and c == ",") for c in gap)
+    return _gap_ok(text[a.end:b.start], comma)
 
 
 def _is_designator(word: str) -> bool:
-    f = fold(word)
+    f = fold_word(word)
     return f in DESIGNATORS or f.startswith(("grupp", "grup", "group")) \
         or f.endswith(("gruppe", "group", "gruppa", "grupa"))  # Kampfgruppe, Söldnergruppe
 

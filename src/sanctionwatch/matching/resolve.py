@@ -10,13 +10,14 @@ exclude word nearby ("Richard", "opéra") rules it out, whatever else supports i
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
 from sanctionwatch.matching.forms import NameForm
 from sanctionwatch.matching.vocab import SANCTIONS_VOCABULARY, program_words
 from sanctionwatch.text.normalize import fold, name_key
-from sanctionwatch.text.tokens import Token
+from sanctionwatch.text.tokens import Token, TokenList
 from sanctionwatch.types import Entity, Feature, Mention, Watchlist
 
 CONTEXT_WINDOW = 40   # tokens either side in which context words count
@@ -55,15 +56,40 @@ def _fold_word(word: str) -> str:
     return fold(word)
 
 
+@lru_cache(maxsize=20_000)
 def _phrases(words: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(fold(w).split()) for w in words if w.strip())
+
+
+@lru_cache(maxsize=20_000)
+def _context_stems(context: tuple[str, ...]) -> tuple[str, ...]:
+    keys = [name_key(c) for c in context if " " not in c.strip() and len(c) >= 4]
+    return tuple(k[: max(4, len(k) - 1)] for k in keys if k)
+
+
+@lru_cache(maxsize=20_000)
+def _single_words(phrases: tuple[tuple[str, ...], ...], prefix: bool) -> tuple[tuple[str, ...],
+                                                                               frozenset[str]]:
+    """One-word phrases as (stems matched by prefix, words matched exactly)."""
+    stems, exact = [], set()
+    for p in phrases:
+        if len(p) == 1:
+            if prefix and len(p[0]) >= 5:
+                stems.append(p[0][: max(5, len(p[0]) - 2)])
+            else:
+                exact.add(p[0])
+    return tuple(stems), frozenset(exact)
 
 
 def _find_phrase(folded: list[str], lo: int, hi: int, phrases, prefix: bool) -> str | None:
     """The first phrase found in folded[lo:hi]; with `prefix`, a word counts when it begins
     with the phrase word's stem (so "mercenaires" counts for "mercenaire")."""
+    stems, exact = _single_words(phrases, prefix)
+    for w in folded[max(lo, 0):min(hi, len(folded))]:
+        if w in exact or (stems and w.startswith(stems)):
+            return w
     for phrase in phrases:
-        if not phrase:
+        if len(phrase) < 2:
             continue
         n = len(phrase)
         for i in range(max(lo, 0), min(hi, len(folded)) - n + 1):
@@ -95,7 +121,7 @@ def _different_person(text: str, tokens: list[Token], cand: Candidate) -> str | 
     return prev.text
 
 
-def resolve(text: str, tokens: list[Token], candidates: list[Candidate], watchlist: Watchlist,
+def resolve(text: str, tokens: TokenList, candidates: list[Candidate], watchlist: Watchlist,
             threshold: float) -> list[Mention]:
     doc = _Doc(text, tokens)
     by_id = watchlist.by_id
@@ -105,15 +131,19 @@ def resolve(text: str, tokens: list[Token], candidates: list[Candidate], watchli
     named: set[str] = set()           # entities named by a strong form in the document
     pending: list[int] = []
 
+    neighbours = watchlist.neighbours
     for n, cand in enumerate(candidates):
         entity = by_id[cand.form.entity_id]
-        is_short = not cand.form.strong or cand.how == "derived"
-        if is_short and _exclusion(doc, cand, entity):
-            continue
-        if not is_short:
+        if cand.form.strong and cand.how != "derived":
             accepted[n] = (cand, [])
             established.setdefault(entity.id, text[cand.start:cand.end])
             named.add(entity.id)
+            continue
+        if not (cand.designator or entity.context or doc.has_sanctions_words
+                or neighbours.get(entity.id, frozenset()) & present or _is_acronym(doc, cand)):
+            pending.append(n)  # nothing nearby could support it: only an anchor can
+            continue
+        if _exclusion(doc, cand, entity):
             continue
         strong, weak = _local_support(doc, cand, entity, watchlist, present)
         if strong:
@@ -128,9 +158,10 @@ def resolve(text: str, tokens: list[Token], candidates: list[Candidate], watchli
 
     # Short and derived forms of an entity established in the document link to it.
     for n in pending:
-        anchor = established.get(candidates[n].form.entity_id)
-        if anchor is not None:
-            accepted[n] = (candidates[n], [f"the document names it as {anchor!r}"])
+        cand = candidates[n]
+        anchor = established.get(cand.form.entity_id)
+        if anchor is not None and not _exclusion(doc, cand, by_id[cand.form.entity_id]):
+            accepted[n] = (cand, [f"the document names it as {anchor!r}"])
 
     # Several entities on one span (a shared surname): the one the document names in full
     # wins; otherwise the best supported stay, and the analyst sees the ambiguity.
@@ -169,16 +200,38 @@ def _mention(text: str, cand: Candidate, support: list[str], entity: Entity) -> 
 class _Doc:
     """The document's tokens with folded forms and name keys computed once, on demand."""
 
-    def __init__(self, text: str, tokens: list[Token]):
+    def __init__(self, text: str, tokens: TokenList):
         self.text = text
         self.tokens = tokens
-        self.folded = [_fold_word(t.text) for t in tokens]
+        self.folded = list(map(_fold_word, tokens.words))
         self._keys: list[str] | None = None
+        self._vocab: dict[tuple[str, ...], list[int]] = {}
+
+    @property
+    def has_sanctions_words(self) -> bool:
+        return bool(self.vocab_positions(SANCTIONS_VOCABULARY))
+
+    def vocab_positions(self, vocab: tuple[str, ...]) -> list[int]:
+        positions = self._vocab.get(vocab)
+        if positions is None:
+            singles = tuple(v for v in vocab if " " not in v)
+            positions = self._vocab[vocab] = [
+                i for i, w in enumerate(self.folded) if w.startswith(singles)]
+        return positions
+
+    def vocab_near(self, vocab: tuple[str, ...], lo: int, hi: int) -> str | None:
+        """A word in [lo, hi) that begins with one of `vocab` (single words), found through
+        the positions of such words, computed once per document and vocabulary."""
+        positions = self.vocab_positions(vocab)
+        k = bisect_left(positions, max(lo, 0))
+        if k < len(positions) and positions[k] < hi:
+            return self.folded[positions[k]]
+        return None
 
     @property
     def keys(self) -> list[str]:
         if self._keys is None:
-            self._keys = [name_key(t.text) for t in self.tokens]
+            self._keys = list(map(name_key, self.tokens.words))
         return self._keys
 
 
@@ -222,11 +275,11 @@ def _local_support(doc: _Doc, cand: Candidate, entity: Entity, watchlist: Watchl
     if related:
         strong.append("related entity " + ", ".join(repr(r) for r in related) + " in the text")
     vocab = program_words(entity.programs)
-    hit = _find_vocab_prefix(doc.folded, lo, hi, vocab) if vocab else None
+    hit = doc.vocab_near(vocab, lo, hi) if vocab else None
     if hit:
         weak.append(f"programme word {hit!r}")
-    hit = _find_vocab_prefix(doc.folded, cand.first - SANCTIONS_WINDOW,
-                             cand.last + SANCTIONS_WINDOW + 1, SANCTIONS_VOCABULARY)
+    hit = doc.vocab_near(SANCTIONS_VOCABULARY, cand.first - SANCTIONS_WINDOW,
+                         cand.last + SANCTIONS_WINDOW + 1)
     if hit:
         weak.append(f"sanctions word {hit!r}")
     return strong, weak
@@ -247,17 +300,8 @@ def _find_context(doc: _Doc, lo: int, hi: int, context: tuple[str, ...]) -> str 
     hit = _find_phrase(doc.folded, lo, hi, _phrases(context), prefix=True)
     if hit:
         return hit
-    keys = [name_key(c) for c in context if " " not in c.strip() and len(c) >= 4]
-    stems = tuple(k[: max(4, len(k) - 1)] for k in keys if k)
+    stems = _context_stems(context)
     for i in range(max(lo, 0), min(hi, len(doc.tokens))):
         if doc.keys[i].startswith(stems):
-            return doc.tokens[i].text
-    return None
-
-
-def _find_vocab_prefix(folded: list[str], lo: int, hi: int, vocab: tuple[str, ...]) -> str | None:
-    singles = tuple(v for v in vocab if " " not in v)
-    for w in folded[max(lo, 0):min(hi, len(folded))]:
-        if w.startswith(singles):
-            return w
+            return doc.tokens.words[i]
     return None

@@ -9,6 +9,8 @@ vocabulary that programme tags imply.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 # Generic organisation-type words: they neither make nor break a name match, but one next to
 # a short organisation name says "this is an organisation" (disambiguation evidence).
 DESIGNATORS: frozenset[str] = frozenset(
@@ -72,6 +74,7 @@ SANCTIONS_VOCABULARY: tuple[str, ...] = (
 )
 
 
+@lru_cache(maxsize=4096)
 def program_words(programs: tuple[str, ...]) -> tuple[str, ...]:
     """The vocabulary implied by a list of programme tags."""
     words: list[str] = []

@@ -46,6 +46,12 @@ def fold(text: str) -> str:
     return s.lower()
 
 
+@lru_cache(maxsize=200_000)
+def fold_word(word: str) -> str:
+    """`fold` of one word, cached: words of news repeat."""
+    return fold(word)
+
+
 # Ordered rewrites of a folded token into a phonetic key. Each merges spellings that
 # transliteration conventions (English, French, German, ICU, BGN/PCGN) produce for one sound.
 _KEY_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
