@@ -90,6 +90,30 @@ class AlertDetail:
 
 # -- raising ----------------------------------------------------------------------------------
 
+# Statements built once with bound parameters: SQLAlchemy then reuses their compiled form,
+# which matters when a cycle raises thousands of alerts.
+_a = t.alerts.c
+_BY_KEY = sa.select(t.alerts).where(_a.dedupe_key == sa.bindparam("key"))
+_IN_WINDOW = (sa.select(t.alerts).where(
+    (_a.group_key == sa.bindparam("group_key")) & (_a.created >= sa.bindparam("since"))
+    & (_a.created <= sa.bindparam("now")) & (_a.status != "dismissed"))
+    .order_by(_a.created.desc(), _a.id.desc()).limit(1))
+_INSERT_NEW: dict[str, sa.Executable] = {}
+
+
+def _insert_new(conn: Connection) -> sa.Executable:
+    """INSERT ... ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, for this dialect."""
+    name = conn.dialect.name
+    if name not in _INSERT_NEW:
+        if name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        _INSERT_NEW[name] = insert(t.alerts).on_conflict_do_nothing(
+            index_elements=["dedupe_key"]).returning(_a.id)
+    return _INSERT_NEW[name]
+
+
 def raise_alert(store: Store, conn: Connection, intent: AlertIntent, article_id: int,
                 story_id: int, now: datetime) -> Alert | None:
     """Store an intent: a new alert (returned), or an update of the story's alert or of a
@@ -97,29 +121,25 @@ def raise_alert(store: Store, conn: Connection, intent: AlertIntent, article_id:
     not returned."""
     group_key = intent.key[:600]
     key = f"story:{story_id}|{intent.key}"[:600]
-    row = conn.execute(sa.select(t.alerts).where(t.alerts.c.dedupe_key == key)).first()
+    row = conn.execute(_BY_KEY, {"key": key}).first()
     if row is None and store.group_window is not None:
-        a = t.alerts.c
-        row = conn.execute(sa.select(t.alerts).where(
-            (a.group_key == group_key) & (a.created >= now - store.group_window)
-            & (a.created <= now) & (a.status != "dismissed"))
-            .order_by(a.created.desc(), a.id.desc()).limit(1)).first()
+        row = conn.execute(_IN_WINDOW, {"group_key": group_key, "now": now,
+                                        "since": now - store.group_window}).first()
     if row is not None:
         _merge(store, conn, row, intent, article_id, now)
         return None
     suppression = sup.matching(conn, intent, article_id, now)
     values = {
         "dedupe_key": key, "group_key": group_key, "status": "new", "created": now,
-        "updated": now, **_intent_values(intent, article_id),
+        "updated": now, "assignee": None, **_intent_values(intent, article_id),
     }
-    if not _insert_ignore(conn, t.alerts, values, ["dedupe_key"]):
+    if conn.execute(_insert_new(conn), values).first() is None:
         # Raised by a concurrent writer in the meantime: treat as an update.
-        row = conn.execute(sa.select(t.alerts).where(t.alerts.c.dedupe_key == key)).one()
-        _merge(store, conn, row, intent, article_id, now)
+        _merge(store, conn, conn.execute(_BY_KEY, {"key": key}).one(), intent, article_id, now)
         return None
-    row = conn.execute(sa.select(t.alerts).where(t.alerts.c.dedupe_key == key)).one()
-    _insert_ignore(conn, t.alert_articles, {"alert_id": row.id, "article_id": article_id,
-                                            "added": now}, ["alert_id", "article_id"])
+    row = conn.execute(_BY_KEY, {"key": key}).one()
+    conn.execute(t.alert_articles.insert(), {"alert_id": row.id, "article_id": article_id,
+                                             "added": now})
     _event(conn, row.id, now, SYSTEM_ACTOR, None, "new",
            f"raised by rule {intent.rule_id} v{intent.rule_version}")
     if suppression is not None:
@@ -169,9 +189,9 @@ def _merge(store: Store, conn: Connection, row, intent: AlertIntent, article_id:
 
 def _event(conn: Connection, alert_id: int, at: datetime, actor: str, from_status: str | None,
            to_status: str, note: str) -> None:
-    conn.execute(t.alert_events.insert().values(alert_id=alert_id, at=at, actor=actor,
-                                                from_status=from_status, to_status=to_status,
-                                                note=note))
+    conn.execute(t.alert_events.insert(), {"alert_id": alert_id, "at": at, "actor": actor,
+                                           "from_status": from_status, "to_status": to_status,
+                                           "note": note})
 
 
 # -- triage -----------------------------------------------------------------------------------

@@ -109,6 +109,7 @@ class Outbox:
     def enqueue(self, conn: Connection, alert: Alert, reason: str, note: str,
                 now: datetime) -> None:
         d = t.deliveries.c
+        rows = []
         for r in self.routes:
             if reason not in r.events or not r.wants(alert):
                 continue
@@ -119,9 +120,12 @@ class Outbox:
             due, start = now, None
             if r.digest:
                 start, due = period(now, r.digest)
-            conn.execute(t.deliveries.insert().values(
-                alert_id=alert.id, channel=r.channel, reason=reason, note=note, status="pending",
-                attempts=0, next_attempt=due, digest_start=start, last_error="", created=now))
+            rows.append({"alert_id": alert.id, "channel": r.channel, "reason": reason,
+                         "note": note, "status": "pending", "attempts": 0, "next_attempt": due,
+                         "lease_until": None, "digest_start": start, "last_error": "",
+                         "created": now, "sent": None})
+        if rows:
+            conn.execute(t.deliveries.insert(), rows)
 
     # -- the worker ---------------------------------------------------------------------------
 
@@ -208,13 +212,16 @@ class Outbox:
                 .join(t.articles, t.articles.c.id == a.article_id)
                 .where(a.id.in_(alert_ids))).all()}
             sources = sources_of(conn, alert_ids)
+        refs = {i: [{"article_id": s.article_id, "source": s.source, "external_id": s.external_id,
+                     "url": s.url, "title": s.title, "published": s.published, "added": s.added}
+                    for s in found] for i, found in sources.items()}
         out = []
         for r in rows:
             base = alerts[r.alert_id]
             extra = {**base.extra, "delivery_id": r.id, "channel": r.channel,
                      "reason": r.reason, "note": r.note, "digest_start": r.digest_start,
                      "attempt": r.attempts + 1,
-                     "sources": [dataclasses.asdict(s) for s in sources[r.alert_id]]}
+                     "sources": refs[r.alert_id]}
             out.append(dataclasses.replace(base, extra=extra))
         return out
 

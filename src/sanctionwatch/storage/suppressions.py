@@ -119,19 +119,23 @@ def remove(conn: Connection, suppression_id: int, actor: str, now: datetime) -> 
         t.suppressions.c.id == suppression_id)).one())
 
 
+_s = t.suppressions.c
+_ACTIVE = sa.select(t.suppressions).where(
+    _s.entity_id.in_(sa.bindparam("ids", expanding=True)) & _s.removed.is_(None)
+    & (_s.expires.is_(None) | (_s.expires > sa.bindparam("now")))).order_by(_s.id)
+_ARTICLE = sa.select(t.articles.c.source, t.articles.c.url).where(
+    t.articles.c.id == sa.bindparam("id"))
+
+
 def matching(conn: Connection, intent: AlertIntent, article_id: int,
              now: datetime) -> Suppression | None:
     """The first active suppression that covers a new alert, if any."""
     if not intent.entity_ids:
         return None
-    s = t.suppressions.c
-    rows = conn.execute(sa.select(t.suppressions).where(
-        s.entity_id.in_(list(intent.entity_ids)) & s.removed.is_(None)
-        & (s.expires.is_(None) | (s.expires > now))).order_by(s.id)).all()
+    rows = conn.execute(_ACTIVE, {"ids": list(intent.entity_ids), "now": now}).all()
     if not rows:
         return None
-    art = conn.execute(sa.select(t.articles.c.source, t.articles.c.url).where(
-        t.articles.c.id == article_id)).first()
+    art = conn.execute(_ARTICLE, {"id": article_id}).first()
     source, url = (art.source, art.url) if art is not None else ("", "")
     for r in rows:
         sup = _row(r)
