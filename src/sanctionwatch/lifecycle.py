@@ -14,9 +14,12 @@ names, stored articles of the last `watchlist.rescreen_days` days are screened a
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -37,7 +40,7 @@ from sanctionwatch.watchlist.importers.ofac import CONS_FILES, SDN_FILES
 from sanctionwatch.watchlist.listchange import ListChange, change_report, list_changes
 from sanctionwatch.watchlist.merge import ListSnapshot, merge
 from sanctionwatch.watchlist.rescreen import NewNames, new_mentions, rescreen_intents
-from sanctionwatch.watchlist.versions import content_hash
+from sanctionwatch.watchlist.versions import pack
 from sanctionwatch.watchlist.watch import Outcome, Step, WatchState, on_load, on_poll
 
 if TYPE_CHECKING:
@@ -85,6 +88,20 @@ def rescreen(store: Store, analyzer: Analyzer, new: NewNames, since: datetime,
     return report
 
 
+@contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """Building a matcher index allocates hundreds of thousands of objects, which triggers
+    full garbage collections of ~0.3 s each that stop every thread, scans included. The
+    build makes no reference cycles worth collecting, so the collector waits until it ends."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def _raw_hash(files: dict[str, bytes]) -> str:
     h = hashlib.sha256()
     for name in sorted(files):
@@ -121,8 +138,9 @@ class WatchlistWatcher:
             except WatchlistError as exc:
                 self._start_on_last_good(raw, exc)
                 return
-            self.state, _ = on_load(WatchState(), raw, content_hash(curated))
-            self._install(curated, initial=True)
+            packed = pack(curated)
+            self.state, _ = on_load(WatchState(), raw, packed[1])
+            self._install(curated, packed, initial=True)
 
     def _start_on_last_good(self, raw: str, exc: WatchlistError) -> None:
         """A restart with a broken folder: run on the last stored version, and report the
@@ -151,23 +169,25 @@ class WatchlistWatcher:
                     self._log_broken(now, again=True)
                 return step
             try:
-                curated = parse_watchlist(self.folder, files)
-                digest: str | None = content_hash(curated)
+                with _no_gc_pauses():
+                    curated = parse_watchlist(self.folder, files)
+                    packed: tuple[bytes, str] | None = pack(curated)
             except WatchlistError as exc:
-                curated, digest = None, None
+                curated, packed = None, None
                 self.problems = tuple(str(p) for p in exc.problems)
+            digest = packed[1] if packed is not None else None
             self.state, outcome = on_load(self.state, raw, digest)
             if outcome is Outcome.BROKEN:
                 self._log_broken(now)
                 self._system_alert(raw, now)
             elif outcome is Outcome.STILL_BROKEN:
                 self._log_broken(now, again=True)
-            elif curated is not None:
+            elif curated is not None and packed is not None:
                 if self.problems:
                     log.info("watchlist.recovered folder=%s", self.folder)
                     self.problems = ()
                 if outcome is Outcome.SWAP:
-                    self._install(curated)
+                    self._install(curated, packed)
             return outcome
 
     def rebuild(self, reason: str) -> None:
@@ -179,14 +199,15 @@ class WatchlistWatcher:
 
     # -- effects ------------------------------------------------------------------------
 
-    def _install(self, curated: Watchlist, initial: bool = False) -> None:
+    def _install(self, curated: Watchlist, packed: tuple[bytes, str],
+                 initial: bool = False) -> None:
         now = self.app.clock()
         previous = self.curated
         if previous is None:
             latest = wv.latest_version(self.app.store, wv.CURATED)
             previous = wv.load_snapshot(self.app.store, latest.id) if latest else None
         version, created = wv.record_version(self.app.store, wv.CURATED, "curated", curated,
-                                             now, source=str(self.folder))
+                                             now, source=str(self.folder), packed=packed)
         diff = diff_watchlists(previous, curated) if previous is not None and created else None
         if diff is not None:
             wv.set_changes(self.app.store, version.id, diff.summary())
@@ -201,7 +222,9 @@ class WatchlistWatcher:
     def _swap(self, curated: Watchlist, reason: str) -> None:
         merged = merge(curated, lists_in_force(self.app.settings, self.app.store))
         old = self.app.analyzer
-        self.app.analyzer = Analyzer(merged, old.rules, old.matcher.settings)  # atomic swap
+        with _no_gc_pauses():
+            analyzer = Analyzer(merged, old.rules, old.matcher.settings)
+        self.app.analyzer = analyzer  # the atomic swap
         log.info("watchlist.swapped reason=%r entities=%d relations=%d", reason,
                  len(merged.entities), len(merged.relations))
 
@@ -327,7 +350,8 @@ def refresh_list(app: App, name: str, progress: Progress | None = None) -> Impor
                           f"(configured: {', '.join(cfgs) or 'none'})")
     cfg = cfgs[name]
     path = fetch_list(cfg, app.settings)
-    imported = import_list(cfg.kind, path, name=cfg.name, progress=progress)
+    with _no_gc_pauses():
+        imported = import_list(cfg.kind, path, name=cfg.name, progress=progress)
     watcher = app.watcher
     curated = watcher.curated if watcher is not None else None
     report = apply_import(app.store, imported, app.clock(), curated)

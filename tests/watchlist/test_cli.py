@@ -110,3 +110,28 @@ def test_watchlist_history_and_diff(tmp_path, repo):
                for c in changes)
     bad = runner.invoke(app, ["watchlist", "diff", "999", "--config", cfg])
     assert bad.exit_code == 2 and "no stored version '999'" in bad.output
+
+
+def test_lists_refresh_imports_the_configured_lists(tmp_path, repo):
+    cfg = _config(tmp_path, repo)
+    sdn = tmp_path / "sdn"
+    sdn.mkdir()
+    shutil.copy(HISTORY / "2023-01-24" / "sdn.csv", sdn / "sdn.csv")
+    cfg.write_text(cfg.read_text(encoding="utf-8") +
+                   "lists:\n  - {name: sdn, kind: ofac_sdn, path: sdn, schedule: 1d}\n"
+                   "  - {name: un, kind: un, path: missing.xml, match: false}\n",
+                   encoding="utf-8")
+    first = runner.invoke(app, ["lists", "refresh", "sdn", "--config", str(cfg)])
+    assert first.exit_code == 0, first.output
+    assert "sdn: version 1 (new), 0 list_change alert(s)" in first.output
+    shutil.copy(HISTORY / "2023-01-26" / "sdn.csv", sdn / "sdn.csv")
+    every = runner.invoke(app, ["lists", "refresh", "--config", str(cfg)])
+    assert every.exit_code == 1, "the missing UN file fails, the SDN refresh still happens"
+    assert "sdn: version 2 (new), 66 list_change alert(s)" in every.output
+    assert "missing.xml:0:0: file not found" in every.output
+    rows = [json.loads(line) for line in runner.invoke(
+        app, ["lists", "show", "--config", str(cfg), "--format", "jsonl"]).stdout.splitlines()]
+    assert [(r["list"], r["version"], r["matching"]) for r in rows] == [
+        ("sdn", 2, True), ("un", None, False)]
+    unknown = runner.invoke(app, ["lists", "refresh", "eu", "--config", str(cfg)])
+    assert unknown.exit_code == 2 and "not configured: eu" in unknown.output

@@ -57,10 +57,12 @@ def _info(row) -> VersionInfo:
 
 def record_version(store: Store, list_name: str, kind: str, watchlist: Watchlist,
                    now: datetime, *, source: str = "", list_date: str = "",
-                   changes: str = "") -> tuple[VersionInfo, bool]:
+                   changes: str = "", packed: tuple[bytes, str] | None = None
+                   ) -> tuple[VersionInfo, bool]:
     """Store `watchlist` as the newest version of `list_name` unless its content equals the
-    latest one; returns (the version in force, whether it was created)."""
-    blob, digest = pack(watchlist)
+    latest one; returns (the version in force, whether it was created). `packed` is
+    `versions.pack(watchlist)` when the caller has it already."""
+    blob, digest = packed or pack(watchlist)
     aliases = sum(len(e.aliases) for e in watchlist.entities)
     with store.transaction() as conn:
         row = conn.execute(sa.select(*_INFO_COLS).where(
