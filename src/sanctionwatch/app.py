@@ -97,7 +97,7 @@ def policy(settings: Settings) -> Policy:
     return Policy(backoff_base=float(s.backoff_base_seconds),
                   backoff_max=float(s.backoff_max_seconds),
                   dedupe=DedupeSettings(threshold=d.threshold, shingle=d.shingle_words),
-                  near_duplicates=d.near_duplicates)
+                  near_duplicates=d.near_duplicates, story_scope=d.scope)
 
 
 def _console(cfg: ChannelSettings, settings: Settings):

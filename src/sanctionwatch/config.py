@@ -149,6 +149,9 @@ class DedupeConfig(_Model):
     # Estimated Jaccard similarity of the word shingles from which two articles are one story.
     threshold: float = Field(0.5, gt=0.0, le=1.0)
     shingle_words: int = Field(3, ge=1, le=8)
+    # Which articles get a near-duplicate signature: "mentions" (those that mention a
+    # watchlist entity, the only ones that can carry an alert) or "all".
+    scope: Literal["mentions", "all"] = "mentions"
 
 
 class Settings(_Model):

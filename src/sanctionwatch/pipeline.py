@@ -48,6 +48,10 @@ class Policy:
     backoff_max: float = 6 * 3600.0
     dedupe: DedupeSettings = field(default_factory=DedupeSettings)
     near_duplicates: bool = True
+    # "mentions": only articles that mention a watchlist entity (the only ones that can carry
+    # an alert) get a signature and join stories; "all": every article.
+    story_scope: str = "mentions"
+    batch_size: int = 100  # articles stored per transaction
 
     def backoff(self, failures: int) -> timedelta:
         exp = min(max(failures - 1, 0), 30)
@@ -132,36 +136,43 @@ def _fetch_and_store(source: Source, store: Store, analyzer: Analyzer,
         if not _store_item(item, store, analyzer, now, policy, stop, report):
             report.interrupted = True
             return
-        store.mark_seen(source.name, item.key, item.fingerprint, now())
 
 
 def _store_item(item: SourceItem, store: Store, analyzer: Analyzer,
                 now: Callable[[], datetime], policy: Policy, stop: threading.Event | None,
                 report: CycleReport) -> bool:
-    """Store an item's new articles; False when stopped before the item was finished."""
+    """Store an item's new articles, `batch_size` per transaction, and mark the item seen
+    with the last of them; False when stopped before the item was finished."""
     if item.articles:
         report.items += 1
     known = stories.known_hashes(store, (d.content_hash for d in item.articles)) \
         if item.articles else {}
-    for data in item.articles:
-        if stop is not None and stop.is_set():
-            return False
-        article_id = known.get(data.content_hash)
-        if article_id is not None:
-            report.articles_known += 1
-            if stories.record_copy(store, article_id, data.source, data.external_id, data.url,
-                                   now()):
-                report.copies += 1
-            continue
-        known[data.content_hash] = _store_article(data, store, analyzer, now, policy, report)
+    size = max(1, policy.batch_size)
+    for start in range(0, max(len(item.articles), 1), size):
+        with store.batch():
+            for data in item.articles[start:start + size]:
+                if stop is not None and stop.is_set():
+                    return False  # the articles stored so far commit; the item stays unseen
+                article_id = known.get(data.content_hash)
+                if article_id is not None:
+                    report.articles_known += 1
+                    if stories.record_copy(store, article_id, data.source, data.external_id,
+                                           data.url, now()):
+                        report.copies += 1
+                    continue
+                known[data.content_hash] = _store_article(data, store, analyzer, now, policy,
+                                                          report)
+            if start + size >= len(item.articles):
+                store.mark_seen(report.source, item.key, item.fingerprint, now())
     return True
 
 
 def _store_article(data: ArticleData, store: Store, analyzer: Analyzer,
                    now: Callable[[], datetime], policy: Policy, report: CycleReport) -> int:
-    sig = signature(data.text, data.url, policy.dedupe) if policy.near_duplicates else None
-    match = stories.find_story(store, sig, policy.dedupe.threshold) if sig else None
     result = analyzer.analyze(data.text)
+    wanted = policy.near_duplicates and (policy.story_scope == "all" or bool(result.mentions))
+    sig = signature(data.text, data.url, policy.dedupe) if wanted else None
+    match = stories.find_story(store, sig, policy.dedupe.threshold) if sig else None
     article, created = store.ingest(
         data, result.mentions, result.intents, now(),
         story_id=match.story_id if match else None,

@@ -8,6 +8,7 @@ crash leaves either all of them or none.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -43,6 +44,14 @@ def _insert_ignore(conn: Connection, table: sa.Table, values: dict, keys: list[s
     return conn.execute(stmt).first() is not None
 
 
+# Statements used for every article, built once (values travel as parameters): building a
+# statement per call costs more than running it.
+_ARTICLE_BY_HASH = sa.select(t.articles).where(t.articles.c.content_hash == sa.bindparam("hash"))
+_INSERT_ARTICLE = t.articles.insert()
+_SET_STORY = t.articles.update().where(t.articles.c.id == sa.bindparam("aid")).values(
+    story_id=sa.bindparam("sid"))
+
+
 class Store:
     """sanctionwatch's database. `Store(url)` migrates the schema on first use."""
 
@@ -54,6 +63,8 @@ class Store:
         # Called as (conn, alert, reason, note, now) inside the transaction that raises or
         # materially changes an alert; the app points it at the outbox (storage/outbox.py).
         self.on_alert_change: Callable[[Connection, Alert, str, str, datetime], None] | None = None
+        # The connection of the `batch()` in progress in each thread (transaction() joins it).
+        self._batch = threading.local()
         try:
             kwargs: dict = {"echo": echo, "future": True}
             if url.startswith("sqlite"):
@@ -70,9 +81,31 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
+        joined = getattr(self._batch, "conn", None)
         try:
+            if joined is not None:  # part of a batch: commits or rolls back with it
+                yield joined
+                return
             with self.engine.begin() as conn:
                 yield conn
+        except SQLAlchemyError as exc:
+            raise StorageError(f"database error: {exc}") from exc
+
+    @contextmanager
+    def batch(self) -> Iterator[Connection]:
+        """One transaction for many operations (the pipeline stores a chunk of articles this
+        way): every `transaction()` of this thread inside it joins it, and they all commit
+        together at the end, or roll back together on an error or a crash."""
+        if getattr(self._batch, "conn", None) is not None:
+            yield self._batch.conn
+            return
+        try:
+            with self.engine.begin() as conn:
+                self._batch.conn = conn
+                try:
+                    yield conn
+                finally:
+                    self._batch.conn = None
         except SQLAlchemyError as exc:
             raise StorageError(f"database error: {exc}") from exc
 
@@ -96,20 +129,19 @@ class Store:
         being raised again. Without it the article starts its own story. `on_stored(conn,
         article_id)` runs inside the same transaction (e.g. to save the article's
         near-duplicate signature, storage/stories.py), so it commits or rolls back with it."""
+        content_hash = data.content_hash
         with self.transaction() as conn:
-            row = conn.execute(sa.select(t.articles).where(
-                t.articles.c.content_hash == data.content_hash)).first()
+            row = conn.execute(_ARTICLE_BY_HASH, {"hash": content_hash}).first()
             if row is not None:
                 return _article(row), []
-            article_id = conn.execute(t.articles.insert().values(
-                source=data.source, external_id=data.external_id, url=data.url,
-                title=data.title, text=data.text, content_hash=data.content_hash,
-                published=data.published, fetched=now, story_id=story_id,
-            )).inserted_primary_key[0]
+            article_id = conn.execute(_INSERT_ARTICLE, {
+                "source": data.source, "external_id": data.external_id, "url": data.url,
+                "title": data.title, "text": data.text, "content_hash": content_hash,
+                "published": data.published, "fetched": now, "story_id": story_id,
+            }).inserted_primary_key[0]
             if story_id is None:
                 story_id = article_id
-                conn.execute(t.articles.update().where(t.articles.c.id == article_id)
-                             .values(story_id=article_id))
+                conn.execute(_SET_STORY, {"aid": article_id, "sid": article_id})
             if mentions:
                 conn.execute(t.mentions.insert(), [
                     {"article_id": article_id, "entity_id": m.entity_id, "start": m.start,

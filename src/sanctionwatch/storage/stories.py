@@ -24,6 +24,20 @@ from sanctionwatch.storage.store import Store, _insert_ignore
 
 _CHUNK = 500
 
+# Statements built once: building SQLAlchemy statements per article costs more than running
+# them. Values travel as parameters.
+_KNOWN = sa.select(t.articles.c.content_hash, t.articles.c.id).where(
+    t.articles.c.content_hash.in_(sa.bindparam("hashes", expanding=True)))
+_CANDIDATES = sa.select(t.dedupe_keys.c.key, t.dedupe_keys.c.article_id).where(
+    t.dedupe_keys.c.key.in_(sa.bindparam("keys", expanding=True)))
+_SIGNATURES = (
+    sa.select(t.articles.c.id, t.articles.c.story_id, t.article_signatures.c.minhash,
+              t.article_signatures.c.shingles)
+    .join(t.article_signatures, t.article_signatures.c.article_id == t.articles.c.id)
+    .where(t.articles.c.id.in_(sa.bindparam("ids", expanding=True))))
+_SAVE_SIGNATURE = t.article_signatures.insert()
+_SAVE_KEYS = t.dedupe_keys.insert()
+
 
 @dataclass(frozen=True, slots=True)
 class StoryMatch:
@@ -41,9 +55,7 @@ def known_hashes(store: Store, hashes: Iterable[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     with store.transaction() as conn:
         for i in range(0, len(wanted), _CHUNK):
-            chunk = wanted[i:i + _CHUNK]
-            rows = conn.execute(sa.select(t.articles.c.content_hash, t.articles.c.id)
-                                .where(t.articles.c.content_hash.in_(chunk))).all()
+            rows = conn.execute(_KNOWN, {"hashes": wanted[i:i + _CHUNK]}).all()
             found.update({r.content_hash: r.id for r in rows})
     return found
 
@@ -57,17 +69,12 @@ def find_story(store: Store, sig: Signature, threshold: float,
     if not keys:
         return None
     with store.transaction() as conn:
-        rows = conn.execute(sa.select(t.dedupe_keys.c.key, t.dedupe_keys.c.article_id)
-                            .where(t.dedupe_keys.c.key.in_(keys))).all()
+        rows = conn.execute(_CANDIDATES, {"keys": list(keys)}).all()
         if not rows:
             return None
         by_url = {r.article_id for r in rows if r.key == sig.url_key}
         candidates = {r.article_id for r in rows}
-        stored = conn.execute(
-            sa.select(t.articles.c.id, t.articles.c.story_id, t.article_signatures.c.minhash,
-                      t.article_signatures.c.shingles)
-            .join(t.article_signatures, t.article_signatures.c.article_id == t.articles.c.id)
-            .where(t.articles.c.id.in_(candidates))).all()
+        stored = conn.execute(_SIGNATURES, {"ids": sorted(candidates)}).all()
     best: StoryMatch | None = None
     for r in stored:
         j = similarity(sig.hashvalues, r.minhash)
@@ -87,12 +94,11 @@ def find_story(store: Store, sig: Signature, threshold: float,
 
 def save_signature(conn: Connection, article_id: int, sig: Signature) -> None:
     """Store an article's signature and bucket keys (inside the article's transaction)."""
-    conn.execute(t.article_signatures.insert().values(
-        article_id=article_id, minhash=sig.hashvalues, shingles=sig.shingles))
+    conn.execute(_SAVE_SIGNATURE, {"article_id": article_id, "minhash": sig.hashvalues,
+                                   "shingles": sig.shingles})
     keys = sorted(set(sig.keys))
     if keys:
-        conn.execute(t.dedupe_keys.insert(), [{"key": k, "article_id": article_id}
-                                              for k in keys])
+        conn.execute(_SAVE_KEYS, [{"key": k, "article_id": article_id} for k in keys])
 
 
 def record_copy(store: Store, article_id: int, source: str, external_id: str, url: str,
