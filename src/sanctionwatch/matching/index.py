@@ -16,9 +16,10 @@ from rapidfuzz.distance import OSA
 
 from sanctionwatch.matching.forms import NameForm, name_forms
 from sanctionwatch.matching.vocab import DERIVATIONS, INFLECTIONS, VOWELS
-from sanctionwatch.text.normalize import name_key
+from sanctionwatch.text.normalize import fold_word, name_key
 from sanctionwatch.types import Watchlist
 
+SHORT_KEY = 3         # keys this short match only the spellings the watchlist uses
 MIN_STEM = 4          # an ending is only removed when this much of the word remains
 MIN_FUZZY = 6         # keys shorter than this are matched exactly (no typo tolerance)
 LONG_FUZZY = 11       # keys this long tolerate two edits
@@ -140,22 +141,34 @@ class NameIndex:
     """
 
     def __init__(self, watchlist: Watchlist, fuzzy: bool = True, fuzzy_floor: float = 0.8):
-        self.watchlist = watchlist
         self.fuzzy = fuzzy
         self.fuzzy_floor = fuzzy_floor
         self.forms: list[NameForm] = []
         self.single: dict[str, list[int]] = {}
         self.pairs: dict[tuple[str, str], list[int]] = {}
+        self.back_pairs: dict[str, dict[str, list[int]]] = {}  # second key -> first key
+        # keys of 3 letters or fewer match only their own spellings: the key of "Jin" is
+        # "in", and "in" must not start a name
+        self.short_spellings: dict[str, set[str]] = {}
         for entity in watchlist.entities:
             for form in name_forms(entity):
                 n = len(self.forms)
                 self.forms.append(form)
                 if len(form.keys) == 1:
                     self.single.setdefault(form.keys[0], []).append(n)
+                elif len(form.keys[0]) <= SHORT_KEY:
+                    # "To-Chun", "A Rahman", "Kim Jong": found from the second word, so that
+                    # "to", "a" and "in" in running text start nothing
+                    self.back_pairs.setdefault(form.keys[1], {}).setdefault(
+                        form.keys[0], []).append(n)
                 else:
                     self.pairs.setdefault(form.keys[:2], []).append(n)
+                for k, f in zip(form.keys, form.folded, strict=True):
+                    if len(k) <= SHORT_KEY:
+                        self.short_spellings.setdefault(k, set()).add(f)
         self.starters = frozenset(self.single) | {k for k, _ in self.pairs}
-        vocab = set(self.single) | {k for pair in self.pairs for k in pair}
+        vocab = set(self.single) | {k for pair in self.pairs for k in pair} | set(
+            self.back_pairs) | {k0 for firsts in self.back_pairs.values() for k0 in firsts}
         self.vocab: dict[str, None] = dict.fromkeys(sorted(vocab))
         self.stems = _stems(self.vocab)
         self.deletes: dict[str, list[str]] = {}
@@ -166,9 +179,16 @@ class NameIndex:
                     for d in _deletes(key, edits):
                         self.deletes.setdefault(d, []).append(key)
         self._cache: dict[str, tuple[TokenMatch, ...]] = {}
+        self._roles: dict[str, tuple] = {}
 
     def __len__(self) -> int:
         return len(self.forms)
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state["_cache"] = {}  # the word caches are rebuilt as text is read
+        state["_roles"] = {}
+        return state
 
     def lookup(self, word: str) -> tuple[TokenMatch, ...]:
         """The first- or second-token keys a word of text matches, and how."""
@@ -176,8 +196,31 @@ class NameIndex:
         if hit is None:
             if len(self._cache) > 500_000:
                 self._cache.clear()
-            hit = self._cache[word] = self._lookup(name_key(word))
+            key = name_key(word)
+            if len(key) <= SHORT_KEY and fold_word(word) not in self.short_spellings.get(key, ()):
+                hit = self._cache[word] = ()
+            else:
+                hit = self._cache[word] = self._lookup(key)
         return hit
+
+    def roles_all(self, words: list[str]) -> list[tuple[tuple[TokenMatch, ...], bool] | None]:
+        """Per word: the matches that may start a form, and whether it may be the second word
+        of a form with a short first word; None when neither. Cached per word."""
+        roles = list(map(self._roles.get, words))
+        if None in roles:
+            roles = [r if r is not None else self._role(w)
+                     for r, w in zip(roles, words, strict=True)]
+        return [r or None for r in roles]
+
+    def _role(self, word: str):
+        hits = self.lookup(word)
+        firsts = tuple(m for m in hits if m.key in self.starters)
+        back = any(m.key in self.back_pairs for m in hits)
+        role = (firsts, back) if firsts or back else ()
+        if len(self._roles) > 500_000:
+            self._roles.clear()
+        self._roles[word] = role
+        return role
 
     def lookup_all(self, words: list[str]) -> list[tuple[TokenMatch, ...]]:
         """`lookup` of every word; words seen before cost one dictionary access (in C)."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sanctionwatch.matching.forms import NameForm
 from sanctionwatch.matching.index import SIM_VARIANT, NameIndex, TokenMatch, match_key
 from sanctionwatch.matching.resolve import Candidate, resolve
-from sanctionwatch.matching.vocab import DESIGNATORS, NAME_STOPWORDS
+from sanctionwatch.matching.vocab import DESIGNATORS, NAME_STOPWORDS, has_sanctions_words
 from sanctionwatch.text.normalize import fold_word, name_key
 from sanctionwatch.text.tokens import Token, TokenList, tokenize
 from sanctionwatch.types import Mention, Watchlist
@@ -26,11 +26,12 @@ class MatchSettings:
 class Matcher:
     """Built once per watchlist version; `find` is safe to call from several threads."""
 
-    def __init__(self, watchlist: Watchlist, settings: MatchSettings | None = None):
+    def __init__(self, watchlist: Watchlist, settings: MatchSettings | None = None,
+                 index: NameIndex | None = None):
         self.settings = settings or MatchSettings()
         self.watchlist = watchlist
-        self.index = NameIndex(watchlist, fuzzy=self.settings.fuzzy,
-                               fuzzy_floor=self.settings.fuzzy_floor)
+        self.index = index or NameIndex(watchlist, fuzzy=self.settings.fuzzy,
+                                        fuzzy_floor=self.settings.fuzzy_floor)
 
     def find(self, text: str) -> list[Mention]:
         tokens = tokenize(text)
@@ -42,18 +43,28 @@ class Matcher:
 
     def candidates(self, text: str, tokens: TokenList) -> list[Candidate]:
         index = self.index
-        single, pairs, forms, starters = index.single, index.pairs, index.forms, index.starters
-        hits = index.lookup_all(tokens.words)
+        single, pairs, forms = index.single, index.pairs, index.forms
+        roles = index.roles_all(tokens.words)
+        hits: list | None = None
         out: list[Candidate] = []
-        for i, here in enumerate(hits):
-            if not here:
+        deferred: list[tuple[int, int, TokenMatch]] = []
+        for i, role in enumerate(roles):
+            if role is None:
                 continue
-            firsts = [m for m in here if m.key in starters]
+            if hits is None:
+                hits = index.lookup_all(tokens.words)
+            firsts, is_back = role
+            if is_back and i:
+                out += self._back(text, tokens, hits, i, hits[i])
             if not firsts:
                 continue
             found: list[tuple[int, TokenMatch]] = []
             for m in firsts:
-                found += [(f, m) for f in single.get(m.key, ())]
+                for f in single.get(m.key, ()):
+                    if forms[f].organisation or forms[f].strong:
+                        found.append((f, m))
+                    else:
+                        deferred.append((i, f, m))
             j = _next_word(tokens, i)
             if j is not None and hits[j]:
                 for m0 in firsts:
@@ -63,6 +74,47 @@ class Matcher:
                 cand = self._extend(text, tokens, i, forms[f], m)
                 if cand is not None and cand.score >= self.settings.threshold:
                     out.append(cand)
+        if deferred:
+            out += self._surnames(text, tokens, deferred, out)
+        return out
+
+    def _surnames(self, text: str, tokens: TokenList, deferred, found: list[Candidate]):
+        """A surname alone ("Said", "Prigozhin") can only become a mention when the document
+        names the person in full, names someone related, or has context or sanctions words
+        (see `resolve`); the others are dropped before any more work is spent on them."""
+        named = {c.form.entity_id for c in found if c.form.strong}
+        by_id, neighbours = self.watchlist.by_id, self.watchlist.neighbours
+        sanctions: bool | None = None
+        out = []
+        for i, f, m in deferred:
+            form = self.index.forms[f]
+            entity = by_id[form.entity_id]
+            if not (entity.id in named or entity.context
+                    or neighbours.get(entity.id, frozenset()) & named):
+                if sanctions is None:
+                    sanctions = has_sanctions_words(text)
+                if not sanctions:
+                    continue
+            cand = self._extend(text, tokens, i, form, m)
+            if cand is not None and cand.score >= self.settings.threshold:
+                out.append(cand)
+        return out
+
+    def _back(self, text: str, tokens: TokenList, hits, j: int, here) -> list[Candidate]:
+        """Forms with a short first word ("To-Chun"), found from their second word."""
+        out = []
+        i = j - 1
+        if not hits[i] or not _gap_ok(tokens.gaps[i], True):
+            return out
+        for m1 in here:
+            by_first = self.index.back_pairs.get(m1.key)
+            if not by_first:
+                continue
+            for m0 in hits[i]:
+                for f in by_first.get(m0.key, ()):
+                    cand = self._extend(text, tokens, i, self.index.forms[f], m0)
+                    if cand is not None and cand.score >= self.settings.threshold:
+                        out.append(cand)
         return out
 
     def _extend(self, text: str, tokens: TokenList, i: int, form: NameForm,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from sanctionwatch.matching.forms import NameForm
-from sanctionwatch.matching.vocab import SANCTIONS_VOCABULARY, program_words
+from sanctionwatch.matching.vocab import SANCTIONS_VOCABULARY, has_sanctions_words, program_words
 from sanctionwatch.text.normalize import fold, name_key
 from sanctionwatch.text.tokens import Token, TokenList
 from sanctionwatch.types import Entity, Feature, Mention, Watchlist
@@ -203,13 +203,16 @@ class _Doc:
     def __init__(self, text: str, tokens: TokenList):
         self.text = text
         self.tokens = tokens
-        self.folded = list(map(_fold_word, tokens.words))
+        self._folded: list[str] | None = None
         self._keys: list[str] | None = None
         self._vocab: dict[tuple[str, ...], list[int]] = {}
+        self._sanctions: bool | None = None
 
     @property
     def has_sanctions_words(self) -> bool:
-        return bool(self.vocab_positions(SANCTIONS_VOCABULARY))
+        if self._sanctions is None:
+            self._sanctions = has_sanctions_words(self.text)
+        return self._sanctions
 
     def vocab_positions(self, vocab: tuple[str, ...]) -> list[int]:
         positions = self._vocab.get(vocab)
@@ -227,6 +230,12 @@ class _Doc:
         if k < len(positions) and positions[k] < hi:
             return self.folded[positions[k]]
         return None
+
+    @property
+    def folded(self) -> list[str]:
+        if self._folded is None:
+            self._folded = list(map(_fold_word, self.tokens.words))
+        return self._folded
 
     @property
     def keys(self) -> list[str]:

@@ -9,7 +9,10 @@ vocabulary that programme tags imply.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+
+from sanctionwatch.text.normalize import fold
 
 # Generic organisation-type words: they neither make nor break a name match, but one next to
 # a short organisation name says "this is an organisation" (disambiguation evidence).
@@ -72,6 +75,16 @@ SANCTIONS_VOCABULARY: tuple[str, ...] = (
     "sanction", "designat", "ofac", "blacklist", "asset freeze", "gel des avoirs", "embargo",
     "sankt", "sanktion", "sancion", "sanzion", "sankcii", "sanktsi", "santsi", "sanktsii",
 )
+
+
+_SANCTIONS_RE = re.compile(r"(?<![a-z0-9])(?:" + "|".join(
+    re.escape(v) for v in SANCTIONS_VOCABULARY) + ")")
+
+
+@lru_cache(maxsize=16)
+def has_sanctions_words(text: str) -> bool:
+    """Does the text use sanctions vocabulary anywhere (one pass over the folded text)?"""
+    return _SANCTIONS_RE.search(fold(text)) is not None
 
 
 @lru_cache(maxsize=4096)

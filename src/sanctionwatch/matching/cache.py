@@ -1,0 +1,58 @@
+"""Build a matcher, or load it from a cache when the watchlist is unchanged.
+
+The cache file is named by a hash of everything the index depends on (the entities, the
+match settings and the matcher's code version), so a changed watchlist or setting can never
+load a stale index. A damaged or unreadable cache file is ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from sanctionwatch.matching.matcher import Matcher, MatchSettings
+from sanctionwatch.types import Watchlist
+
+INDEX_FORMAT = 3  # bump when NameIndex or NameForm change shape
+log = logging.getLogger("sanctionwatch.matching")
+
+
+def watchlist_digest(watchlist: Watchlist, settings: MatchSettings) -> str:
+    h = hashlib.sha256(f"{INDEX_FORMAT}|{settings!r}".encode())
+    for e in watchlist.entities:
+        h.update(repr((e.id, e.type, e.names, e.programs, e.countries, e.context, e.exclude,
+                       e.origin)).encode("utf-8"))
+    for r in watchlist.relations:
+        h.update(repr((r.source, r.relation, r.target)).encode("utf-8"))
+    return h.hexdigest()
+
+
+def load_or_build(watchlist: Watchlist, settings: MatchSettings | None = None,
+                  cache_dir: Path | None = None) -> Matcher:
+    """The matcher for `watchlist`, from `cache_dir` when one was built for the same input."""
+    settings = settings or MatchSettings()
+    if cache_dir is None:
+        return Matcher(watchlist, settings)
+    path = cache_dir / f"index-{watchlist_digest(watchlist, settings)[:32]}.pickle"
+    if path.is_file():
+        try:
+            with path.open("rb") as fh:
+                index = pickle.load(fh)
+            log.info("matching.index_cache_hit path=%s", path)
+            return Matcher(watchlist, settings, index=index)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError) as exc:
+            log.warning("matching.index_cache_unreadable path=%s reason=%s", path, exc)
+    matcher = Matcher(watchlist, settings)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(matcher.index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.warning("matching.index_cache_not_written path=%s reason=%s", path, exc)
+    return matcher

@@ -1,0 +1,38 @@
+"""The index cache: reused only for the same watchlist and settings, rebuilt when damaged."""
+
+from __future__ import annotations
+
+from sanctionwatch.matching.cache import load_or_build
+from sanctionwatch.matching.matcher import MatchSettings
+from sanctionwatch.types import Entity, Watchlist
+
+WL = Watchlist((Entity("kratol", "organization", "KRATOL AVIATION"),
+                Entity("p", "person", "PRIGOZHIN, Yevgeniy Viktorovich")))
+TEXT = "Kratol Aviation flew for Yevgeniy Prigozhin."
+
+
+def test_cache_is_written_reused_and_gives_the_same_mentions(tmp_path):
+    first = load_or_build(WL, cache_dir=tmp_path)
+    files = list(tmp_path.glob("index-*.pickle"))
+    assert len(files) == 1
+    again = load_or_build(WL, cache_dir=tmp_path)
+    assert again.index is not first.index
+    assert again.find(TEXT) == first.find(TEXT)
+    assert {m.entity_id for m in again.find(TEXT)} == {"kratol", "p"}
+
+
+def test_changed_watchlist_or_settings_use_another_file(tmp_path):
+    load_or_build(WL, cache_dir=tmp_path)
+    changed = Watchlist(WL.entities + (Entity("x", "organization", "SEWA SECURITY SERVICES"),))
+    m = load_or_build(changed, cache_dir=tmp_path)
+    assert [x.entity_id for x in m.find("Sewa Security Services was named.")] == ["x"]
+    load_or_build(WL, MatchSettings(threshold=0.9), cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("index-*.pickle"))) == 3
+
+
+def test_damaged_cache_is_rebuilt(tmp_path):
+    load_or_build(WL, cache_dir=tmp_path)
+    (cache,) = tmp_path.glob("index-*.pickle")
+    cache.write_bytes(b"not a pickle")
+    m = load_or_build(WL, cache_dir=tmp_path)
+    assert {x.entity_id for x in m.find(TEXT)} == {"kratol", "p"}
