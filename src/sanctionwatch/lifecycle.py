@@ -217,7 +217,7 @@ class WatchlistWatcher:
         log.info("watchlist.version id=%d created=%s %s%s", version.id, created, version.summary,
                  f" changes: {diff.summary()}" if diff else "")
         if diff is not None and not initial:
-            self._rescreen(diff, version.id)
+            self.rescreen(diff, version.id)
 
     def _swap(self, curated: Watchlist, reason: str) -> None:
         merged = merge(curated, lists_in_force(self.app.settings, self.app.store))
@@ -228,7 +228,8 @@ class WatchlistWatcher:
         log.info("watchlist.swapped reason=%r entities=%d relations=%d", reason,
                  len(merged.entities), len(merged.relations))
 
-    def _rescreen(self, diff: WatchlistDiff, version_id: int) -> RescreenReport:
+    def rescreen(self, diff: WatchlistDiff, version_id: int) -> RescreenReport:
+        """Screen the stored articles of the window again for the names `diff` added."""
         days = self.app.settings.watchlist.rescreen_days
         new = NewNames(diff.new_names(), frozenset(e.id for e in diff.added), version_id)
         if not days or not new:
@@ -357,6 +358,7 @@ def refresh_list(app: App, name: str, progress: Progress | None = None) -> Impor
     report = apply_import(app.store, imported, app.clock(), curated)
     if report.created and cfg.match and watcher is not None:
         watcher.rebuild(f"list {name} version {report.version.id}")
-        if report.diff is not None:
-            watcher._rescreen(report.diff, report.version.id)
+        # a first import adds every name of the list: those are new names too
+        diff = report.diff or diff_watchlists(Watchlist(()), imported.watchlist)
+        watcher.rescreen(diff, report.version.id)
     return report

@@ -200,6 +200,8 @@ def test_a_configured_list_refresh_merges_it_into_matching(tmp_path, repo, db_ur
         wl = app.analyzer.watchlist
         assert "ofac_sdn:15892" in wl.by_id                    # PROKOPENKO, from the list
         assert "ofac_sdn:22543" not in wl.by_id and "wagner-group" in wl.by_id  # curated
+        # a first import adds names too: the stored article is screened for them
+        assert "ofac_sdn:15892" in {m.entity_id for m in app.store.mentions_of(article.id)}
         shutil.copy(HISTORY / "2023-01-26" / "sdn.csv", sdn / "sdn.csv")
         clock.now = T0 + timedelta(days=2)
         report = app.refresh_list("ofac_sdn")
