@@ -296,8 +296,10 @@ def _named_party(text: str, unit: _Unit, trigger_start: int, exclude: list[Menti
             continue
         start = lo + m.start()
         sentence_initial = not text[unit.start:start].strip()
-        if sentence_initial and " " not in name and fold(name) not in _country_names():
-            continue  # "Поэтому", "However": a capitalised first word, not a name
+        right_before = len(text[start + len(name):trigger_start].split()) <= 1
+        if (sentence_initial and " " not in name and not right_before
+                and fold(name) not in _country_names()):
+            continue  # "Поэтому ...", "However, ...": a capitalised first word, not a name
         if any(e.start <= start < e.end for e in exclude):
             continue
         best = name
