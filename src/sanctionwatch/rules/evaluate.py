@@ -23,7 +23,8 @@ _NOT_NAMES = frozenset("""le la les l un une il elle ils elles on nous vous the 
     we you this that these those there here der die das ein eine er sie es wir ihr man el la los
     las lo un una ella ellos ellas он она оно они мы вы это этот эта та те і та він вона воно
     вони ми ви це mais but aber pero но але and et und y и і selon according laut segun según
-    по за bien while although though however meanwhile also yet since because when after before
+    по за поэтому итак впрочем therefore thus hence moreover furthermore donc deshalb daher
+    dennoch trotzdem quindi percio perciò dunque tuttavia bien while although though however meanwhile also yet since because when after before
     if as in on at for with from by to quand lorsque tandis cependant pourtant ainsi alors
     apres après avant avec dans pour par sur cela ceci ce cette ces wenn während obwohl jedoch
     auch nach vor mit für von als dass aunque mientras sin embargo también cuando con en para
@@ -188,6 +189,8 @@ _AGENT = re.compile(
     r"headed|run|financed|chief|leader|founder|owner|boss|head|financier|patron|chef|"
     r"fondateur|dirigeant|proprietaire|leiter|grunder|besitzer|lider|jefe|fundador|capo|"
     r"fondatore|proprietario|sozdan\w*|vozglavl\w*|osnovatel\w*|rukovodi\w*|vladel\w*|"
+    r"linked|associated|affiliated|connected|lie(?:e|s|es)?|verbunden\w*|vinculad\w*|"
+    r"legat\w*|sviazann\w*|poviazan\w*|afiliad\w*|"
     r"finansist\w*|glav\w*|zasnovnik\w*|ochil\w*|kerivnik\w*|stvoren\w*)"
     r"(?:\W+\w+){0,2}\W*$")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]| - ")
