@@ -15,6 +15,7 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 from rigour.names import remove_org_types
 
+from sanctionwatch.matching.commonness import is_common
 from sanctionwatch.matching.vocab import DESIGNATORS, NAME_STOPWORDS
 from sanctionwatch.text.normalize import fold, name_key
 from sanctionwatch.text.tokens import words
@@ -98,7 +99,10 @@ def _form(entity: Entity, alias: str, toks: list[str], kind: str) -> NameForm | 
     keys = tuple(name_key(t) for t in toks)
     if not keys or not all(keys):
         return None
-    strong = entity.type == "country" or (kind == "name" and len(keys) >= 2)
+    # two words are a name on their own unless both are common words ("Art House", "Mark
+    # Taylor"); three or more always are
+    strong = entity.type == "country" or (kind == "name" and (
+        len(keys) >= 3 or (len(keys) == 2 and not all(map(is_common, toks)))))
     if len(keys) == 1 and len(keys[0]) < MIN_SHORT_KEY and not strong:
         return None
     return NameForm(entity.id, alias, keys, tuple(toks), strong, kind if strong else "short",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sanctionwatch.matching.commonness import is_common
 from sanctionwatch.matching.forms import NameForm
 from sanctionwatch.matching.index import SIM_VARIANT, NameIndex, TokenMatch, match_key
 from sanctionwatch.matching.resolve import Candidate, resolve
@@ -120,6 +121,8 @@ class Matcher:
     def _extend(self, text: str, tokens: TokenList, i: int, form: NameForm,
                 first: TokenMatch) -> Candidate | None:
         words, gaps = tokens.words, tokens.gaps
+        if len(form.keys) == 1 and first.how not in ("exact",) and is_common(fold_word(words[i])):
+            return None  # "Africa" is a word, not an inflected "AFRIC"
         matched = [(i, _refine(first, words[i], form.folded[0]))]
         j = i + 1
         for pos in range(1, len(form.keys)):

@@ -14,6 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
+from sanctionwatch.matching.commonness import is_common
 from sanctionwatch.matching.forms import NameForm
 from sanctionwatch.matching.vocab import SANCTIONS_VOCABULARY, has_sanctions_words, program_words
 from sanctionwatch.text.normalize import fold, name_key
@@ -271,7 +272,9 @@ def _local_support(doc: _Doc, cand: Candidate, entity: Entity, watchlist: Watchl
     """(strong, weak) evidence near a short or derived form."""
     strong: list[str] = []
     weak: list[str] = []
-    if cand.designator and entity.type in ("organization", "other"):
+    if (cand.designator and entity.type in ("organization", "other")
+            and not all(map(is_common, cand.form.folded))):
+        # "groupe Wagner", but not "Hotel Holdings": a common word stays a common word
         strong.append("an organisation word next to the name")
     if _is_acronym(doc, cand):
         strong.append("an acronym written in capitals")
