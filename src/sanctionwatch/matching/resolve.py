@@ -272,10 +272,10 @@ def _local_support(doc: _Doc, cand: Candidate, entity: Entity, watchlist: Watchl
     """(strong, weak) evidence near a short or derived form."""
     strong: list[str] = []
     weak: list[str] = []
-    if (cand.designator and entity.type in ("organization", "other")
-            and not all(map(is_common, cand.form.folded))):
-        # "groupe Wagner", but not "Hotel Holdings": a common word stays a common word
-        strong.append("an organisation word next to the name")
+    if cand.designator and entity.type in ("organization", "other"):
+        # "groupe Wagner" settles it; "Hotel Holdings" is still made of common words
+        common = all(map(is_common, cand.form.folded))
+        (weak if common else strong).append("an organisation word next to the name")
     if _is_acronym(doc, cand):
         strong.append("an acronym written in capitals")
     lo, hi = cand.first - CONTEXT_WINDOW, cand.last + CONTEXT_WINDOW + 1

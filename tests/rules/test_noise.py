@@ -1,0 +1,45 @@
+"""Noise is a bug: business and arts news that merely contains words of listed names, or
+verbs like "added" and "paid tribute", raises no alert. (Names below are real SDN-style
+entries made of common words; sentences are ordinary news prose.)"""
+
+from __future__ import annotations
+
+import pytest
+
+from sanctionwatch.analysis import Analyzer
+from sanctionwatch.types import Entity, Relation, Watchlist
+
+WL = Watchlist((
+    Entity("art-house", "organization", "ART HOUSE LLC", programs=("SDGT",)),
+    Entity("hotel-holdings", "organization", "CONFIFI HOTEL HOLDINGS", aliases=("HOTEL HOLDINGS",)),
+    Entity("co-star", "organization", "CO-STAR FZE", programs=("IRAN",)),
+    Entity("afric", "organization", "ASSOCIATION FOR FREE RESEARCH AND INTERNATIONAL COOPERATION",
+           aliases=("AFRIC",), context=("Africa", "elections")),
+    Entity("taylor", "person", "TAYLOR, Mark", programs=("SDNTK",)),
+    Entity("wagner-group", "organization", "PRIVATE MILITARY COMPANY 'WAGNER'",
+           aliases=("WAGNER GROUP",), programs=("TCO",), context=("mercenaries",)),
+), (Relation("taylor", "associate_of", "wagner-group"),))
+
+
+@pytest.fixture(scope="module")
+def analyzer(rules):
+    return Analyzer(WL, rules)
+
+
+@pytest.mark.parametrize("text", [
+    "Nestle added that it had performed strongly in Africa and Asia despite high oil prices.",
+    "Surprise hits came from some of the more art-house offerings such as Sideways.",
+    "Swank paid tribute to Million Dollar Baby director and co-star Clint Eastwood.",
+    "Those that are listed have suffered: Hotel Holdings, a small tourism firm, halved in value.",
+    "He will be joined by former Chelsea finance director Yvonne Todd and lawyer Mark Taylor.",
+    "The African Union said the elections in Africa were free and fair.",
+])
+def test_ordinary_news_raises_no_alert(analyzer, text):
+    result = analyzer.analyze(text)
+    assert [i.type for i in result.intents if i.type in ("designation", "support_network")] == []
+
+
+def test_the_same_names_in_sanctions_news_still_alert(analyzer):
+    result = analyzer.analyze("The Treasury designated Art House LLC and Co-Star FZE on Monday.")
+    assert {i.role("target") for i in result.intents if i.type == "designation"} == {
+        "art-house", "co-star"}
