@@ -55,7 +55,12 @@ def test_daemon_keeps_the_last_good_watchlist_through_a_broken_edit(tmp_path, re
                             encoding="utf-8")
         _wait_for(log, "watchlist.invalid", proc)
         assert proc.poll() is None, "a broken edit never stops the daemon"
-        system = _rows(url, "SELECT type, evidence FROM alerts WHERE type = 'system'")
+        # the log line comes first; the system alert is committed right after it
+        deadline = time.monotonic() + 20
+        system = []
+        while not system and time.monotonic() < deadline:
+            system = _rows(url, "SELECT type, evidence FROM alerts WHERE type = 'system'")
+            time.sleep(0.2)
         assert len(system) == 1 and "duplicate id 'wagner-group'" in system[0].evidence
         entities.write_text(good + "zarya-logistics,organization,ZARYA FREIGHT LOGISTICS,,,RU,"
                             ",,,\n", encoding="utf-8")
