@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 from rigour.names import remove_org_types
 
+from sanctionwatch.matching.commonness import is_common
 from sanctionwatch.matching.forms import NameForm, name_forms
 from sanctionwatch.matching.index import _deletes
 from sanctionwatch.matching.vocab import DESIGNATORS, NAME_STOPWORDS
@@ -34,11 +35,18 @@ class Candidate:
     why: str
 
 
-def query_keys(name: str) -> tuple[str, ...]:
+def query_tokens(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(name keys, folded words) of a query, without legal forms and organisation words."""
     folded = fold(name)
     core = remove_org_types(folded).strip() or folded
     toks = [w for w in words(core) if w not in NAME_STOPWORDS and w not in DESIGNATORS]
-    return tuple(k for k in (name_key(w) for w in (toks or words(folded))) if k)
+    pairs = [(name_key(w), w) for w in (toks or words(folded))]
+    pairs = [(k, w) for k, w in pairs if k]
+    return tuple(k for k, _ in pairs), tuple(w for _, w in pairs)
+
+
+def query_keys(name: str) -> tuple[str, ...]:
+    return query_tokens(name)[0]
 
 
 def _sim(a: str, b: str) -> float:
@@ -47,10 +55,20 @@ def _sim(a: str, b: str) -> float:
     return Levenshtein.normalized_similarity(a, b)
 
 
-def score_keys(q: tuple[str, ...], c: tuple[str, ...]) -> float:
-    """Length-weighted alignment of two token-key sequences, order-free, in [0, 1]."""
+def _weight(key: str, folded: str | None = None) -> float:
+    """A token's weight: its length, a third of it for a common word ("security")."""
+    return len(key) * (0.3 if is_common(folded if folded is not None else key) else 1.0)
+
+
+def score_keys(q: tuple[str, ...], c: tuple[str, ...], q_words: tuple[str, ...] | None = None,
+               c_words: tuple[str, ...] | None = None) -> float:
+    """Weighted alignment of two token-key sequences, order-free, in [0, 1]; a token weighs
+    its length, less when it is a common word, so "Security Services" is far from
+    "Sewa Security Services" while a missing legal form or middle name costs little."""
     if not q or not c:
         return 0.0
+    qw = [_weight(k, w) for k, w in zip(q, q_words or q, strict=True)]
+    cw = [_weight(k, w) for k, w in zip(c, c_words or c, strict=True)]
     pairs = sorted(((_sim(a, b), i, j) for i, a in enumerate(q) for j, b in enumerate(c)),
                    reverse=True)
     used_q: set[int] = set()
@@ -61,8 +79,8 @@ def score_keys(q: tuple[str, ...], c: tuple[str, ...]) -> float:
             continue
         used_q.add(i)
         used_c.add(j)
-        total += sim * (len(q[i]) + len(c[j]))
-    weight = sum(map(len, q)) + sum(map(len, c))
+        total += sim * (qw[i] + cw[j])
+    weight = sum(qw) + sum(cw)
     aligned = total / weight
     joined = _sim("".join(q), "".join(c)) if len(q) != len(c) else 0.0
     return round(max(0.0, min(1.0, max(aligned, joined))), 4)
@@ -83,9 +101,13 @@ class Screener:
         for k in self.tokens:
             for d in _deletes(k, 1 if len(k) >= 5 else 0):
                 self.deletes.setdefault(d, set()).add(k)
+        self.joined: dict[str, set[int]] = {}
+        for n, f in enumerate(self.forms):
+            if len(f.keys) > 1:
+                self.joined.setdefault("".join(f.keys), set()).add(n)
 
     def screen(self, name: str, limit: int = 10) -> list[Candidate]:
-        q = query_keys(name)
+        q, q_words = query_tokens(name)
         if not q:
             return []
         form_ids: set[int] = set()
@@ -94,11 +116,11 @@ class Screener:
                 for cand_key in self.deletes.get(d, ()):
                     form_ids |= self.tokens[cand_key]
         joined = "".join(q)
-        form_ids |= self.tokens.get(joined, set())
+        form_ids |= self.tokens.get(joined, set()) | self.joined.get(joined, set())
         best: dict[str, Candidate] = {}
         for n in form_ids:
             f = self.forms[n]
-            s = score_keys(q, f.keys)
+            s = score_keys(q, f.keys, q_words, f.folded)
             entity = self.watchlist.by_id[f.entity_id]
             if s < 0.5:
                 continue
