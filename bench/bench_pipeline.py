@@ -51,6 +51,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--profile", action="store_true", help="print the top functions")
+    ap.add_argument("--scope", choices=("mentions", "all"), default="mentions",
+                    help="which articles get near-duplicate signatures (dedupe.scope)")
     args = ap.parse_args()
     if not args.corpus.is_file():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
@@ -65,6 +67,7 @@ def main() -> int:
             "rules": {"paths": [str(REPO / "rules")]},
             "sources": [{"name": "bbc", "kind": "jsonl", "path": str(args.corpus)}],
             "channels": [],
+            "dedupe": {"scope": args.scope},
         }), encoding="utf-8")
         t = time.perf_counter()
         app = make_app(load_settings(cfg))
@@ -92,7 +95,7 @@ def main() -> int:
     problems = [p for r in first + second for p in r.problems]
     rate = expected / first_s
     other = first_s - timed.seconds
-    print(f"corpus: {args.corpus} ({expected} articles)")
+    print(f"corpus: {args.corpus} ({expected} articles), dedupe.scope={args.scope}")
     print(f"startup (make_app): {startup:.2f} s")
     print(f"first run:  {first_s:.2f} s, {rate:.0f} articles/s end to end "
           f"({new1} stored, {known} exact duplicates, {joined} joined a story, "

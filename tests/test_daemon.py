@@ -84,8 +84,10 @@ def _snapshot(url: str) -> dict:
     with engine.connect() as conn:
         arts = conn.execute(sa.text("SELECT id, external_id, content_hash, story_id "
                                     "FROM articles")).all()
+        # the document an article copies (sources may run in any order in the daemon, so a
+        # story is named by its document, not by which copy came first)
         doc_of = {a.id: a.external_id.split("#")[-1].split("~")[0].rsplit("/", 1)[-1]
-                  for a in arts}
+                  .removesuffix(".txt") for a in arts}
         story_doc = {a.story_id: doc_of[a.story_id] for a in arts}
         alerts = conn.execute(sa.text("SELECT id, dedupe_key, article_id FROM alerts")).all()
         sources = conn.execute(sa.text("SELECT alert_id, article_id FROM alert_articles")).all()

@@ -1,5 +1,6 @@
 """APScheduler 3 around pipeline cycles: one job per source (interval or cron), the outbox
-delivery worker, a watchlist/rules refresh and a retention job.
+delivery worker, the rules refresh, the watchlist watcher and official-list imports (when the
+app has them, lifecycle.py) and a retention job.
 
 Jobs live in the same database as everything else (SQLAlchemyJobStore, table
 `apscheduler_jobs`), so a restart keeps each source's schedule: a job whose trigger is
