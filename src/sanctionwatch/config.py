@@ -154,6 +154,28 @@ class DedupeConfig(_Model):
     scope: Literal["mentions", "all"] = "mentions"
 
 
+class WebSettings(_Model):
+    """The web triage page (`sanctionwatch web`, sanctionwatch/web/)."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=0, le=65535)
+    # Keys the session-token hashes and sign-in form tokens; from the environment, e.g.
+    # ${SANCTIONWATCH_WEB_SECRET}. Empty: a random one per start (everyone signs in again).
+    secret: str = ""
+    # Mark cookies Secure (sent over HTTPS only): turn on behind TLS.
+    secure_cookies: bool = False
+    session_hours: int = Field(12, ge=1)
+    # Failed sign-ins per name (and 4x that per client address) within the window lock
+    # further attempts out until the window has passed.
+    login_attempts: int = Field(5, ge=1)
+    login_window: str = "15m"
+
+    @field_validator("login_window")
+    @classmethod
+    def _interval(cls, v: str) -> str:
+        return _check_interval(v)
+
+
 class Settings(_Model):
     base_dir: Path = Path(".")
     database: DatabaseSettings = DatabaseSettings()
@@ -166,6 +188,7 @@ class Settings(_Model):
     alerts: AlertsSettings = AlertsSettings()
     dedupe: DedupeConfig = DedupeConfig()
     lists: tuple[ListSettings, ...] = ()
+    web: WebSettings = WebSettings()
 
     @field_validator("sources", "channels", "lists")
     @classmethod

@@ -9,7 +9,9 @@ from sanctionwatch.cli import (  # noqa: F401  (registration)
     lists,
     rules,
     status,
+    users,
     watchlist,
+    web,
 )
 from sanctionwatch.cli._common import app
 

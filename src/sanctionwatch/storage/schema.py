@@ -245,6 +245,47 @@ rescreen_alerts = sa.Table(
 )
 
 
+# -- the web triage page (issue 8): users, sign-in attempts, sessions -------------------------
+
+# People who sign in to the web page. `role` is "viewer" (reads) or "analyst" (also triages);
+# `password_hash` is an Argon2id hash (storage/users.py), never the password.
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("created", UTCDateTime, nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False, default=False),
+)
+
+# Every sign-in attempt (for rate limiting and the record): failures per name and per client
+# address within a window lock further attempts out.
+login_attempts = sa.Table(
+    "login_attempts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False, index=True),
+    sa.Column("client", sa.String(200), nullable=False, index=True),
+    sa.Column("at", UTCDateTime, nullable=False, index=True),
+    sa.Column("ok", sa.Boolean, nullable=False),
+)
+
+# Signed-in sessions: the cookie holds a random token, the table its keyed hash (a copy of
+# the database gives no usable session), the CSRF token of the session and its expiry.
+web_sessions = sa.Table(
+    "web_sessions", metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_name", sa.String(200), nullable=False, index=True),
+    sa.Column("csrf", sa.String(64), nullable=False),
+    sa.Column("created", UTCDateTime, nullable=False),
+    sa.Column("expires", UTCDateTime, nullable=False, index=True),
+)
+
+# Indexes for the triage queue (counts by status and type; the source filter), schema step 3.
+sa.Index("ix_alerts_status_type", alerts.c.status, alerts.c.type)
+sa.Index("ix_articles_source", articles.c.source)
+
+
 def _v1(conn: Connection) -> None:
     """Version 1 is the first schema; its tables come from `metadata.create_all`."""
 
@@ -268,9 +309,21 @@ def _v2(conn: Connection) -> None:
                      {"k": row.dedupe_key.split("|", 1)[-1], "i": row.id})
 
 
+def _v3(conn: Connection) -> None:
+    """Indexes for the web triage queue: alerts (status, type) and articles (source)."""
+    inspector = sa.inspect(conn)
+    if inspector.has_table("alerts"):
+        conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_alerts_status_type "
+                             "ON alerts (status, type)"))
+    if inspector.has_table("articles"):
+        conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_articles_source "
+                             "ON articles (source)"))
+
+
 # Steps that change tables which already exist (add a column, an index ...): (version, step).
 # New tables need no step: `migrate` creates every table of `metadata` that is missing.
-MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = ((1, _v1), (2, _v2))
+MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
+    (1, _v1), (2, _v2), (3, _v3))
 LATEST = MIGRATIONS[-1][0]
 
 

@@ -1,0 +1,68 @@
+"""`users ...`: people who sign in to the web page — add, list, role. Passwords are read
+from a hidden prompt (asked twice) or, for scripts, from standard input (--password-stdin);
+never from the command line, where other users and the shell history would see them."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from sanctionwatch.cli._common import ConfigOpt, DbOpt, app, err, out
+from sanctionwatch.cli.alerts import with_store
+
+users_app = typer.Typer(no_args_is_help=True, help="Users of the web page.")
+app.add_typer(users_app, name="users")
+
+RoleOpt = Annotated[str, typer.Option("--role", help="viewer (reads) or analyst (also "
+                                      "changes alerts)")]
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="user name (letters, digits, . _ @ -)")],
+    role: RoleOpt = "viewer",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="read the password "
+                                                 "from standard input (first line)")] = False,
+    config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """Create a user; the password is asked for (hidden), or read with --password-stdin."""
+    from sanctionwatch.storage import users as us
+
+    if role not in us.ROLES:
+        err.print(f"--role: use one of {', '.join(us.ROLES)}", markup=False)
+        raise typer.Exit(2)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    user = with_store(config, db, lambda store: us.add_user(store, name, role, password,
+                                                            datetime.now(UTC)))
+    out.print(f"user {user.name} added ({user.role})", markup=False)
+
+
+@users_app.command("list")
+def users_list(config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """Users and their roles."""
+    from sanctionwatch.storage import users as us
+
+    users = with_store(config, db, us.list_users)
+    table = Table(title=f"{len(users)} user(s)")
+    for col in ("name", "role", "created (UTC)", "disabled"):
+        table.add_column(col)
+    for u in users:
+        table.add_row(u.name, u.role, f"{u.created:%Y-%m-%d %H:%M}", "yes" if u.disabled else "")
+    out.print(table)
+
+
+@users_app.command("role")
+def users_role(name: Annotated[str, typer.Argument(help="user name")], role: RoleOpt,
+               config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """Change a user's role."""
+    from sanctionwatch.storage import users as us
+
+    user = with_store(config, db, lambda store: us.set_role(store, name, role))
+    out.print(f"user {user.name} is now {user.role}", markup=False)

@@ -1,0 +1,186 @@
+"""People who sign in to the web triage page: users, sign-in attempts and sessions.
+
+Passwords are kept as Argon2id hashes (argon2-cffi, its recommended parameters); a hash made
+with older parameters is upgraded at the next successful sign-in. Every sign-in attempt is
+recorded, so failures per name and per client address within a window can lock further
+attempts out (rate limiting that holds across restarts and processes). A session is a random
+token given to the browser; the table keeps only its keyed hash (HMAC-SHA256 with the web
+secret), its CSRF token and its expiry.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from sanctionwatch.errors import SanctionwatchError
+from sanctionwatch.storage import schema as t
+from sanctionwatch.storage.store import Store
+
+ROLES: tuple[str, ...] = ("viewer", "analyst")
+MIN_PASSWORD = 8
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,199}")
+_hasher = PasswordHasher()
+# Verified against when the name is unknown, so that an unknown name costs the same time.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+class UserError(SanctionwatchError):
+    """A user cannot be created or changed as asked (bad name, role or password, duplicate)."""
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    name: str
+    role: str
+    created: datetime
+    disabled: bool
+
+    @property
+    def can_triage(self) -> bool:
+        """Only analysts change alerts; viewers read."""
+        return self.role == "analyst" and not self.disabled
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    user: User
+    csrf: str
+    expires: datetime
+
+
+def _user(row) -> User:
+    return User(row.id, row.name, row.role, row.created, bool(row.disabled))
+
+
+def _check(name: str, role: str) -> None:
+    if not _NAME.fullmatch(name or ""):
+        raise UserError(f"user name {name!r}: use letters, digits, '.', '_', '@' or '-' "
+                        "(starting with a letter or digit, at most 200)")
+    if role not in ROLES:
+        raise UserError(f"role {role!r}: use one of {', '.join(ROLES)}")
+
+
+def add_user(store: Store, name: str, role: str, password: str, now: datetime) -> User:
+    """Create a user with an Argon2id hash of `password`."""
+    _check(name, role)
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"user {name}: the password needs at least {MIN_PASSWORD} characters")
+    with store.transaction() as conn:
+        if conn.execute(sa.select(t.users.c.id).where(t.users.c.name == name)).first():
+            raise UserError(f"user {name} exists already")
+        uid = conn.execute(t.users.insert().values(
+            name=name, role=role, password_hash=_hasher.hash(password), created=now,
+            disabled=False)).inserted_primary_key[0]
+        return _user(conn.execute(sa.select(t.users).where(t.users.c.id == uid)).one())
+
+
+def set_role(store: Store, name: str, role: str) -> User:
+    _check(name, role)
+    with store.transaction() as conn:
+        if not conn.execute(t.users.update().where(t.users.c.name == name)
+                            .values(role=role)).rowcount:
+            raise UserError(f"user {name}: no such user")
+        return _user(conn.execute(sa.select(t.users).where(t.users.c.name == name)).one())
+
+
+def list_users(store: Store) -> list[User]:
+    with store.transaction() as conn:
+        return [_user(r) for r in conn.execute(sa.select(t.users).order_by(t.users.c.name))]
+
+
+def get_user(store: Store, name: str) -> User | None:
+    with store.transaction() as conn:
+        row = conn.execute(sa.select(t.users).where(t.users.c.name == name)).first()
+    return _user(row) if row is not None else None
+
+
+def authenticate(store: Store, name: str, password: str) -> User | None:
+    """The user when `password` is theirs (and the account is enabled), else None."""
+    with store.transaction() as conn:
+        row = conn.execute(sa.select(t.users).where(t.users.c.name == name)).first()
+    if row is None:
+        with contextlib.suppress(VerificationError):
+            _hasher.verify(_DUMMY_HASH, password)
+        return None
+    try:
+        _hasher.verify(row.password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    if _hasher.check_needs_rehash(row.password_hash):
+        with store.transaction() as conn:
+            conn.execute(t.users.update().where(t.users.c.id == row.id)
+                         .values(password_hash=_hasher.hash(password)))
+    user = _user(row)
+    return None if user.disabled else user
+
+
+# -- sign-in attempts (rate limiting) ---------------------------------------------------------
+
+def record_attempt(store: Store, name: str, client: str, ok: bool, now: datetime) -> None:
+    with store.transaction() as conn:
+        conn.execute(t.login_attempts.insert().values(name=name[:200], client=client[:200],
+                                                      at=now, ok=ok))
+
+
+def recent_failures(store: Store, name: str, client: str, since: datetime) -> tuple[int, int]:
+    """(failures for this name, failures from this client) at or after `since`; a success
+    for the name resets its count."""
+    la = t.login_attempts.c
+    with store.transaction() as conn:
+        last_ok = conn.execute(sa.select(sa.func.max(la.at)).where(
+            (la.name == name) & la.ok & (la.at >= since))).scalar()
+        by_name = conn.execute(sa.select(sa.func.count()).where(
+            (la.name == name) & ~la.ok & (la.at >= (last_ok or since)))).scalar_one()
+        by_client = conn.execute(sa.select(sa.func.count()).where(
+            (la.client == client) & ~la.ok & (la.at >= since))).scalar_one()
+    return by_name, by_client
+
+
+# -- sessions ---------------------------------------------------------------------------------
+
+def _token_hash(secret: bytes, token: str) -> str:
+    return hmac.new(secret, token.encode(), hashlib.sha256).hexdigest()
+
+
+def create_session(store: Store, secret: bytes, user: User, now: datetime,
+                   lifetime: timedelta) -> str:
+    """A new session for `user`; returns the token for the cookie (kept only as a hash).
+    Expired sessions are removed on the way."""
+    token = secrets.token_urlsafe(32)
+    with store.transaction() as conn:
+        conn.execute(t.web_sessions.delete().where(t.web_sessions.c.expires < now))
+        conn.execute(t.web_sessions.insert().values(
+            token_hash=_token_hash(secret, token), user_name=user.name,
+            csrf=secrets.token_urlsafe(32), created=now, expires=now + lifetime))
+    return token
+
+
+def get_session(store: Store, secret: bytes, token: str, now: datetime) -> Session | None:
+    """The live session of `token` with its (enabled) user, else None."""
+    if not token:
+        return None
+    s, u = t.web_sessions.c, t.users.c
+    with store.transaction() as conn:
+        row = conn.execute(sa.select(t.users, s.csrf, s.expires).join(
+            t.web_sessions, u.name == s.user_name).where(
+            s.token_hash == _token_hash(secret, token))).first()
+    if row is None or row.expires <= now or row.disabled:
+        return None
+    return Session(_user(row), row.csrf, row.expires)
+
+
+def end_session(store: Store, secret: bytes, token: str) -> None:
+    with store.transaction() as conn:
+        conn.execute(t.web_sessions.delete().where(
+            t.web_sessions.c.token_hash == _token_hash(secret, token)))

@@ -1,0 +1,140 @@
+"""Entity, watchlist and source-health pages.
+
+The entity page reads the watchlist in force (curated folder plus the official lists merged
+for matching, as the App's analyser has it) and the store: recent mentions, and the links
+that alerts found (support_network and network_link alerts). The graph draws both,
+distinguished: relations on the watchlist solid, links found in news dashed.
+"""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from sanctionwatch.storage import alert_queue as aq
+from sanctionwatch.storage import watchlists as wv
+from sanctionwatch.storage.users import Session
+from sanctionwatch.types import Entity, Watchlist
+from sanctionwatch.watchlist.diff import diff_watchlists
+from sanctionwatch.web import svg
+from sanctionwatch.web.app import WebState, render, web_state
+
+LINK_TYPES = ("support_network", "network_link")
+PROVENANCE_KEYS = ("list", "list_entry_id", "list_date")
+
+
+def entity_index(w: WebState) -> dict[str, Entity]:
+    """Entity id -> entity of the watchlist in force (rebuilt when the analyser changes)."""
+    wl: Watchlist = w.app.analyzer.watchlist
+    cached = w.cache.get("entities")
+    if cached is None or cached[0] is not wl:
+        cached = (wl, {e.id: e for e in wl.entities})
+        w.cache["entities"] = cached
+    return cached[1]
+
+
+def _url(entity_id: str) -> str:
+    from urllib.parse import quote
+
+    return "/entities/" + quote(entity_id, safe="")
+
+
+def entity(request: Request, session: Session) -> Response:
+    w = web_state(request)
+    entity_id = request.path_params["entity_id"]
+    index = entity_index(w)
+    e = index.get(entity_id)
+    alerts = aq.alerts_of(w.store, entity_id, limit=20)
+    if e is None and not alerts:
+        raise HTTPException(404, f"entity {entity_id!r}: not on the watchlist in force and "
+                                 "in no alert")
+    wl = w.app.analyzer.watchlist
+    relations = [r for r in wl.relations if entity_id in (r.source, r.target)]
+    links = aq.alerts_of(w.store, entity_id, LINK_TYPES, limit=200)
+    center = svg.Node(entity_id, e.name if e else entity_id, _url(entity_id))
+    nodes: dict[str, svg.Node] = {entity_id: center}
+    edges: list[svg.Edge] = []
+
+    def node(key: str) -> str:
+        if key not in nodes:
+            known = index.get(key)
+            nodes[key] = svg.Node(key, known.name if known else key,
+                                  _url(key) if known else "")
+        return key
+
+    for r in relations:
+        edges.append(svg.Edge(node(r.source), node(r.target), r.relation, "watchlist"))
+    found: dict[tuple[str, str, str], int] = {}
+    for a in links:
+        roles = dict(a.intent.roles)
+        if a.intent.type == "support_network":
+            src, dst, label = roles.get("supporter"), roles.get("target"), "supports"
+        else:
+            others = [v for r, v in a.intent.roles if r != "target"]
+            src, dst, label = (others[0] if others else None), roles.get("target"), "linked"
+        if not src or not dst or entity_id not in (src, dst):
+            continue
+        key = (src, dst, label)
+        found[key] = found.get(key, 0) + 1
+        if found[key] == 1:
+            edges.append(svg.Edge(node(src), node(dst), f"{label} (alert #{a.id})", "alert",
+                                  f"/alerts/{a.id}"))
+    graph = svg.network(center, list(nodes.values()), edges)
+    provenance = {k: v for k, v in (e.extra if e else ()) if k in PROVENANCE_KEYS}
+    return render(request, "entity.html", {
+        "e": e, "entity_id": entity_id, "relations": relations, "index": index,
+        "mentions": aq.recent_mentions(w.store, entity_id), "alerts": alerts,
+        "graph": graph, "links": found, "provenance": provenance, "url": _url,
+        "extra": [(k, v) for k, v in (e.extra if e else ()) if k not in PROVENANCE_KEYS],
+    })
+
+
+def watchlist(request: Request, session: Session) -> Response:
+    w = web_state(request)
+    name = request.query_params.get("list", wv.CURATED)
+    lists = wv.list_names(w.store)
+    history = wv.versions(w.store, name, limit=100)
+    if not history and name != wv.CURATED:
+        raise HTTPException(404, f"list {name!r}: no stored version")
+    return render(request, "watchlist.html", {
+        "lists": lists, "name": name, "history": history,
+        "in_force": w.app.watcher.version if w.app.watcher else None,
+        "entities": len(w.app.analyzer.watchlist.entities),
+        "relations": len(w.app.analyzer.watchlist.relations),
+    })
+
+
+def watchlist_diff(request: Request, session: Session) -> Response:
+    w = web_state(request)
+    try:
+        new_id = int(request.query_params.get("new", ""))
+    except ValueError:
+        raise HTTPException(400, "new: a version id is required") from None
+    new = wv.get_version(w.store, new_id)
+    if new is None:
+        raise HTTPException(404, f"watchlist version {new_id}: no such version")
+    old_param = request.query_params.get("old", "")
+    if old_param:
+        try:
+            old = wv.get_version(w.store, int(old_param))
+        except ValueError:
+            raise HTTPException(400, "old: not a version id") from None
+        if old is None:
+            raise HTTPException(404, f"watchlist version {old_param}: no such version")
+    else:
+        old = wv.previous_version(w.store, new)
+    if old is None:
+        diff = diff_watchlists(Watchlist(()), wv.load_snapshot(w.store, new.id))
+    else:
+        diff = diff_watchlists(wv.load_snapshot(w.store, old.id),
+                               wv.load_snapshot(w.store, new.id))
+    return render(request, "diff.html", {"old": old, "new": new, "diff": diff, "url": _url,
+                                         "limit": 500})
+
+
+def health(request: Request, session: Session) -> Response:
+    from sanctionwatch.cli.status import collect
+
+    w = web_state(request)
+    return render(request, "health.html", {"status": collect(w.settings)})

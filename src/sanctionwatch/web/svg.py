@@ -1,0 +1,123 @@
+"""Small server-side SVG drawings: the alerts-per-day chart and the support-network graph.
+
+No JavaScript library: the page gets finished SVG, every label escaped, styled with
+presentation attributes (the Content-Security-Policy allows no inline styles).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+from markupsafe import Markup
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def day_chart(days: list[tuple[date, int]], width: int = 720, height: int = 140) -> Markup:
+    """Bars of alerts per day, with the busiest day's count and the first and last dates."""
+    if not days:
+        return Markup("")
+    top = max(n for _, n in days) or 1
+    pad_l, pad_b, pad_t = 34, 20, 10
+    bar_w = (width - pad_l) / len(days)
+    plot_h = height - pad_b - pad_t
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" '
+             f'role="img" aria-label="alerts per day, last {len(days)} days">',
+             f'<text x="0" y="{pad_t + 8}" font-size="11" fill="#555">{top}</text>',
+             f'<line x1="{pad_l}" y1="{height - pad_b}" x2="{width}" y2="{height - pad_b}" '
+             'stroke="#999"/>']
+    for i, (d, n) in enumerate(days):
+        h = plot_h * n / top
+        x = pad_l + i * bar_w
+        parts.append(f'<rect x="{x + 1:.1f}" y="{height - pad_b - h:.1f}" '
+                     f'width="{max(bar_w - 2, 1):.1f}" height="{h:.1f}" fill="#3b6ea5">'
+                     f'<title>{_e(d.isoformat())}: {n} alert(s)</title></rect>')
+    parts.append(f'<text x="{pad_l}" y="{height - 4}" font-size="11" fill="#555">'
+                 f'{_e(days[0][0].isoformat())}</text>')
+    parts.append(f'<text x="{width}" y="{height - 4}" font-size="11" fill="#555" '
+                 f'text-anchor="end">{_e(days[-1][0].isoformat())}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    source: str          # node key
+    target: str
+    label: str
+    kind: str            # "watchlist" (a relation on the list) or "alert" (found in news)
+    href: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    key: str
+    label: str
+    href: str = ""       # empty: not on the watchlist (a supporter named in an alert)
+
+
+def network(center: Node, nodes: list[Node], edges: list[Edge], width: int = 760,
+            height: int = 520) -> Markup:
+    """`center` in the middle, its neighbours on a circle; watchlist relations as solid
+    dark lines, links found in alerts as dashed orange lines (a legend says so)."""
+    cx, cy = width / 2, height / 2 + 10
+    radius = min(width, height) / 2 - 80
+    pos = {center.key: (cx, cy)}
+    others = [n for n in nodes if n.key != center.key]
+    for i, n in enumerate(others):
+        angle = 2 * math.pi * i / max(len(others), 1) - math.pi / 2
+        pos[n.key] = (cx + radius * math.cos(angle), cy + radius * math.sin(angle))
+    parts = [f'<svg class="graph" viewBox="0 0 {width} {height}" width="100%" role="img" '
+             f'aria-label="support network of {_e(center.label)}">',
+             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" '
+             'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+             '<path d="M 0 0 L 10 5 L 0 10 z" fill="#666"/></marker></defs>',
+             '<g font-size="12">'
+             '<line x1="10" y1="14" x2="40" y2="14" stroke="#333" stroke-width="2"/>'
+             '<text x="46" y="18">relation on the watchlist</text>'
+             '<line x1="230" y1="14" x2="260" y2="14" stroke="#d9822b" stroke-width="2" '
+             'stroke-dasharray="6 4"/><text x="266" y="18">link found in alerts</text></g>']
+    seen: dict[tuple[str, str], int] = {}
+    for e in edges:
+        if e.source not in pos or e.target not in pos:
+            continue
+        pair = tuple(sorted((e.source, e.target)))
+        offset = seen.get(pair, 0)
+        seen[pair] = offset + 1
+        (x1, y1), (x2, y2) = pos[e.source], pos[e.target]
+        dx, dy = x2 - x1, y2 - y1
+        dist = math.hypot(dx, dy) or 1
+        # shorten to the node circles, bend repeated edges between the same pair apart
+        sx, sy = x1 + dx / dist * 22, y1 + dy / dist * 22
+        tx, ty = x2 - dx / dist * 22, y2 - dy / dist * 22
+        bend = (offset + 1) // 2 * 28 * (1 if offset % 2 else -1)
+        mx, my = (sx + tx) / 2 - dy / dist * bend, (sy + ty) / 2 + dx / dist * bend
+        style = ('stroke="#333" stroke-width="2"' if e.kind == "watchlist" else
+                 'stroke="#d9822b" stroke-width="2" stroke-dasharray="6 4"')
+        path = (f'<path class="edge edge-{_e(e.kind)}" d="M {sx:.1f} {sy:.1f} Q {mx:.1f} '
+                f'{my:.1f} {tx:.1f} {ty:.1f}" fill="none" {style} marker-end="url(#arrow)">'
+                f'<title>{_e(e.label)}</title></path>'
+                f'<text x="{mx:.1f}" y="{my:.1f}" font-size="10" fill="#444" '
+                f'text-anchor="middle">{_e(e.label)}</text>')
+        if e.href:
+            path = f'<a href="{_e(e.href)}">{path}</a>'
+        parts.append(path)
+    for n in [center, *others]:
+        x, y = pos[n.key]
+        fill = "#3b6ea5" if n.key == center.key else ("#e8eef6" if n.href else "#fff3e0")
+        stroke = "#d9822b" if not n.href else "#3b6ea5"
+        label = n.label if len(n.label) <= 34 else n.label[:33] + "…"
+        node = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="20" fill="{fill}" stroke="{stroke}" '
+                f'stroke-width="2"><title>{_e(n.label)}</title></circle>'
+                f'<text x="{x:.1f}" y="{y + 34:.1f}" font-size="12" text-anchor="middle">'
+                f'{_e(label)}</text>')
+        if n.href and n.key != center.key:
+            node = f'<a href="{_e(n.href)}">{node}</a>'
+        parts.append(node)
+    parts.append("</svg>")
+    return Markup("".join(parts))
