@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from sys import intern
 
 from babel import Locale, UnknownLocaleError
 from rigour.names import remove_org_types
@@ -95,8 +96,9 @@ def _person_orders(name: str) -> list[tuple[list[str], list[str]]]:
 
 
 def _form(entity: Entity, alias: str, toks: list[str], kind: str) -> NameForm | None:
-    toks = _without_stopwords(toks)
-    keys = tuple(name_key(t) for t in toks)
+    # interned: a large list repeats the same name words millions of times
+    toks = tuple(map(intern, _without_stopwords(toks)))
+    keys = tuple(map(intern, map(name_key, toks)))
     if not keys or not all(keys):
         return None
     # two words are a name on their own unless both are common words ("Art House", "Mark
@@ -105,7 +107,7 @@ def _form(entity: Entity, alias: str, toks: list[str], kind: str) -> NameForm | 
         len(keys) >= 3 or (len(keys) == 2 and not all(map(is_common, toks)))))
     if len(keys) == 1 and len(keys[0]) < MIN_SHORT_KEY and not strong:
         return None
-    return NameForm(entity.id, alias, keys, tuple(toks), strong, kind if strong else "short",
+    return NameForm(entity.id, alias, keys, toks, strong, kind if strong else "short",
                     entity.type in ("organization", "other"))
 
 
@@ -126,10 +128,11 @@ def name_forms(entity: Entity) -> list[NameForm]:
                                                   for n in country_names(c))))
     for alias in names:
         if entity.type == "person":
-            for full, short in _person_orders(alias):
+            orders = _person_orders(alias)
+            for full, _short in orders:
                 add(_form(entity, alias, full, "name"))
-                if short:
-                    add(_form(entity, alias, short, "short"))
+            if orders and orders[0][1]:
+                add(_form(entity, alias, orders[0][1], "short"))
         elif entity.type == "country":
             # "Korea, North" -> "North Korea"; "Corée du Nord" also as "nord-coréen(s)"
             head, comma, tail = alias.partition(",")

@@ -163,9 +163,10 @@ class NameIndex:
                         form.keys[0], []).append(n)
                 else:
                     self.pairs.setdefault(form.keys[:2], []).append(n)
-                for k, f in zip(form.keys, form.folded, strict=True):
-                    if len(k) <= SHORT_KEY:
-                        self.short_spellings.setdefault(k, set()).add(f)
+                if min(map(len, form.keys)) <= SHORT_KEY:
+                    for k, f in zip(form.keys, form.folded, strict=True):
+                        if len(k) <= SHORT_KEY:
+                            self.short_spellings.setdefault(k, set()).add(f)
         self.starters = frozenset(self.single) | {k for k, _ in self.pairs}
         vocab = set(self.single) | {k for pair in self.pairs for k in pair} | set(
             self.back_pairs) | {k0 for firsts in self.back_pairs.values() for k0 in firsts}
