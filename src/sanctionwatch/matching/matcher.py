@@ -93,7 +93,7 @@ class Matcher:
             if not (entity.id in named or entity.context
                     or neighbours.get(entity.id, frozenset()) & named):
                 if sanctions is None:
-                    sanctions = has_sanctions_words(text)
+                    sanctions = has_sanctions_words(tokens.words)
                 if not sanctions:
                     continue
             cand = self._extend(text, tokens, i, form, m)

@@ -212,7 +212,7 @@ class _Doc:
     @property
     def has_sanctions_words(self) -> bool:
         if self._sanctions is None:
-            self._sanctions = has_sanctions_words(self.text)
+            self._sanctions = has_sanctions_words(self.tokens.words)
         return self._sanctions
 
     def vocab_positions(self, vocab: tuple[str, ...]) -> list[int]:

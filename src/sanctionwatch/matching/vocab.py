@@ -9,10 +9,9 @@ vocabulary that programme tags imply.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
-from sanctionwatch.text.normalize import fold
+from sanctionwatch.text.normalize import fold_word
 
 # Generic organisation-type words: they neither make nor break a name match, but one next to
 # a short organisation name says "this is an organisation" (disambiguation evidence).
@@ -77,14 +76,13 @@ SANCTIONS_VOCABULARY: tuple[str, ...] = (
 )
 
 
-_SANCTIONS_RE = re.compile(r"(?<![a-z0-9])(?:" + "|".join(
-    re.escape(v) for v in SANCTIONS_VOCABULARY) + ")")
+_SANCTIONS_PREFIXES = tuple(v for v in SANCTIONS_VOCABULARY if " " not in v)
 
 
-@lru_cache(maxsize=16)
-def has_sanctions_words(text: str) -> bool:
-    """Does the text use sanctions vocabulary anywhere (one pass over the folded text)?"""
-    return _SANCTIONS_RE.search(fold(text)) is not None
+def has_sanctions_words(words: list[str]) -> bool:
+    """Does a text (its words) use sanctions vocabulary anywhere? Words are folded through
+    a cache, so this costs a look-up per word."""
+    return any(w.startswith(_SANCTIONS_PREFIXES) for w in map(fold_word, words))
 
 
 @lru_cache(maxsize=4096)
