@@ -156,3 +156,9 @@ def csrf():
 @pytest.fixture(scope="session")
 def hostile_text() -> str:
     return HOSTILE
+
+
+@pytest.fixture(scope="session")
+def password() -> str:
+    """The password of the users alice (analyst) and victor (viewer)."""
+    return PASSWORD
