@@ -169,7 +169,7 @@ def _designation(rule, unit, text, hits, targets, note) -> list[AlertIntent]:
     for trig, a, b in hits:
         chosen = _passive_subjects(text, unit, targets, a, b) if trig.passive else [
             m for m in targets if m.start >= a and _token_distance(text, m, a, b) <= rule.window
-            and not _agent_before(text, unit, m)]
+            and not _agent_before(text, unit, m) and not _new_clause(text, b, m)]
         for m in chosen:
             if m.entity_id in out:
                 continue
@@ -190,10 +190,26 @@ _AGENT = re.compile(
     r"fondateur|dirigeant|proprietaire|leiter|grunder|besitzer|lider|jefe|fundador|capo|"
     r"fondatore|proprietario|sozdan\w*|vozglavl\w*|osnovatel\w*|rukovodi\w*|vladel\w*|"
     r"linked|associated|affiliated|connected|lie(?:e|s|es)?|verbunden\w*|vinculad\w*|"
-    r"legat\w*|sviazann\w*|poviazan\w*|afiliad\w*|"
+    r"legat\w*|sv[iy]{0,2}azan\w*|pov'?[iy]{0,2}azan\w*|afiliad\w*|"
     r"finansist\w*|glav\w*|zasnovnik\w*|ochil\w*|kerivnik\w*|stvoren\w*)"
     r"(?:\W+\w+){0,2}\W*$")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]| - ")
+
+
+_CLAUSE_WORD = re.compile(
+    r"(?<![a-z0-9])(?:(?:in order )?to (?:finance|fund|supply|arm|support)|pour (?:financer|"
+    r"soutenir|armer|approvisionner)|para (?:financiar|apoyar|armar|abastecer)|per (?:finanziare|"
+    r"sostenere|armare)|zu (?:finanzieren|unterst[uü]tzen|beliefern)|chtoby|shchob)"
+    r"(?![a-z0-9])")
+
+
+def _new_clause(text: str, b: int, m: Mention) -> bool:
+    """A purpose clause between an active trigger and a mention ("sanctions against
+    companies ... to finance Wagner"): the mention is not the trigger's object."""
+    if m.start <= b:
+        return False
+    folded, _ = fold_with_offsets(text[b:m.start])
+    return _CLAUSE_WORD.search(folded) is not None
 
 
 def _agent_before(text: str, unit: _Unit, m: Mention) -> bool:
@@ -281,7 +297,9 @@ def _support(rule, unit, text, hits, targets, mentions, wl, note) -> list[AlertI
 
 
 def _side(ms: list[Mention], a: int, b: int, after: bool) -> list[Mention]:
-    return [m for m in ms if (m.start >= b if after else m.end <= a)]
+    """Mentions after the trigger's start (a trigger may end inside the name it governs:
+    "funded the Internet Research Agency"), or wholly before it."""
+    return [m for m in ms if (m.start >= a if after else m.end <= a)]
 
 
 def _named_party(text: str, unit: _Unit, trigger_start: int, exclude: list[Mention]) -> str | None:
