@@ -24,7 +24,8 @@ _NOT_NAMES = frozenset("""le la les l un une il elle ils elles on nous vous the 
     las lo un una ella ellos ellas он она оно они мы вы это этот эта та те і та він вона воно
     вони ми ви це mais but aber pero но але and et und y и і selon according laut segun según
     по за поэтому итак впрочем therefore thus hence moreover furthermore donc deshalb daher
-    dennoch trotzdem quindi percio perciò dunque tuttavia bien while although though however meanwhile also yet since because when after before
+    dennoch trotzdem quindi percio perciò dunque tuttavia bien while although though however
+    meanwhile also yet since because when after before
     if as in on at for with from by to quand lorsque tandis cependant pourtant ainsi alors
     apres après avant avec dans pour par sur cela ceci ce cette ces wenn während obwohl jedoch
     auch nach vor mit für von als dass aunque mientras sin embargo también cuando con en para
