@@ -276,3 +276,31 @@ def test_sign_out_ends_the_session(site, login, csrf):
     r = client.post("/logout", data={"csrf": token})
     assert r.status_code == 303 and r.headers["location"] == "/login"
     assert client.get("/").status_code == 303
+
+
+def test_secure_cookies_when_configured(site, password):
+    """With `web.secure_cookies: true` the session and sign-in cookies are Secure."""
+    import asyncio
+
+    from sanctionwatch.web import create_app
+
+    web = site.settings.web.model_copy(update={"secure_cookies": True})
+    asgi = create_app(site.settings.model_copy(update={"web": web}))
+
+    async def go():
+        transport = httpx.ASGITransport(app=asgi, client=("127.0.0.1", 40000))
+        async with httpx.AsyncClient(transport=transport, base_url="https://127.0.0.1") as c:
+            form = await c.get("/login")
+            token = re.search(r'name="token" value="([^"]+)"', form.text).group(1)
+            r = await c.post("/login", data={"name": "alice", "password": password,
+                                             "token": token, "next": "/"})
+            return form, r
+
+    try:
+        form, r = asyncio.run(go())
+    finally:
+        asgi.state.web.app.close()
+    assert "Secure" in form.headers["set-cookie"]
+    assert r.status_code == 303
+    session = next(c for c in r.headers.get_list("set-cookie") if c.startswith("sw_session="))
+    assert "Secure" in session and "HttpOnly" in session and "SameSite=lax" in session

@@ -14,6 +14,7 @@ escaping could not run a script.
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from sanctionwatch.web import security as sec
 
 log = logging.getLogger("sanctionwatch.web")
 HERE = Path(__file__).resolve().parent
+SECRET_ENV = "SANCTIONWATCH_WEB_SECRET"
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -218,8 +220,10 @@ def create_app(settings: Settings, *, app: App | None = None) -> Starlette:
     owns = app is None
     core = app or make_app(settings)
     web = settings.web
-    secret = web.secret.encode() if web.secret else secrets.token_bytes(32)
-    if not web.secret:
+    # The config's secret, else the environment's (a config without a `web:` section).
+    secret_text = web.secret or os.environ.get(SECRET_ENV, "")
+    secret = secret_text.encode() if secret_text else secrets.token_bytes(32)
+    if not secret_text:
         log.warning("web.secret_missing: web.secret is empty; a random secret is used, "
                     "sessions end when the server restarts (set SANCTIONWATCH_WEB_SECRET)")
     state = WebState(core, secret, web.secure_cookies, timedelta(hours=web.session_hours),
