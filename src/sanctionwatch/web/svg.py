@@ -61,27 +61,31 @@ class Node:
     href: str = ""       # empty: not on the watchlist (a supporter named in an alert)
 
 
-def network(center: Node, nodes: list[Node], edges: list[Edge], width: int = 760,
-            height: int = 520) -> Markup:
-    """`center` in the middle, its neighbours on a circle; watchlist relations as solid
-    dark lines, links found in alerts as dashed orange lines (a legend says so)."""
-    cx, cy = width / 2, height / 2 + 10
-    radius = min(width, height) / 2 - 80
-    pos = {center.key: (cx, cy)}
+def network(center: Node, nodes: list[Node], edges: list[Edge]) -> Markup:
+    """`center` in the middle, its neighbours on a circle that grows with their number
+    (labels outside it, facing away); watchlist relations as solid dark lines, links found
+    in alerts as dashed orange lines (a legend says so). Edge labels sit near the
+    neighbour's end so that they do not pile up in the middle."""
     others = [n for n in nodes if n.key != center.key]
+    radius = max(150.0, len(others) * 64 / (2 * math.pi))
+    width, height = int(2 * (radius + 290)), int(2 * (radius + 60)) + 30
+    cx, cy = width / 2, height / 2 + 15
+    pos = {center.key: (cx, cy)}
+    angles: dict[str, float] = {}
     for i, n in enumerate(others):
         angle = 2 * math.pi * i / max(len(others), 1) - math.pi / 2
+        angles[n.key] = angle
         pos[n.key] = (cx + radius * math.cos(angle), cy + radius * math.sin(angle))
     parts = [f'<svg class="graph" viewBox="0 0 {width} {height}" width="100%" role="img" '
              f'aria-label="support network of {_e(center.label)}">',
              '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" '
              'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
              '<path d="M 0 0 L 10 5 L 0 10 z" fill="#666"/></marker></defs>',
-             '<g font-size="12">'
-             '<line x1="10" y1="14" x2="40" y2="14" stroke="#333" stroke-width="2"/>'
-             '<text x="46" y="18">relation on the watchlist</text>'
-             '<line x1="230" y1="14" x2="260" y2="14" stroke="#d9822b" stroke-width="2" '
-             'stroke-dasharray="6 4"/><text x="266" y="18">link found in alerts</text></g>']
+             '<g font-size="13">'
+             '<line x1="10" y1="16" x2="40" y2="16" stroke="#333" stroke-width="2"/>'
+             '<text x="46" y="20">relation on the watchlist</text>'
+             '<line x1="230" y1="16" x2="260" y2="16" stroke="#d9822b" stroke-width="2" '
+             'stroke-dasharray="6 4"/><text x="266" y="20">link found in alerts</text></g>']
     seen: dict[tuple[str, str], int] = {}
     for e in edges:
         if e.source not in pos or e.target not in pos:
@@ -95,14 +99,19 @@ def network(center: Node, nodes: list[Node], edges: list[Edge], width: int = 760
         # shorten to the node circles, bend repeated edges between the same pair apart
         sx, sy = x1 + dx / dist * 22, y1 + dy / dist * 22
         tx, ty = x2 - dx / dist * 22, y2 - dy / dist * 22
-        bend = (offset + 1) // 2 * 28 * (1 if offset % 2 else -1)
+        bend = (offset + 1) // 2 * 36 * (1 if offset % 2 else -1)
         mx, my = (sx + tx) / 2 - dy / dist * bend, (sy + ty) / 2 + dx / dist * bend
-        style = ('stroke="#333" stroke-width="2"' if e.kind == "watchlist" else
-                 'stroke="#d9822b" stroke-width="2" stroke-dasharray="6 4"')
+        # the label at t along the curve, on the neighbour's side of the centre
+        t = 0.7 if e.source == center.key else 0.3
+        lx = (1 - t) ** 2 * sx + 2 * (1 - t) * t * mx + t * t * tx
+        ly = (1 - t) ** 2 * sy + 2 * (1 - t) * t * my + t * t * ty
+        style = ('stroke="#333" stroke-width="1.6"' if e.kind == "watchlist" else
+                 'stroke="#d9822b" stroke-width="2.2" stroke-dasharray="6 4"')
+        color = "#444" if e.kind == "watchlist" else "#b5651d"
         path = (f'<path class="edge edge-{_e(e.kind)}" d="M {sx:.1f} {sy:.1f} Q {mx:.1f} '
                 f'{my:.1f} {tx:.1f} {ty:.1f}" fill="none" {style} marker-end="url(#arrow)">'
                 f'<title>{_e(e.label)}</title></path>'
-                f'<text x="{mx:.1f}" y="{my:.1f}" font-size="10" fill="#444" '
+                f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="10" fill="{color}" '
                 f'text-anchor="middle">{_e(e.label)}</text>')
         if e.href:
             path = f'<a href="{_e(e.href)}">{path}</a>'
@@ -111,10 +120,20 @@ def network(center: Node, nodes: list[Node], edges: list[Edge], width: int = 760
         x, y = pos[n.key]
         fill = "#3b6ea5" if n.key == center.key else ("#e8eef6" if n.href else "#fff3e0")
         stroke = "#d9822b" if not n.href else "#3b6ea5"
-        label = n.label if len(n.label) <= 34 else n.label[:33] + "…"
-        node = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="20" fill="{fill}" stroke="{stroke}" '
-                f'stroke-width="2"><title>{_e(n.label)}</title></circle>'
-                f'<text x="{x:.1f}" y="{y + 34:.1f}" font-size="12" text-anchor="middle">'
+        label = n.label if len(n.label) <= 32 else n.label[:31] + "…"
+        if n.key == center.key:
+            lx, ly, anchor = x, y + 38, "middle"
+        else:
+            a = angles[n.key]
+            lx, ly = x + 26 * math.cos(a), y + 26 * math.sin(a) + 4
+            anchor = "start" if math.cos(a) > 0.05 else ("end" if math.cos(a) < -0.05
+                                                         else "middle")
+            if anchor == "middle":
+                ly += 10 if math.sin(a) > 0 else -6
+        node = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{24 if n.key == center.key else 16}" '
+                f'fill="{fill}" stroke="{stroke}" stroke-width="2"><title>{_e(n.label)}'
+                f'</title></circle><text x="{lx:.1f}" y="{ly:.1f}" font-size="12" '
+                f'text-anchor="{anchor}" font-weight="{700 if n.key == center.key else 400}">'
                 f'{_e(label)}</text>')
         if n.href and n.key != center.key:
             node = f'<a href="{_e(n.href)}">{node}</a>'
