@@ -7,18 +7,34 @@ load a stale index. A damaged or unreadable cache file is ignored and rebuilt.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
 import pickle
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sanctionwatch.matching.matcher import Matcher, MatchSettings
 from sanctionwatch.types import Watchlist
 
-INDEX_FORMAT = 3  # bump when NameIndex or NameForm change shape
+INDEX_FORMAT = 4  # bump when NameIndex or NameForm change shape
 log = logging.getLogger("sanctionwatch.matching")
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Building or loading an index allocates millions of small objects and no reference
+    cycles; the cyclic collector would only scan them again and again."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def watchlist_digest(watchlist: Watchlist, settings: MatchSettings) -> str:
@@ -40,13 +56,14 @@ def load_or_build(watchlist: Watchlist, settings: MatchSettings | None = None,
     path = cache_dir / f"index-{watchlist_digest(watchlist, settings)[:32]}.pickle"
     if path.is_file():
         try:
-            with path.open("rb") as fh:
-                index = pickle.load(fh)
+            with path.open("rb") as fh, _no_gc():
+                index = pickle.load(fh)  # our own file, named by a hash of its input
             log.info("matching.index_cache_hit path=%s", path)
             return Matcher(watchlist, settings, index=index)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError) as exc:
             log.warning("matching.index_cache_unreadable path=%s reason=%s", path, exc)
-    matcher = Matcher(watchlist, settings)
+    with _no_gc():
+        matcher = Matcher(watchlist, settings)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
