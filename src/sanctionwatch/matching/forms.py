@@ -111,8 +111,10 @@ def _form(entity: Entity, alias: str, toks: list[str], kind: str) -> NameForm | 
                     entity.type in ("organization", "other"))
 
 
-def name_forms(entity: Entity) -> list[NameForm]:
-    """Every distinct name form of an entity."""
+@lru_cache(maxsize=250_000)
+def name_forms(entity: Entity) -> tuple[NameForm, ...]:
+    """Every distinct name form of an entity. Cached by the (frozen) entity, so rebuilding
+    the index after an edit recomputes only the entities that changed."""
     forms: dict[tuple[str, ...], NameForm] = {}
 
     def add(form: NameForm | None) -> None:
@@ -143,4 +145,4 @@ def name_forms(entity: Entity) -> list[NameForm]:
                 add(_form(entity, alias, core[::-1], "name"))
         else:
             add(_form(entity, alias, _core_words(alias, entity.type), "name"))
-    return list(forms.values())
+    return tuple(forms.values())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -41,7 +42,7 @@ def _max_edits(n: int) -> int:
     return 0 if n < MIN_FUZZY else (2 if n >= LONG_FUZZY else 1)
 
 
-def _deletes(key: str, edits: int) -> set[str]:
+def _deletes(key: str, edits: int) -> frozenset[str]:
     out = {key}
     frontier = {key}
     for _ in range(edits):
@@ -51,7 +52,12 @@ def _deletes(key: str, edits: int) -> set[str]:
                 nxt.add(k[:i] + k[i + 1:])
         out |= nxt
         frontier = nxt
-    return out
+    return frozenset(out)
+
+
+# The deletion neighbourhoods of watchlist name words, kept between index builds: a rebuild
+# after an edit recomputes only the words that are new.
+_name_deletes = lru_cache(maxsize=100_000)(_deletes)
 
 
 def _edit_sim(a: str, b: str, limit: int) -> float | None:
@@ -177,7 +183,7 @@ class NameIndex:
             for key in self.vocab:
                 edits = _max_edits(len(key))
                 if edits:
-                    for d in _deletes(key, edits):
+                    for d in _name_deletes(key, edits):
                         self.deletes.setdefault(d, []).append(key)
         self._cache: dict[str, tuple[TokenMatch, ...]] = {}
         self._roles: dict[str, tuple] = {}
