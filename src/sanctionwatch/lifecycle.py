@@ -62,6 +62,21 @@ def lists_in_force(settings: Settings, store: Store) -> list[ListSnapshot]:
     return out
 
 
+def matching_watchlist(settings: Settings, curated: Watchlist) -> Watchlist:
+    """The curated watchlist merged with the stored lists configured with `match: true`, as
+    the daemon matches; read-only: a database that does not exist yet is not created."""
+    if not any(cfg.enabled and cfg.match for cfg in settings.lists):
+        return curated
+    url = settings.database_url
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).is_file():
+        return curated
+    store = Store(url)
+    try:
+        return merge(curated, lists_in_force(settings, store))
+    finally:
+        store.close()
+
+
 @dataclass
 class RescreenReport:
     articles: int = 0

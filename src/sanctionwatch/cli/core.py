@@ -70,14 +70,17 @@ def scan(
 ) -> None:
     """Find mentions and alerts in files, without storing anything."""
     from sanctionwatch.app import build_analyzer
+    from sanctionwatch.lifecycle import matching_watchlist
     from sanctionwatch.sources.files import iter_paths, read_documents
+    from sanctionwatch.watchlist.csvfile import load_watchlist
 
     if fmt not in ("jsonl", "text"):
         err.print("--format must be jsonl or text")
         raise typer.Exit(2)
     try:
         settings = make_settings(config, watchlist, rules)
-        analyzer = build_analyzer(settings)
+        curated = load_watchlist(settings.resolve(settings.watchlist.path))
+        analyzer = build_analyzer(settings, watchlist=matching_watchlist(settings, curated))
         failed = False
         for path in iter_paths(paths):
             try:
@@ -142,6 +145,7 @@ def screen(
     config: ConfigOpt = None, watchlist: WatchlistOpt = None,
 ) -> None:
     """Screen names against the watchlist, best candidates first."""
+    from sanctionwatch.lifecycle import matching_watchlist
     from sanctionwatch.matching.screen import Screener
     from sanctionwatch.watchlist.csvfile import load_watchlist
 
@@ -157,8 +161,8 @@ def screen(
         raise typer.Exit(2)
     try:
         settings = make_settings(config, watchlist)
-        screener = Screener(load_watchlist(settings.resolve(settings.watchlist.path)),
-                            settings.matching.threshold)
+        curated = load_watchlist(settings.resolve(settings.watchlist.path))
+        screener = Screener(matching_watchlist(settings, curated), settings.matching.threshold)
     except SanctionwatchError as exc:
         fail(exc)
         return
