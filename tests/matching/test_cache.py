@@ -23,7 +23,7 @@ def test_cache_is_written_reused_and_gives_the_same_mentions(tmp_path):
 
 def test_changed_watchlist_or_settings_use_another_file(tmp_path):
     load_or_build(WL, cache_dir=tmp_path)
-    changed = Watchlist(WL.entities + (Entity("x", "organization", "SEWA SECURITY SERVICES"),))
+    changed = Watchlist((*WL.entities, Entity("x", "organization", "SEWA SECURITY SERVICES")))
     m = load_or_build(changed, cache_dir=tmp_path)
     assert [x.entity_id for x in m.find("Sewa Security Services was named.")] == ["x"]
     load_or_build(WL, MatchSettings(threshold=0.9), cache_dir=tmp_path)

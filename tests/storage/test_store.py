@@ -93,7 +93,7 @@ def test_a_copy_of_a_story_adds_a_source_not_an_alert(db_url, analyzer, seed_tex
     first, created = store.ingest(ArticleData("a", "1", seed_text), result.mentions,
                                   result.intents, NOW)
     copy = ArticleData("b", "2", seed_text + "\n(Reuters)")
-    second, again = store.ingest(copy, result.mentions, result.intents, NOW, story_id=first.id)
+    _second, again = store.ingest(copy, result.mentions, result.intents, NOW, story_id=first.id)
     assert again == []
     sources = store.alert_sources(created[0].id)
     assert [a.data.source for a in sources] == ["a", "b"]
