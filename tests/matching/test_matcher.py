@@ -132,3 +132,16 @@ def test_tiny_names_are_exact_only():
     m = Matcher(wl)
     assert m.find("ABD Holdings, ABC sanctioned") == [] or all(
         x.matched != "ABD" for x in m.find("ABD Holdings, ABC sanctioned"))
+
+
+def test_names_with_a_short_first_word_are_found_from_their_long_word():
+    wl = Watchlist((Entity("pak", "person", "PAK, To-Chun", programs=("DPRK",)),
+                    Entity("kim", "person", "KIM IL SUNG"),
+                    Entity("li", "person", "LI NA")))
+    m = Matcher(wl)
+    found = {(x.entity_id, x.matched) for x in m.find(
+        "To-Chun Pak and Kim Il Sung met in Pyongyang; Li Na played tennis.")}
+    assert ("pak", "To-Chun Pak") in found
+    assert ("kim", "Kim Il Sung") in found
+    assert not [e for e, _ in found if e == "li"], "a name of short words only is for screen"
+    assert m.find("He said it was to be in a new market for it.") == []

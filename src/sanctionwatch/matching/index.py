@@ -152,7 +152,9 @@ class NameIndex:
         self.forms: list[NameForm] = []
         self.single: dict[str, list[int]] = {}
         self.pairs: dict[tuple[str, str], list[int]] = {}
-        self.back_pairs: dict[str, dict[str, list[int]]] = {}  # second key -> first key
+        # forms whose first word is short ("To-Chun Pak", "Kim Il Sung"), by their first long
+        # word (the anchor) and its position in the form
+        self.anchored: dict[str, dict[tuple[int, str], list[int]]] = {}
         # keys of 3 letters or fewer match only their own spellings: the key of "Jin" is
         # "in", and "in" must not start a name
         self.short_spellings: dict[str, set[str]] = {}
@@ -162,11 +164,15 @@ class NameIndex:
                 self.forms.append(form)
                 if len(form.keys) == 1:
                     self.single.setdefault(form.keys[0], []).append(n)
-                elif len(form.keys[0]) <= SHORT_KEY:
-                    # "To-Chun", "A Rahman", "Kim Jong": found from the second word, so that
-                    # "to", "a" and "in" in running text start nothing
-                    self.back_pairs.setdefault(form.keys[1], {}).setdefault(
-                        form.keys[0], []).append(n)
+                elif len(form.folded[0]) <= SHORT_KEY:
+                    # "To-Chun", "A Rahman", "Kim Il Sung": found from their first long word,
+                    # so that "to", "a", "in" or "il" in running text start nothing; a name
+                    # of short words only ("Li Na") is left to `screen`
+                    p = next((k for k, word in enumerate(form.folded) if len(word) > SHORT_KEY),
+                             None)
+                    if p is not None:
+                        self.anchored.setdefault(form.keys[p], {}).setdefault(
+                            (p, form.keys[0]), []).append(n)
                 else:
                     self.pairs.setdefault(form.keys[:2], []).append(n)
                 if min(map(len, form.keys)) <= SHORT_KEY:
@@ -175,7 +181,9 @@ class NameIndex:
                             self.short_spellings.setdefault(k, set()).add(f)
         self.starters = frozenset(self.single) | {k for k, _ in self.pairs}
         vocab = set(self.single) | {k for pair in self.pairs for k in pair} | set(
-            self.back_pairs) | {k0 for firsts in self.back_pairs.values() for k0 in firsts}
+            self.anchored) | {k0 for by in self.anchored.values() for _, k0 in by}
+        self.anchor_offsets = {k: tuple(sorted({p for p, _ in by}))
+                               for k, by in self.anchored.items()}
         self.vocab: dict[str, None] = dict.fromkeys(sorted(vocab))
         self.stems = _stems(self.vocab)
         self.deletes: dict[str, list[str]] = {}
@@ -222,7 +230,7 @@ class NameIndex:
     def _role(self, word: str):
         hits = self.lookup(word)
         firsts = tuple(m for m in hits if m.key in self.starters)
-        back = any(m.key in self.back_pairs for m in hits)
+        back = any(m.key in self.anchored for m in hits)
         role = (firsts, back) if firsts or back else ()
         if len(self._roles) > 500_000:
             self._roles.clear()

@@ -55,8 +55,8 @@ class Matcher:
             if hits is None:
                 hits = index.lookup_all(tokens.words)
             firsts, is_back = role
-            if is_back and i:
-                out += self._back(text, tokens, hits, i, hits[i])
+            if is_back:
+                out += self._anchored(text, tokens, hits, i, hits[i])
             if not firsts:
                 continue
             found: list[tuple[int, TokenMatch]] = []
@@ -101,21 +101,25 @@ class Matcher:
                 out.append(cand)
         return out
 
-    def _back(self, text: str, tokens: TokenList, hits, j: int, here) -> list[Candidate]:
-        """Forms with a short first word ("To-Chun"), found from their second word."""
+    def _anchored(self, text: str, tokens: TokenList, hits, j: int, here) -> list[Candidate]:
+        """Forms with a short first word, found from their first long word at position j:
+        the words before it must be the form's words before its anchor."""
         out = []
-        i = j - 1
-        if not hits[i] or not _gap_ok(tokens.gaps[i], True):
-            return out
-        for m1 in here:
-            by_first = self.index.back_pairs.get(m1.key)
+        gaps = tokens.gaps
+        index = self.index
+        for m in here:
+            by_first = index.anchored.get(m.key)
             if not by_first:
                 continue
-            for m0 in hits[i]:
-                for f in by_first.get(m0.key, ()):
-                    cand = self._extend(text, tokens, i, self.index.forms[f], m0)
-                    if cand is not None and cand.score >= self.settings.threshold:
-                        out.append(cand)
+            for p in index.anchor_offsets[m.key]:
+                i = j - p
+                if i < 0 or not hits[i] or not all(_gap_ok(gaps[k], True) for k in range(i, j)):
+                    continue
+                for first in hits[i]:
+                    for f in by_first.get((p, first.key), ()):
+                        cand = self._extend(text, tokens, i, index.forms[f], first)
+                        if cand is not None and cand.score >= self.settings.threshold:
+                            out.append(cand)
         return out
 
     def _extend(self, text: str, tokens: TokenList, i: int, form: NameForm,
