@@ -14,12 +14,9 @@ names, stored articles of the last `watchlist.rescreen_days` days are screened a
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -30,6 +27,7 @@ import httpx
 from sanctionwatch.analysis import Analyzer
 from sanctionwatch.config import ListSettings, Settings
 from sanctionwatch.errors import SourceError, WatchlistError
+from sanctionwatch.matching.cache import paused_gc
 from sanctionwatch.storage import watchlists as wv
 from sanctionwatch.storage.store import Store
 from sanctionwatch.types import Alert, AlertIntent, ArticleData, Watchlist
@@ -103,20 +101,6 @@ def rescreen(store: Store, analyzer: Analyzer, new: NewNames, since: datetime,
     return report
 
 
-@contextmanager
-def _no_gc_pauses() -> Iterator[None]:
-    """Building a matcher index allocates hundreds of thousands of objects, which triggers
-    full garbage collections of ~0.3 s each that stop every thread, scans included. The
-    build makes no reference cycles worth collecting, so the collector waits until it ends."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def _raw_hash(files: dict[str, bytes]) -> str:
     h = hashlib.sha256()
     for name in sorted(files):
@@ -184,7 +168,7 @@ class WatchlistWatcher:
                     self._log_broken(now, again=True)
                 return step
             try:
-                with _no_gc_pauses():
+                with paused_gc():
                     curated = parse_watchlist(self.folder, files)
                     packed: tuple[bytes, str] | None = pack(curated)
             except WatchlistError as exc:
@@ -237,7 +221,7 @@ class WatchlistWatcher:
     def _swap(self, curated: Watchlist, reason: str) -> None:
         merged = merge(curated, lists_in_force(self.app.settings, self.app.store))
         old = self.app.analyzer
-        with _no_gc_pauses():
+        with paused_gc():
             analyzer = Analyzer(merged, old.rules, old.matcher.settings)
         self.app.analyzer = analyzer  # the atomic swap
         log.info("watchlist.swapped reason=%r entities=%d relations=%d", reason,
@@ -366,7 +350,7 @@ def refresh_list(app: App, name: str, progress: Progress | None = None) -> Impor
                           f"(configured: {', '.join(cfgs) or 'none'})")
     cfg = cfgs[name]
     path = fetch_list(cfg, app.settings)
-    with _no_gc_pauses():
+    with paused_gc():
         imported = import_list(cfg.kind, path, name=cfg.name, progress=progress)
     watcher = app.watcher
     curated = watcher.curated if watcher is not None else None

@@ -11,6 +11,7 @@ import html
 from collections.abc import Sequence
 from datetime import datetime
 
+from sanctionwatch.text.spans import cut
 from sanctionwatch.types import Alert
 
 REASONS = {"new": "", "update": "UPDATED ", "escalated": "ESCALATED "}
@@ -19,18 +20,8 @@ REASONS = {"new": "", "update": "UPDATED ", "escalated": "ESCALATED "}
 def segments(alert: Alert) -> list[tuple[str, bool]]:
     """The evidence sentence cut into (text, is_matched_span) pieces, in order."""
     i = alert.intent
-    text, pieces, pos = i.evidence, [], 0
-    spans = sorted({(m.start - i.evidence_start, m.end - i.evidence_start) for m in i.mentions})
-    for s, e in spans:
-        if s < pos or not 0 <= s < e <= len(text):
-            continue  # overlapping or outside the sentence
-        if s > pos:
-            pieces.append((text[pos:s], False))
-        pieces.append((text[s:e], True))
-        pos = e
-    if pos < len(text):
-        pieces.append((text[pos:], False))
-    return pieces
+    return cut(i.evidence, ((m.start - i.evidence_start, m.end - i.evidence_start)
+                            for m in i.mentions))
 
 
 def evidence_plain(alert: Alert, mark: str = "*") -> str:

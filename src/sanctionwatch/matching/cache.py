@@ -25,7 +25,7 @@ log = logging.getLogger("sanctionwatch.matching")
 
 
 @contextmanager
-def _no_gc() -> Iterator[None]:
+def paused_gc() -> Iterator[None]:
     """Building or loading an index allocates millions of small objects and no reference
     cycles; the cyclic collector would only scan them again and again."""
     was = gc.isenabled()
@@ -56,13 +56,13 @@ def load_or_build(watchlist: Watchlist, settings: MatchSettings | None = None,
     path = cache_dir / f"index-{watchlist_digest(watchlist, settings)[:32]}.pickle"
     if path.is_file():
         try:
-            with path.open("rb") as fh, _no_gc():
+            with path.open("rb") as fh, paused_gc():
                 index = pickle.load(fh)  # our own file, named by a hash of its input
             log.info("matching.index_cache_hit path=%s", path)
             return Matcher(watchlist, settings, index=index)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError) as exc:
             log.warning("matching.index_cache_unreadable path=%s reason=%s", path, exc)
-    with _no_gc():
+    with paused_gc():
         matcher = Matcher(watchlist, settings)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)

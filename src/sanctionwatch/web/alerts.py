@@ -19,6 +19,7 @@ from sanctionwatch.errors import SanctionwatchError
 from sanctionwatch.storage import alert_queue as aq
 from sanctionwatch.storage import alerts as tr
 from sanctionwatch.storage.users import Session
+from sanctionwatch.text.spans import cut
 from sanctionwatch.types import ALERT_STATUSES, SEVERITIES
 from sanctionwatch.web import svg
 from sanctionwatch.web.app import render, web_state
@@ -102,21 +103,6 @@ def _safe_url(url: str) -> str:
     return url if scheme in ("http", "https") else ""
 
 
-def _highlight(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
-    """`text` cut into (piece, matched) parts at non-overlapping spans."""
-    pieces, pos = [], 0
-    for s, e in sorted(set(spans)):
-        if s < pos or not 0 <= s < e <= len(text):
-            continue
-        if s > pos:
-            pieces.append((text[pos:s], False))
-        pieces.append((text[s:e], True))
-        pos = e
-    if pos < len(text):
-        pieces.append((text[pos:], False))
-    return pieces
-
-
 def detail(request: Request, session: Session, error: str = "", status: int = 200,
            form: dict | None = None) -> Response:
     w = web_state(request)
@@ -137,7 +123,7 @@ def detail(request: Request, session: Session, error: str = "", status: int = 20
         i.entity_ids[0] if i.entity_ids else "")
     return render(request, "alert.html", {
         "d": d, "a": d.alert, "i": i, "evidence": segments(d.alert),
-        "article": _highlight(article_text[:limit], spans),
+        "article": cut(article_text[:limit], spans),
         "article_cut": len(article_text) > limit, "entities": entities,
         "sources": [(s, _safe_url(s.url)) for s in d.sources], "actions": ACTIONS,
         "error": error, "form": form or {}, "default_entity": default_entity,
