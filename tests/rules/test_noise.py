@@ -43,3 +43,17 @@ def test_the_same_names_in_sanctions_news_still_alert(analyzer):
     result = analyzer.analyze("The Treasury designated Art House LLC and Co-Star FZE on Monday.")
     assert {i.role("target") for i in result.intents if i.type == "designation"} == {
         "art-house", "co-star"}
+
+
+def test_a_pronoun_or_the_group_stands_for_the_entity_just_named(analyzer):
+    text = ("Wagner Group mercenaries fought in Bakhmut for months. It was designated a "
+            "transnational criminal organization by the Treasury on Thursday.")
+    designations = [i for i in analyzer.analyze(text).intents if i.type == "designation"]
+    assert [(i.role("target"), i.phase) for i in designations] == [("wagner-group", "effective")]
+    assert designations[0].evidence.startswith("It was designated")
+    assert "stands for" in designations[0].why
+
+
+def test_no_antecedent_no_alert(analyzer):
+    text = "The weather was fine. It was designated a national holiday by the government."
+    assert [i for i in analyzer.analyze(text).intents if i.type == "designation"] == []

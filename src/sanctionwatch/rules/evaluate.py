@@ -96,7 +96,73 @@ def evaluate(rules: RuleSet, text: str, mentions: list[Mention], watchlist: Watc
             scoped = [m for m in mentions if unit.start <= m.start < unit.end]
             for intent in _apply(rule, unit, scoped or ms, watchlist, text, trace):
                 intents.setdefault(intent.key, intent)
+        if rule.type == "designation" and rule.scope == "sentence":
+            # "Evguéni Prigojine ... . Il fait l'objet de sanctions": a sentence without a
+            # name of its own may designate the one just named
+            for idx in _following(by_sentence, len(sentences)):
+                unit = _unit(units, rule, text, sentences, sentences[idx])
+                before = [m for m in mentions
+                          if sentences[max(0, idx - ANAPHORA_REACH)].start <= m.start < unit.start]
+                for intent in _anaphoric(rule, unit, text, before, watchlist, trace):
+                    intents.setdefault(intent.key, intent)
     return _best_phase(list(intents.values()), rules)
+
+
+ANAPHORA_REACH = 2  # sentences back in which "it", "il", "the group" find what they stand for
+_SUBJECT_PRONOUN = re.compile(
+    r"^\W*(?:he|she|it|they|il|elle|ils|elles|er|sie|es|on|ona|ono|oni|vin|vona|vono|voni|"
+    r"el|ella|ellos|ellas|lui|lei|loro|esso|essa)(?![a-z0-9])")
+_GROUP_NOUN = re.compile(
+    r"(?<![a-z0-9])(?:(?:the|this|le|la|ce|cette|der|die|das|el|la|il|lo|questo|questa) "
+    r"(?:[\w'-]+ ){0,2}(?:group|company|firm|organi[sz]ation|militia|mercenar\w*|groupe|"
+    r"societe|entreprise|milice|gruppe|truppe|soldner\w*|privatarmee|firma|unternehmen|"
+    r"grupo|empresa|compania|organizacion|gruppo|azienda|organizzazione|milizia)"
+    r"|(?:gruppirovk|kompani|organizatsi|chvk|pvk|grup|hrup|orhanizatsi)\w*)(?![a-z0-9])")
+
+
+def _following(by_sentence: dict[int, list[Mention]], n: int) -> list[int]:
+    """Sentences without mentions that follow one with mentions, within ANAPHORA_REACH."""
+    out = set()
+    for idx in by_sentence:
+        for k in range(idx + 1, min(n, idx + 1 + ANAPHORA_REACH)):
+            if k not in by_sentence:
+                out.add(k)
+    return sorted(out)
+
+
+def _anaphoric(rule: Rule, unit: _Unit, text: str, before: list[Mention], wl: Watchlist,
+               trace: list[Trace] | None) -> list[AlertIntent]:
+    """A designation whose target is a pronoun or "the group" standing for the entity
+    named in the last sentences: the subject of a passive trigger, or a group noun on the
+    object side of an active one."""
+    candidates = [m for m in before if _meets(rule.target, wl.by_id[m.entity_id])]
+    if not candidates:
+        return []
+    hits = _find(rule.triggers, unit)
+    if not hits or _find(rule.negations, unit):
+        return []
+    for trig, a, b in hits:
+        if trig.passive:
+            head, _ = fold_with_offsets(text[unit.start:a])
+            pronoun = _SUBJECT_PRONOUN.search(head)
+            group = _GROUP_NOUN.search(head)
+        else:
+            tail, _ = fold_with_offsets(text[b:min(unit.end, b + 80)])
+            pronoun, group = None, _GROUP_NOUN.search(tail)
+        anaphor = pronoun or group
+        if anaphor is None:
+            continue
+        pool = candidates if pronoun else [
+            m for m in candidates if wl.by_id[m.entity_id].type in ("organization", "other")]
+        if not pool:
+            continue
+        target = pool[-1]
+        why = (f"trigger «{text[a:b]}» ({trig.lang}, {rule.phase}); «{anaphor.group().strip()}» "
+               f"stands for {target.matched!r} = {target.entity_id}, named just before")
+        if trace is not None:
+            trace.append(Trace(unit.sentence.index, rule.id, True, why))
+        return [_intent(rule, unit, text, [target], (("target", target.entity_id),), why)]
+    return []
 
 
 def _sentence_of(sentences: list[Sentence], offset: int) -> Sentence | None:
