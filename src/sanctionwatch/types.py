@@ -91,6 +91,14 @@ class Watchlist:
     def related(self, a: str, b: str) -> bool:
         return b in self.neighbours.get(a, frozenset())
 
+    @cached_property
+    def links(self) -> dict[frozenset[str], Relation]:
+        """The first relation between two entities, either way round."""
+        out: dict[frozenset[str], Relation] = {}
+        for r in self.relations:
+            out.setdefault(frozenset((r.source, r.target)), r)
+        return out
+
 
 @dataclass(frozen=True, slots=True)
 class ArticleData:

@@ -66,3 +66,4 @@ def test_duplicate_keys_are_reported_not_overwritten(tmp_path):
                  "    triggers:\n      de: ['a']\n      de: ['b']\n", encoding="utf-8")
     with pytest.raises(RuleError, match=r"dup.yaml:7:\d+: YAML: duplicate key 'de'"):
         load_rules([f])
+

@@ -68,11 +68,8 @@ def _meets(cond: EntityCondition, entity: Entity) -> bool:
 
 
 def _find(triggers: tuple[Trigger, ...], unit: _Unit) -> list[tuple[Trigger, int, int]]:
-    hits = []
-    for t in triggers:
-        for m in t.pattern.finditer(unit.folded):
-            hits.append((t, unit.orig(m.start()), unit.orig(m.end())))
-    return hits
+    return [(t, unit.orig(m.start()), unit.orig(m.end()))
+            for t in triggers for m in t.pattern.finditer(unit.folded)]
 
 
 def evaluate(rules: RuleSet, text: str, mentions: list[Mention], watchlist: Watchlist,
@@ -416,8 +413,7 @@ def _network_links(rule, unit, text, targets, mentions, wl, note) -> list[AlertI
     for t in targets:
         for m in mentions:
             if m.entity_id < t.entity_id and wl.related(t.entity_id, m.entity_id):
-                rel = next((r for r in wl.relations if {r.source, r.target} ==
-                            {t.entity_id, m.entity_id}), None)
+                rel = wl.links.get(frozenset((t.entity_id, m.entity_id)))
                 why = (f"{m.entity_id} and {t.entity_id} appear together and are linked "
                        f"({rel.source} {rel.relation} {rel.target})" if rel else "linked")
                 note(True, why)
