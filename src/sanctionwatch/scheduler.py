@@ -17,17 +17,20 @@ second signal exits at once (the database rolls back the article in progress).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import signal
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -53,6 +56,7 @@ class Runtime:
     app: App
     lock: threading.Lock = field(default_factory=threading.Lock)
     inputs: str = ""  # fingerprint of the watchlist and rule files the analyser was built from
+    scheduler: BaseScheduler | None = None  # set while the daemon runs
 
 
 _RUNTIME: Runtime | None = None
@@ -73,7 +77,13 @@ def run_source_job(name: str) -> CycleReport | None:
         if rt.app.stop.is_set():
             return None
         a = rt.app
-        return run_source(source, a.store, a.analyzer, a.channels, a.clock, a.policy, a.stop)
+        report = run_source(source, a.store, a.analyzer, a.channels, a.clock, a.policy,
+                            a.stop)
+    if report.alerts and rt.scheduler is not None and a.outbox is not None:
+        # new alerts go out now, not at the outbox's next tick
+        with contextlib.suppress(JobLookupError):
+            rt.scheduler.modify_job("outbox", next_run_time=datetime.now(UTC))
+    return report
 
 
 def deliver_job() -> None:
@@ -315,6 +325,8 @@ def run_forever(app: App) -> None:
     install(app)
     _handle_signals(app)
     sched = build_scheduler(app)
+    if _RUNTIME is not None:
+        _RUNTIME.scheduler = sched
     sched.start(paused=True)
     try:
         done = sync_jobs(sched, app, app.clock())
