@@ -68,8 +68,11 @@ def _meets(cond: EntityCondition, entity: Entity) -> bool:
 
 
 def _find(triggers: tuple[Trigger, ...], unit: _Unit) -> list[tuple[Trigger, int, int]]:
+    folded = unit.folded
     return [(t, unit.orig(m.start()), unit.orig(m.end()))
-            for t in triggers for m in t.pattern.finditer(unit.folded)]
+            for t in triggers
+            if t.required is None or any(r in folded for r in t.required)
+            for m in t.pattern.finditer(folded)]
 
 
 def evaluate(rules: RuleSet, text: str, mentions: list[Mention], watchlist: Watchlist,

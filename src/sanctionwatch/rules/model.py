@@ -25,6 +25,7 @@ class Trigger:
     source: str
     pattern: re.Pattern[str]
     passive: bool = False  # "Y receives arms from X": the target comes before the trigger
+    required: tuple[str, ...] | None = None  # one of these occurs in every match (prefilter)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,83 @@
+"""Literal prefilters for trigger patterns (pure).
+
+Most sentences contain none of a rule's trigger words, yet running a hundred regular
+expressions over each sentence costs more than matching the names in it. For each pattern
+we work out, from Python's own regex parser, words of which at least one must appear in any
+match; a sentence that contains none of them is skipped with a few substring tests in C.
+"""
+
+from __future__ import annotations
+
+try:  # Python 3.11+
+    from re import _constants as sre_constants
+    from re import _parser as sre_parse
+except ImportError:  # pragma: no cover - older Pythons
+    import sre_constants  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef]
+
+MIN_LITERAL = 3  # shorter required strings filter too little to be worth a test
+
+
+def _leading_literal(items) -> str:
+    out = []
+    for op, av in items:
+        if op is sre_constants.LITERAL:
+            out.append(chr(av))
+        else:
+            break
+    return "".join(out)
+
+
+def _alternatives(node) -> tuple[str, ...] | None:
+    """Literal prefixes of every alternative of a group, or None if one has none."""
+    op, av = node
+    if op is sre_constants.SUBPATTERN:
+        inner = list(av[3])
+        if len(inner) == 1:
+            return _alternatives(inner[0])
+        lead = _leading_literal(inner)
+        return (lead,) if lead else None
+    if op is sre_constants.BRANCH:
+        alts = []
+        for branch in av[1]:
+            items = list(branch)
+            lead = _leading_literal(items)
+            if not lead and len(items) == 1:
+                nested = _alternatives(items[0])
+                if nested is None:
+                    return None
+                alts.extend(nested)
+                continue
+            if not lead:
+                return None
+            alts.append(lead)
+        return tuple(alts)
+    return None
+
+
+def required_any(source: str) -> tuple[str, ...] | None:
+    """Strings of which one must occur in every match of `source`, or None when none can
+    be worked out safely."""
+    try:
+        parsed = list(sre_parse.parse(source))
+    except Exception:
+        return None
+    candidates: list[tuple[str, ...]] = []
+    run: list[str] = []
+    for op, av in parsed:
+        if op is sre_constants.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            candidates.append(("".join(run),))
+            run = []
+        if op in (sre_constants.SUBPATTERN, sre_constants.BRANCH):
+            alts = _alternatives((op, av))
+            if alts:
+                candidates.append(alts)
+    if run:
+        candidates.append(("".join(run),))
+    useful = [c for c in candidates if min(len(s.strip()) for s in c) >= MIN_LITERAL]
+    if not useful:
+        return None
+    return max(useful, key=lambda c: (min(len(s) for s in c), -len(c)))

@@ -1,0 +1,48 @@
+"""The literal prefilter never hides a match: wherever a trigger matches, one of its
+required strings is in the sentence (checked on every shipped pattern and real sentences)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sanctionwatch.rules.prefilter import required_any
+from sanctionwatch.text.normalize import fold
+from sanctionwatch.text.sentences import split_sentences
+
+EVAL = Path(__file__).resolve().parents[2] / "bench" / "eval" / "docs"
+
+
+def _sentences(seed_text: str) -> list[str]:
+    texts = [seed_text] + [p.read_text(encoding="utf-8") for p in sorted(EVAL.glob("*.txt"))]
+    return [fold(s.text) for t in texts for s in split_sentences(t)]
+
+
+def test_shipped_patterns_on_real_sentences(rules, seed_text):
+    sentences = _sentences(seed_text)
+    triggers = [t for r in rules.rules for t in (*r.triggers, *r.negations)]
+    with_filter = [t for t in triggers if t.required]
+    assert len(with_filter) > len(triggers) // 2, "most patterns should be filterable"
+    for t in triggers:
+        for s in sentences:
+            if t.pattern.search(s):
+                assert t.required is None or any(r in s for r in t.required), (t.source, s)
+
+
+def test_required_strings_of_simple_shapes():
+    assert required_any("sanctions? (?:[\\w'-]+ ){0,3}(?:on|against)") == ("sanction",)
+    assert required_any("(?:designated|sanctioned) (?:[\\w'-]+ ){0,3}") == (
+        "designated", "sanctioned")
+    assert required_any("(?:a|b)") is None  # too short to help
+    assert required_any("x*y*") is None
+
+
+@given(st.text(alphabet="abcdefgh ", max_size=30))
+def test_required_strings_are_necessary(sentence):
+    import re
+    for source in ["(?:abc|bcd)e? (?:[\\w'-]+ ){0,2}fgh", "abc(?:def|gh)", "(?:ab+c|dd)"]:
+        req = required_any(source)
+        if re.search(source, sentence) and req is not None:
+            assert any(r in sentence for r in req)
