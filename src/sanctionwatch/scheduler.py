@@ -30,7 +30,6 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -56,7 +55,9 @@ class Runtime:
     app: App
     lock: threading.Lock = field(default_factory=threading.Lock)
     inputs: str = ""  # fingerprint of the watchlist and rule files the analyser was built from
-    scheduler: BaseScheduler | None = None  # set while the daemon runs
+    # set by a source job that raised alerts; the daemon's main loop then runs the outbox now
+    # (a job thread must not touch the scheduler: it may be shutting down)
+    wake_outbox: threading.Event = field(default_factory=threading.Event)
 
 
 _RUNTIME: Runtime | None = None
@@ -79,10 +80,8 @@ def run_source_job(name: str) -> CycleReport | None:
         a = rt.app
         report = run_source(source, a.store, a.analyzer, a.channels, a.clock, a.policy,
                             a.stop)
-    if report.alerts and rt.scheduler is not None and a.outbox is not None:
-        # new alerts go out now, not at the outbox's next tick
-        with contextlib.suppress(JobLookupError):
-            rt.scheduler.modify_job("outbox", next_run_time=datetime.now(UTC))
+    if report.alerts and a.outbox is not None:
+        rt.wake_outbox.set()  # new alerts go out now, not at the outbox's next tick
     return report
 
 
@@ -325,8 +324,7 @@ def run_forever(app: App) -> None:
     install(app)
     _handle_signals(app)
     sched = build_scheduler(app)
-    if _RUNTIME is not None:
-        _RUNTIME.scheduler = sched
+    rt = _RUNTIME
     sched.start(paused=True)
     try:
         done = sync_jobs(sched, app, app.clock())
@@ -335,7 +333,10 @@ def run_forever(app: App) -> None:
         sched.resume()
         log.info("scheduler.started jobs=%d", len(sched.get_jobs()))
         while not app.stop.wait(0.5):
-            pass
+            if rt is not None and rt.wake_outbox.is_set():
+                rt.wake_outbox.clear()
+                with contextlib.suppress(JobLookupError):
+                    sched.modify_job("outbox", next_run_time=datetime.now(UTC))
     finally:
         app.stop.set()
         sched.shutdown(wait=True)
