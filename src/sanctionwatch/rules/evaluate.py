@@ -11,27 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from sanctionwatch.rules.model import EntityCondition, Rule, RuleSet, Trigger
-from sanctionwatch.text.normalize import fold, fold_with_offsets
+from sanctionwatch.rules.parties import named_party
+from sanctionwatch.text.normalize import fold_with_offsets
 from sanctionwatch.text.sentences import split_sentences
 from sanctionwatch.types import AlertIntent, Entity, Mention, Sentence, Watchlist
-
-NAMED_PARTY_WINDOW = 60   # characters before an active trigger in which a named supporter is sought
-_NOT_NAMES = frozenset("""le la les l un une il elle ils elles on nous vous the a an he she it they
-    we you this that these those there here der die das ein eine er sie es wir ihr man el la los
-    las lo un una ella ellos ellas он она оно они мы вы это этот эта та те і та він вона воно
-    вони ми ви це mais but aber pero но але and et und y и і selon according laut segun según
-    по за поэтому итак впрочем therefore thus hence moreover furthermore donc deshalb daher
-    dennoch trotzdem quindi percio perciò dunque tuttavia bien while although though however
-    meanwhile also yet since because when after before
-    if as in on at for with from by to quand lorsque tandis cependant pourtant ainsi alors
-    apres après avant avec dans pour par sur cela ceci ce cette ces wenn während obwohl jedoch
-    auch nach vor mit für von als dass aunque mientras sin embargo también cuando con en para
-    por однако когда после хотя также в на с для коли після хоча також image photo""".split())
-_NAME_RUN = re.compile(
-    r"(?:[A-ZÀ-ÖØ-ÞА-ЯЁЄІЇҐ][\w'’\-]*(?:\s+(?:of|de|du|des|la|al|of the)\s+|\s+)?)+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,7 +333,7 @@ def _support(rule, unit, text, hits, targets, mentions, wl, note) -> list[AlertI
         for trig, a, b in hits:
             if trig.passive or not _side([target], a, b, after=True):
                 continue
-            name = _named_party(text, unit, a, [target])
+            name = named_party(text, unit.start, a, [target])
             if name:
                 roles = (("target", target.entity_id), ("supporter", name))
                 why = (f"trigger «{text[a:b]}» ({trig.lang}); supporter named {name!r} (not on "
@@ -367,43 +352,6 @@ def _side(ms: list[Mention], a: int, b: int, after: bool) -> list[Mention]:
     """Mentions after the trigger's start (a trigger may end inside the name it governs:
     "funded the Internet Research Agency"), or wholly before it."""
     return [m for m in ms if (m.start >= a if after else m.end <= a)]
-
-
-def _named_party(text: str, unit: _Unit, trigger_start: int, exclude: list[Mention]) -> str | None:
-    """A capitalised name written shortly before an active trigger ("Iran supplies ...")."""
-    lo = max(unit.start, trigger_start - NAMED_PARTY_WINDOW)
-    window = text[lo:trigger_start]
-    best = None
-    for m in _NAME_RUN.finditer(window):
-        name = m.group().strip(" -'’")
-        first_word = name.split()[0].casefold() if name else ""
-        while name and first_word in _NOT_NAMES:
-            name = name.partition(" ")[2].strip()
-            first_word = name.split()[0].casefold() if name else ""
-        if len(name) < 3:
-            continue
-        start = lo + m.start()
-        sentence_initial = not text[unit.start:start].strip()
-        right_before = len(text[start + len(name):trigger_start].split()) <= 1
-        if (sentence_initial and " " not in name and not right_before
-                and fold(name) not in _country_names()):
-            continue  # "Поэтому ...", "However, ...": a capitalised first word, not a name
-        if any(e.start <= start < e.end for e in exclude):
-            continue
-        best = name
-    return best
-
-
-@lru_cache(maxsize=1)
-def _country_names() -> frozenset[str]:
-    """Folded names of every country in the languages the matcher knows (CLDR via Babel)."""
-    from babel import Locale
-
-    from sanctionwatch.matching.forms import COUNTRY_NAME_LOCALES
-    names: set[str] = set()
-    for lang in COUNTRY_NAME_LOCALES:
-        names |= {fold(n) for n in Locale.parse(lang).territories.values()}
-    return frozenset(names)
 
 
 def _token_distance(text: str, m: Mention, a: int, b: int) -> int:

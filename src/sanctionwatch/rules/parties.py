@@ -1,0 +1,67 @@
+"""A supporter named in the text but not on the watchlist ("Iran supplies drones to ...").
+
+Pure: the capitalised name written shortly before an active trigger, with sentence-initial
+function words ("However", "Поэтому") and speakers far from the trigger left out; a single
+capitalised first word counts only right before the trigger or when it names a country.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from sanctionwatch.text.normalize import fold
+from sanctionwatch.types import Mention
+
+NAMED_PARTY_WINDOW = 60   # characters before an active trigger in which a named supporter is sought
+_NOT_NAMES = frozenset("""le la les l un une il elle ils elles on nous vous the a an he she it they
+    we you this that these those there here der die das ein eine er sie es wir ihr man el la los
+    las lo un una ella ellos ellas он она оно они мы вы это этот эта та те і та він вона воно
+    вони ми ви це mais but aber pero но але and et und y и і selon according laut segun según
+    по за поэтому итак впрочем therefore thus hence moreover furthermore donc deshalb daher
+    dennoch trotzdem quindi percio perciò dunque tuttavia bien while although though however
+    meanwhile also yet since because when after before
+    if as in on at for with from by to quand lorsque tandis cependant pourtant ainsi alors
+    apres après avant avec dans pour par sur cela ceci ce cette ces wenn während obwohl jedoch
+    auch nach vor mit für von als dass aunque mientras sin embargo también cuando con en para
+    por однако когда после хотя также в на с для коли після хоча також image photo""".split())
+_NAME_RUN = re.compile(
+    r"(?:[A-ZÀ-ÖØ-ÞА-ЯЁЄІЇҐ][\w'’\-]*(?:\s+(?:of|de|du|des|la|al|of the)\s+|\s+)?)+")
+
+
+def named_party(text: str, unit_start: int, trigger_start: int,
+                exclude: list[Mention]) -> str | None:
+    """A capitalised name written shortly before an active trigger ("Iran supplies ...")."""
+    lo = max(unit_start, trigger_start - NAMED_PARTY_WINDOW)
+    window = text[lo:trigger_start]
+    best = None
+    for m in _NAME_RUN.finditer(window):
+        name = m.group().strip(" -'’")
+        first_word = name.split()[0].casefold() if name else ""
+        while name and first_word in _NOT_NAMES:
+            name = name.partition(" ")[2].strip()
+            first_word = name.split()[0].casefold() if name else ""
+        if len(name) < 3:
+            continue
+        start = lo + m.start()
+        sentence_initial = not text[unit_start:start].strip()
+        right_before = len(text[start + len(name):trigger_start].split()) <= 1
+        if (sentence_initial and " " not in name and not right_before
+                and fold(name) not in _country_names()):
+            continue  # "Поэтому ...", "However, ...": a capitalised first word, not a name
+        if any(e.start <= start < e.end for e in exclude):
+            continue
+        best = name
+    return best
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> frozenset[str]:
+    """Folded names of every country in the languages the matcher knows (CLDR via Babel)."""
+    from babel import Locale
+
+    from sanctionwatch.matching.forms import COUNTRY_NAME_LOCALES
+    names: set[str] = set()
+    for lang in COUNTRY_NAME_LOCALES:
+        names |= {fold(n) for n in Locale.parse(lang).territories.values()}
+    return frozenset(names)
