@@ -46,3 +46,17 @@ def test_required_strings_are_necessary(sentence):
         req = required_any(source)
         if re.search(source, sentence) and req is not None:
             assert any(r in sentence for r in req)
+
+
+def test_prefiltered_search_finds_exactly_what_every_pattern_finds(rules, seed_text):
+    from sanctionwatch.rules.prefilter import prefilter_for
+
+    sentences = _sentences(seed_text)
+    for rule in rules.rules:
+        for triggers in (rule.triggers, rule.negations):
+            pf = prefilter_for(triggers)
+            for s in sentences:
+                brute = [(t.source, m.span()) for t in triggers for m in t.pattern.finditer(s)]
+                fast = [(t.source, m.span()) for t in pf.candidates(s)
+                        for m in t.pattern.finditer(s)]
+                assert fast == brute, (rule.id, s)

@@ -64,3 +64,16 @@ def test_sentences_respect_abbreviations_and_lines(seed_text):
                      "Wagner et son réseau mondial de soutien la semaine prochaine lorsque les "
                      "États-Unis le déclareront une organisation criminelle transnationale (TCO),"
                      " a ajouté M. Kirby."]
+
+
+@given(TEXT)
+def test_fold_with_offsets_maps_every_output_character_to_its_source(s):
+    from sanctionwatch.text.normalize import fold_char
+
+    folded, offsets = fold_with_offsets(s)
+    assert folded == "".join(fold_char(c) for c in s)
+    pos = {}
+    for k, i in enumerate(offsets[:-1]):
+        pos.setdefault(i, []).append(folded[k])
+    for i, chars in pos.items():
+        assert "".join(chars) == fold_char(s[i])

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sanctionwatch.rules.model import EntityCondition, Rule, RuleSet, Trigger
 from sanctionwatch.rules.parties import named_party
+from sanctionwatch.rules.prefilter import prefilter_for
 from sanctionwatch.text.normalize import fold_with_offsets
 from sanctionwatch.text.sentences import split_sentences
 from sanctionwatch.types import AlertIntent, Entity, Mention, Sentence, Watchlist
@@ -55,8 +56,7 @@ def _meets(cond: EntityCondition, entity: Entity) -> bool:
 def _find(triggers: tuple[Trigger, ...], unit: _Unit) -> list[tuple[Trigger, int, int]]:
     folded = unit.folded
     return [(t, unit.orig(m.start()), unit.orig(m.end()))
-            for t in triggers
-            if t.required is None or any(r in folded for r in t.required)
+            for t in prefilter_for(triggers).candidates(folded)
             for m in t.pattern.finditer(folded)]
 
 

@@ -8,6 +8,8 @@ match; a sentence that contains none of them is skipped with a few substring tes
 
 from __future__ import annotations
 
+import ahocorasick
+
 try:  # Python 3.11+
     from re import _constants as sre_constants
     from re import _parser as sre_parse
@@ -16,6 +18,45 @@ except ImportError:  # pragma: no cover - older Pythons
     import sre_parse  # type: ignore[no-redef]
 
 MIN_LITERAL = 3  # shorter required strings filter too little to be worth a test
+
+
+class Prefilter:
+    """The triggers of one rule that can match a sentence: one Aho-Corasick pass finds which
+    required strings occur, and only their triggers (and those without any) are run."""
+
+    def __init__(self, triggers: tuple) -> None:
+        self.triggers = triggers
+        self.always = [t for t in triggers if not t.required]
+        self.by_string: dict[str, list] = {}
+        for t in triggers:
+            for r in t.required or ():
+                self.by_string.setdefault(r, []).append(t)
+        self.automaton = None
+        if self.by_string:
+            self.automaton = ahocorasick.Automaton()
+            for r in self.by_string:
+                self.automaton.add_word(r, r)
+            self.automaton.make_automaton()
+
+    def candidates(self, folded: str) -> list:
+        if self.automaton is None:
+            return self.always
+        found = {r for _end, r in self.automaton.iter(folded)}
+        if not found:
+            return self.always
+        chosen = {id(t): t for r in found for t in self.by_string[r]}
+        return [t for t in self.triggers if not t.required or id(t) in chosen]
+
+
+_PREFILTERS: dict[int, Prefilter] = {}
+
+
+def prefilter_for(triggers: tuple) -> Prefilter:
+    """The prefilter of a rule's trigger tuple, built once (rules are frozen)."""
+    p = _PREFILTERS.get(id(triggers))
+    if p is None or p.triggers is not triggers:
+        p = _PREFILTERS[id(triggers)] = Prefilter(triggers)
+    return p
 
 
 def _leading_literal(items) -> str:

@@ -125,8 +125,32 @@ def fold_char(c: str) -> str:
     return f
 
 
+class _CharTable(dict):
+    """`fold_char` as a `str.translate` table; remembers the characters whose fold is not
+    exactly one character (they shift offsets)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.irregular: set[int] = set()
+
+    def __missing__(self, code: int) -> str:
+        f = fold_char(chr(code))
+        if len(f) != 1:
+            self.irregular.add(code)
+        self[code] = f
+        return f
+
+
+_CHAR_TABLE = _CharTable()
+
+
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
-    """`fold`, character by character, with the index in `text` of each output character."""
+    """`fold`, character by character, with the index in `text` of each output character.
+    Most text folds one character to one (ASCII, accented Latin), and then the folding is
+    one `translate` call and the offsets are the identity."""
+    folded = text.translate(_CHAR_TABLE)
+    if len(folded) == len(text) and _CHAR_TABLE.irregular.isdisjoint(map(ord, text)):
+        return folded, list(range(len(text) + 1))
     out: list[str] = []
     offsets: list[int] = []
     for i, c in enumerate(text):
