@@ -206,28 +206,23 @@ class App:
         self.store.close()
 
 
+def _adapter(registry: dict, cfg, settings: Settings, what: str):
+    """The adapter a config entry names by its `kind`, or a ConfigError naming the kinds."""
+    factory = registry.get(cfg.kind)
+    if factory is None:
+        raise ConfigError(f"{what} {cfg.name!r}: unknown kind {cfg.kind!r} "
+                          f"(known: {', '.join(sorted(registry))})")
+    return factory(cfg, settings)
+
+
 def make_app(settings: Settings, *, clock: Callable[[], datetime] | None = None,
              channels: list[RoutedChannel] | None = None) -> App:
-    sources = []
-    for cfg in settings.sources:
-        if not cfg.enabled:
-            continue
-        factory = SOURCE_KINDS.get(cfg.kind)
-        if factory is None:
-            raise ConfigError(f"source {cfg.name!r}: unknown kind {cfg.kind!r} "
-                              f"(known: {', '.join(sorted(SOURCE_KINDS))})")
-        sources.append(factory(cfg, settings))
+    sources = [_adapter(SOURCE_KINDS, cfg, settings, "source")
+               for cfg in settings.sources if cfg.enabled]
     if channels is None:
-        channels = []
-        for cfg in settings.channels:
-            if not cfg.enabled:
-                continue
-            factory = CHANNEL_KINDS.get(cfg.kind)
-            if factory is None:
-                raise ConfigError(f"channel {cfg.name!r}: unknown kind {cfg.kind!r} "
-                                  f"(known: {', '.join(sorted(CHANNEL_KINDS))})")
-            channels.append(RoutedChannel(factory(cfg, settings),
-                                          Route(cfg.min_severity, tuple(cfg.types))))
+        channels = [RoutedChannel(_adapter(CHANNEL_KINDS, cfg, settings, "channel"),
+                                  Route(cfg.min_severity, tuple(cfg.types)))
+                    for cfg in settings.channels if cfg.enabled]
     try:
         analyzer = build_analyzer(settings)
     except WatchlistError:  # broken folder: the watcher starts on the last good version
