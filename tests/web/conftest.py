@@ -34,6 +34,16 @@ class Site:
     base: str
     folder: Path
 
+    def alerts(self, **filters) -> list:
+        """The stored alerts, read straight from the site's database."""
+        from sanctionwatch.storage.store import AlertFilter, Store
+
+        store = Store(self.settings.database_url)
+        try:
+            return store.list_alerts(AlertFilter(**filters))
+        finally:
+            store.close()
+
 
 def write_config(folder: Path, **web) -> Path:
     drop = folder / "drop"

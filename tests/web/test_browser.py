@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from sanctionwatch.storage import alerts as tr
-from sanctionwatch.storage.store import AlertFilter, Store
+from sanctionwatch.storage.store import Store
 
 CHROMIUM = next((p for p in (os.environ.get("SANCTIONWATCH_CHROMIUM"), "/usr/bin/chromium",
                              shutil.which("chromium"), shutil.which("chromium-browser"))
@@ -54,14 +54,6 @@ def page(browser, site):
         context.close()
 
 
-def _alerts(site, **kw):
-    store = Store(site.settings.database_url)
-    try:
-        return store.list_alerts(AlertFilter(**kw))
-    finally:
-        store.close()
-
-
 def _sign_in(page, password):
     page.goto("/")
     assert "/login" in page.url  # sign-in required
@@ -79,7 +71,7 @@ def test_sign_in_filter_open_dismiss_and_read_the_trail(page, site, password):
     page.select_option("#f-status", "new")
     page.click("#apply")
     page.wait_for_url(lambda url: "type=designation" in url)
-    expected = sorted((a.id for a in _alerts(site, type="designation", status="new")),
+    expected = sorted((a.id for a in site.alerts(type="designation", status="new")),
                       reverse=True)
     assert expected, "the seed data raises designation alerts"
     shown = [int(x) for x in page.locator("table.queue a.open").all_text_contents()]
@@ -125,7 +117,7 @@ def test_hostile_article_is_shown_escaped_and_runs_nothing(page, site, password)
 
 
 def _hostile(site):
-    return next(a for a in _alerts(site) if "<script>" in a.intent.evidence)
+    return next(a for a in site.alerts() if "<script>" in a.intent.evidence)
 
 
 def _trail(site, alert_id):

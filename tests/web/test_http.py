@@ -9,18 +9,10 @@ import httpx
 import pytest
 
 from sanctionwatch.storage import alerts as tr
-from sanctionwatch.storage.store import AlertFilter, Store
+from sanctionwatch.storage.store import Store
 
 PAGES = ["/", "/alerts/1", "/entities/wagner-group", "/watchlist", "/watchlist/diff?new=1",
          "/health"]
-
-
-def _alerts(site, **kw):
-    store = Store(site.settings.database_url)
-    try:
-        return store.list_alerts(AlertFilter(**kw))
-    finally:
-        store.close()
 
 
 def _detail(site, alert_id):
@@ -32,7 +24,7 @@ def _detail(site, alert_id):
 
 
 def _hostile(site):
-    return next(a for a in _alerts(site) if "<script>" in a.intent.evidence)
+    return next(a for a in site.alerts() if "<script>" in a.intent.evidence)
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -47,7 +39,7 @@ def test_every_page_needs_a_signed_in_user(site, path):
 def test_posts_without_a_session_are_refused(site, path):
     r = httpx.post(site.base + path, data={"action": "dismissed", "note": "x", "csrf": "x"})
     assert r.status_code == 403
-    assert all(a.status != "dismissed" or a.id != 1 for a in _alerts(site))
+    assert all(a.status != "dismissed" or a.id != 1 for a in site.alerts())
 
 
 def test_sign_in_sets_a_safe_session_cookie_and_goes_to_next(site, login):
@@ -105,12 +97,12 @@ def test_queue_filters_counts_chart_and_paging(site, login):
     client, _ = login(site.base)
     page = client.get("/")
     assert page.status_code == 200
-    total = len(_alerts(site))
+    total = len(site.alerts())
     assert f"{total} alert(s) selected" in page.text
     assert '<svg class="chart"' in page.text
     ids = re.findall(r'class="open" href="/alerts/(\d+)', page.text)
-    assert [int(i) for i in ids] == sorted((a.id for a in _alerts(site)), reverse=True)
-    designations = _alerts(site, type="designation")
+    assert [int(i) for i in ids] == sorted((a.id for a in site.alerts()), reverse=True)
+    designations = site.alerts(type="designation")
     page = client.get("/", params={"type": "designation"})
     assert {int(i) for i in re.findall(r'class="open" href="/alerts/(\d+)', page.text)} == \
         {a.id for a in designations}
@@ -118,9 +110,9 @@ def test_queue_filters_counts_chart_and_paging(site, login):
     # Counts by status and type, among what the other filters select.
     assert re.search(r'designation <span>' + str(len(designations)) + '</span>', page.text)
     for params, expect in [
-        ({"severity": "high"}, _alerts(site, severity="high")),
-        ({"entity": "north-korea"}, _alerts(site, entity_id="north-korea")),
-        ({"status": "new", "entity": "wagner-group"}, _alerts(site, status="new",
+        ({"severity": "high"}, site.alerts(severity="high")),
+        ({"entity": "north-korea"}, site.alerts(entity_id="north-korea")),
+        ({"status": "new", "entity": "wagner-group"}, site.alerts(status="new",
                                                               entity_id="wagner-group")),
     ]:
         page = client.get("/", params=params)
@@ -139,7 +131,7 @@ def test_queue_filters_counts_chart_and_paging(site, login):
         seen += [int(i) for i in re.findall(r'class="open" href="/alerts/(\d+)', page.text)]
         m = re.search(r'href="([^"]+)" id="older"', page.text)
         url = m.group(1) if m else ""
-    assert seen == sorted((a.id for a in _alerts(site)), reverse=True)
+    assert seen == sorted((a.id for a in site.alerts()), reverse=True)
     newer = re.search(r'href="([^"]+)" id="newer"', page.text).group(1).replace("&amp;", "&")
     back = client.get(newer)
     assert [int(i) for i in re.findall(r'class="open" href="/alerts/(\d+)', back.text)] == \
@@ -148,7 +140,7 @@ def test_queue_filters_counts_chart_and_paging(site, login):
 
 def test_alert_page_shows_evidence_why_sources_and_trail(site, login):
     client, _ = login(site.base)
-    designation = next(a for a in _alerts(site, type="designation")
+    designation = next(a for a in site.alerts(type="designation")
                        if "<script>" not in a.intent.evidence)
     page = client.get(f"/alerts/{designation.id}")
     assert page.status_code == 200
@@ -191,7 +183,7 @@ def test_viewer_reads_but_cannot_change_alerts(site, login, csrf):
 
 def test_analyst_triage_with_note_csrf_and_suppression(site, login, csrf):
     client, _ = login(site.base)
-    target = next(a for a in _alerts(site, status="new") if a.intent.type == "network_link")
+    target = next(a for a in site.alerts(status="new") if a.intent.type == "network_link")
     page = client.get(f"/alerts/{target.id}")
     token = csrf(page.text)
     # Without (or with a wrong) CSRF token: refused, nothing changes.
