@@ -145,3 +145,15 @@ def test_names_with_a_short_first_word_are_found_from_their_long_word():
     assert ("kim", "Kim Il Sung") in found
     assert not [e for e, _ in found if e == "li"], "a name of short words only is for screen"
     assert m.find("He said it was to be in a new market for it.") == []
+
+
+def test_acronyms_are_organisation_names_not_shouted_words():
+    """'PDVSA' in capitals is the company; 'STARS' in a headline and a surname in capitals
+    ('USTA', the tennis association) are not acronyms of listed names."""
+    wl = Watchlist((Entity("pdvsa", "organization", "PDVSA", programs=("VENEZUELA",)),
+                    Entity("stars", "organization", "STARS GROUP HOLDING", programs=("SDGT",)),
+                    Entity("usta", "person", "USTA, Ali", programs=("SDGT",))))
+    m = Matcher(wl)
+    assert [x.entity_id for x in m.find("PDVSA shipped crude to Cuba last week.")] == ["pdvsa"]
+    assert m.find("OSCARS STARS: the stars arrived on the red carpet.") == []
+    assert m.find("The USTA said the US Open would start on time.") == []

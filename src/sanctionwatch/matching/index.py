@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
 
+from sanctionwatch.matching.commonness import is_common
 from sanctionwatch.matching.forms import NameForm, name_forms
 from sanctionwatch.matching.vocab import DERIVATIONS, INFLECTIONS, VOWELS
 from sanctionwatch.text.normalize import fold_word, name_key
@@ -136,6 +138,19 @@ def _affix_match(word_key: str, keys: set[str] | dict[str, object],
     return found
 
 
+class WordRole(NamedTuple):
+    """What one word of text may begin."""
+
+    alone: tuple[tuple[int, TokenMatch], ...]  # one-word forms tried wherever the word occurs
+    # one-word forms that are a surname or a common word ("Said", "Games"): tried only when
+    # the document could support them (see `Matcher._gated`)
+    gated: tuple[tuple[int, TokenMatch], ...]
+    firsts: tuple[TokenMatch, ...]  # matches that may be the first word of a longer form
+    # may be the first long word of an anchored form: (offset, spelling) of the short first
+    # words before it (see `NameIndex.anchor_firsts`)
+    back: frozenset[tuple[int, str]]
+
+
 class NameIndex:
     """Every name form of a watchlist, blocked on its first two tokens.
 
@@ -179,11 +194,18 @@ class NameIndex:
                     for k, f in zip(form.keys, form.folded, strict=True):
                         if len(k) <= SHORT_KEY:
                             self.short_spellings.setdefault(k, set()).add(f)
-        self.starters = frozenset(self.single) | {k for k, _ in self.pairs}
+        self.pair_starters = frozenset(k for k, _ in self.pairs)
         vocab = set(self.single) | {k for pair in self.pairs for k in pair} | set(
             self.anchored) | {k0 for by in self.anchored.values() for _, k0 in by}
         self.anchor_offsets = {k: tuple(sorted({p for p, _ in by}))
                                for k, by in self.anchored.items()}
+        self.anchor_reach = max((p for ps in self.anchor_offsets.values() for p in ps), default=0)
+        # per anchor: (offset, spelling) of the short first words its forms begin with, so
+        # that "said" after "has" costs a set look-up ("" when any spelling may do)
+        self.anchor_firsts: dict[str, frozenset[tuple[int, str]]] = {
+            k: frozenset((p, sp) for p, k0 in by for sp in (
+                self.short_spellings.get(k0, ()) if len(k0) <= SHORT_KEY else ("",)))
+            for k, by in self.anchored.items()}
         self.vocab: dict[str, None] = dict.fromkeys(sorted(vocab))
         self.stems = _stems(self.vocab)
         self.deletes: dict[str, list[str]] = {}
@@ -218,20 +240,40 @@ class NameIndex:
                 hit = self._cache[word] = self._lookup(key)
         return hit
 
-    def roles_all(self, words: list[str]) -> list[tuple[tuple[TokenMatch, ...], bool] | None]:
-        """Per word: the matches that may start a form, and whether it may be the second word
-        of a form with a short first word; None when neither. Cached per word."""
+    def roles_all(self, words: list[str]) -> list[WordRole | None]:
+        """Per word: what it may begin (see `WordRole`), None when nothing. Cached per word,
+        so a word seen before costs one dictionary access (in C)."""
         roles = list(map(self._roles.get, words))
         if None in roles:
             roles = [r if r is not None else self._role(w)
                      for r, w in zip(roles, words, strict=True)]
         return [r or None for r in roles]
 
-    def _role(self, word: str):
-        hits = self.lookup(word)
-        firsts = tuple(m for m in hits if m.key in self.starters)
-        back = any(m.key in self.anchored for m in hits)
-        role = (firsts, back) if firsts or back else ()
+    def _role(self, word: str) -> WordRole | tuple[()]:
+        alone: list[tuple[int, TokenMatch]] = []
+        gated: list[tuple[int, TokenMatch]] = []
+        firsts: list[TokenMatch] = []
+        back: frozenset[tuple[int, str]] = frozenset()
+        common = None
+        for m in self.lookup(word):
+            if m.key in self.anchored:
+                back |= self.anchor_firsts[m.key]
+            if m.key in self.pair_starters:
+                firsts.append(m)
+            for f in self.single.get(m.key, ()):
+                form = self.forms[f]
+                if m.how != "exact":
+                    if common is None:
+                        common = is_common(fold_word(word))
+                    if common:
+                        continue  # "Africa" is a word, not an inflected "AFRIC"
+                if form.strong or (form.organisation and not is_common(form.folded[0])):
+                    alone.append((f, m))
+                else:
+                    gated.append((f, m))
+        role: WordRole | tuple[()] = ()
+        if alone or gated or firsts or back:
+            role = WordRole(tuple(alone), tuple(gated), tuple(firsts), back)
         if len(self._roles) > 500_000:
             self._roles.clear()
         self._roles[word] = role

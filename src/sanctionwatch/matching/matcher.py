@@ -4,12 +4,18 @@ resolution (`resolve`). Pure: text in, mentions out."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress
 
-from sanctionwatch.matching.commonness import is_common
 from sanctionwatch.matching.forms import NameForm
 from sanctionwatch.matching.index import SIM_VARIANT, NameIndex, TokenMatch, match_key
 from sanctionwatch.matching.resolve import Candidate, resolve
-from sanctionwatch.matching.vocab import DESIGNATORS, NAME_STOPWORDS, has_sanctions_words
+from sanctionwatch.matching.vocab import (
+    DESIGNATORS,
+    NAME_STOPWORDS,
+    SANCTIONS_VOCABULARY,
+    program_words,
+)
+from sanctionwatch.text.folded import FoldedWords
 from sanctionwatch.text.normalize import fold_word, name_key
 from sanctionwatch.text.tokens import Token, TokenList, tokenize
 from sanctionwatch.types import Mention, Watchlist
@@ -35,70 +41,84 @@ class Matcher:
                                         fuzzy_floor=self.settings.fuzzy_floor)
 
     def find(self, text: str) -> list[Mention]:
-        tokens = tokenize(text)
-        candidates = self.candidates(text, tokens)
+        doc = FoldedWords(text, tokenize(text))
+        candidates = self.candidates(doc)
         if not candidates:
             return []
-        return resolve(text, tokens, _non_overlapping(candidates), self.watchlist,
+        return resolve(doc, _non_overlapping(candidates), self.watchlist,
                        self.settings.threshold)
 
-    def candidates(self, text: str, tokens: TokenList) -> list[Candidate]:
-        index = self.index
-        single, pairs, forms = index.single, index.pairs, index.forms
-        roles = index.roles_all(tokens.words)
+    def candidates(self, doc: FoldedWords) -> list[Candidate]:
+        text, tokens = doc.text, doc.tokens
+        words, gaps = tokens.words, tokens.gaps
+        index, threshold = self.index, self.settings.threshold
+        pairs, forms = index.pairs, index.forms
+        roles = index.roles_all(words)
+        n = len(words)
         hits: list | None = None
         out: list[Candidate] = []
-        deferred: list[tuple[int, int, TokenMatch]] = []
-        for i, role in enumerate(roles):
-            if role is None:
-                continue
-            if hits is None:
-                hits = index.lookup_all(tokens.words)
-            firsts, is_back = role
-            if is_back:
+        gated: list[tuple[int, tuple[tuple[int, TokenMatch], ...]]] = []
+        for i in compress(range(n), roles):
+            alone, gated_here, firsts, back = roles[i]
+            if back and any((p, fold_word(words[i - p])) in back or (p, "") in back
+                            for p in range(1, min(i, index.anchor_reach) + 1)):
+                if hits is None:
+                    hits = index.lookup_all(words)
                 out += self._anchored(text, tokens, hits, i, hits[i])
+            for f, m in alone:
+                cand = self._extend(text, tokens, i, forms[f], m)
+                if cand is not None and cand.score >= threshold:
+                    out.append(cand)
+            if gated_here:
+                gated.append((i, gated_here))
             if not firsts:
                 continue
-            found: list[tuple[int, TokenMatch]] = []
-            for m in firsts:
-                for f in single.get(m.key, ()):
-                    if forms[f].organisation or forms[f].strong:
-                        found.append((f, m))
-                    else:
-                        deferred.append((i, f, m))
-            j = _next_word(tokens, i)
-            if j is not None and hits[j]:
+            j = i + 1
+            if j >= n:
+                continue
+            if gaps[i] != " " or fold_word(words[j]) in NAME_STOPWORDS:
+                j = _next_word(tokens, i)
+                if j is None:
+                    continue
+            if hits is None:
+                hits = index.lookup_all(words)
+            for m1 in hits[j]:
                 for m0 in firsts:
-                    for m1 in hits[j]:
-                        found += [(f, m0) for f in pairs.get((m0.key, m1.key), ())]
-            for f, m in found:
-                cand = self._extend(text, tokens, i, forms[f], m)
-                if cand is not None and cand.score >= self.settings.threshold:
-                    out.append(cand)
-        if deferred:
-            out += self._surnames(text, tokens, deferred, out)
+                    for f in pairs.get((m0.key, m1.key), ()):
+                        cand = self._extend(text, tokens, i, forms[f], m0)
+                        if cand is not None and cand.score >= threshold:
+                            out.append(cand)
+        if gated:
+            out += self._gated(doc, gated, out)
         return out
 
-    def _surnames(self, text: str, tokens: TokenList, deferred, found: list[Candidate]):
-        """A surname alone ("Said", "Prigozhin") can only become a mention when the document
-        names the person in full, names someone related, or has context or sanctions words
-        (see `resolve`); the others are dropped before any more work is spent on them."""
-        named = {c.form.entity_id for c in found if c.form.strong}
+    def _gated(self, doc: FoldedWords, gated, found: list[Candidate]) -> list[Candidate]:
+        """A surname alone ("Said", "Prigozhin") or a common word ("Games") can only become a
+        mention when the document names the entity or someone related, or has its context,
+        programme or sanctions words (see `resolve`); the others are dropped before any more
+        work is spent on them."""
+        named = {c.form.entity_id for c in found}
         by_id, neighbours = self.watchlist.by_id, self.watchlist.neighbours
-        sanctions: bool | None = None
+        forms = self.index.forms
+        sanctions = doc.has_prefix(SANCTIONS_VOCABULARY)
+        supported: dict[str, bool] = {}
         out = []
-        for i, f, m in deferred:
-            form = self.index.forms[f]
-            entity = by_id[form.entity_id]
-            if not (entity.id in named or entity.context
-                    or neighbours.get(entity.id, frozenset()) & named):
-                if sanctions is None:
-                    sanctions = has_sanctions_words(tokens.words)
-                if not sanctions:
+        for i, here in gated:
+            for f, m in here:
+                form = forms[f]
+                ok = sanctions or supported.get(form.entity_id)
+                if ok is None:
+                    entity = by_id[form.entity_id]
+                    vocab = program_words(entity.programs)
+                    ok = supported[entity.id] = bool(
+                        entity.id in named or entity.context
+                        or neighbours.get(entity.id, frozenset()) & named
+                        or (vocab and doc.has_prefix(vocab)))
+                if not ok:
                     continue
-            cand = self._extend(text, tokens, i, form, m)
-            if cand is not None and cand.score >= self.settings.threshold:
-                out.append(cand)
+                cand = self._extend(doc.text, doc.tokens, i, form, m)
+                if cand is not None and cand.score >= self.settings.threshold:
+                    out.append(cand)
         return out
 
     def _anchored(self, text: str, tokens: TokenList, hits, j: int, here) -> list[Candidate]:
@@ -125,8 +145,6 @@ class Matcher:
     def _extend(self, text: str, tokens: TokenList, i: int, form: NameForm,
                 first: TokenMatch) -> Candidate | None:
         words, gaps = tokens.words, tokens.gaps
-        if len(form.keys) == 1 and first.how not in ("exact",) and is_common(fold_word(words[i])):
-            return None  # "Africa" is a word, not an inflected "AFRIC"
         matched = [(i, _refine(first, words[i], form.folded[0]))]
         j = i + 1
         for pos in range(1, len(form.keys)):

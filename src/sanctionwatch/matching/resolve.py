@@ -10,15 +10,15 @@ exclude word nearby ("Richard", "opéra") rules it out, whatever else supports i
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
 from sanctionwatch.matching.commonness import is_common
 from sanctionwatch.matching.forms import NameForm
-from sanctionwatch.matching.vocab import SANCTIONS_VOCABULARY, has_sanctions_words, program_words
-from sanctionwatch.text.normalize import fold, name_key
-from sanctionwatch.text.tokens import Token, TokenList
+from sanctionwatch.matching.vocab import SANCTIONS_VOCABULARY, program_words
+from sanctionwatch.text.folded import FoldedWords
+from sanctionwatch.text.normalize import fold, fold_word, name_key
+from sanctionwatch.text.tokens import Token
 from sanctionwatch.types import Entity, Feature, Mention, Watchlist
 
 CONTEXT_WINDOW = 40   # tokens either side in which context words count
@@ -50,11 +50,6 @@ class Candidate:
     designator: bool
     name_first: int   # first and last token of the name itself
     name_last: int
-
-
-@lru_cache(maxsize=100_000)
-def _fold_word(word: str) -> str:
-    return fold(word)
 
 
 @lru_cache(maxsize=20_000)
@@ -117,14 +112,14 @@ def _different_person(text: str, tokens: list[Token], cand: Candidate) -> str | 
     gap = text[prev.end:tokens[i].start]
     if gap.strip() or not prev.text[:1].isupper() or len(prev.text) < 2:
         return None
-    if _fold_word(prev.text) in _TITLES:
+    if fold_word(prev.text) in _TITLES:
         return None
     return prev.text
 
 
-def resolve(text: str, tokens: TokenList, candidates: list[Candidate], watchlist: Watchlist,
+def resolve(doc: FoldedWords, candidates: list[Candidate], watchlist: Watchlist,
             threshold: float) -> list[Mention]:
-    doc = _Doc(text, tokens)
+    text = doc.text
     by_id = watchlist.by_id
     present = {c.form.entity_id for c in candidates if c.form.strong}
     accepted: dict[int, tuple[Candidate, list[str]]] = {}
@@ -140,7 +135,7 @@ def resolve(text: str, tokens: TokenList, candidates: list[Candidate], watchlist
             established.setdefault(entity.id, text[cand.start:cand.end])
             named.add(entity.id)
             continue
-        if not (cand.designator or entity.context or doc.has_sanctions_words
+        if not (cand.designator or entity.context or doc.has_prefix(SANCTIONS_VOCABULARY)
                 or neighbours.get(entity.id, frozenset()) & present or _is_acronym(doc, cand)):
             pending.append(n)  # nothing nearby could support it: only an anchor can
             continue
@@ -198,53 +193,6 @@ def _mention(text: str, cand: Candidate, support: list[str], entity: Entity) -> 
     )
 
 
-class _Doc:
-    """The document's tokens with folded forms and name keys computed once, on demand."""
-
-    def __init__(self, text: str, tokens: TokenList):
-        self.text = text
-        self.tokens = tokens
-        self._folded: list[str] | None = None
-        self._keys: list[str] | None = None
-        self._vocab: dict[tuple[str, ...], list[int]] = {}
-        self._sanctions: bool | None = None
-
-    @property
-    def has_sanctions_words(self) -> bool:
-        if self._sanctions is None:
-            self._sanctions = has_sanctions_words(self.tokens.words)
-        return self._sanctions
-
-    def vocab_positions(self, vocab: tuple[str, ...]) -> list[int]:
-        positions = self._vocab.get(vocab)
-        if positions is None:
-            singles = tuple(v for v in vocab if " " not in v)
-            positions = self._vocab[vocab] = [
-                i for i, w in enumerate(self.folded) if w.startswith(singles)]
-        return positions
-
-    def vocab_near(self, vocab: tuple[str, ...], lo: int, hi: int) -> str | None:
-        """A word in [lo, hi) that begins with one of `vocab` (single words), found through
-        the positions of such words, computed once per document and vocabulary."""
-        positions = self.vocab_positions(vocab)
-        k = bisect_left(positions, max(lo, 0))
-        if k < len(positions) and positions[k] < hi:
-            return self.folded[positions[k]]
-        return None
-
-    @property
-    def folded(self) -> list[str]:
-        if self._folded is None:
-            self._folded = list(map(_fold_word, self.tokens.words))
-        return self._folded
-
-    @property
-    def keys(self) -> list[str]:
-        if self._keys is None:
-            self._keys = list(map(name_key, self.tokens.words))
-        return self._keys
-
-
 def _closest_alias(entity: Entity, matched: str, default: str) -> str:
     """The watchlist name that reads most like the matched text (for the explanation)."""
     target = fold(matched)
@@ -254,7 +202,7 @@ def _closest_alias(entity: Entity, matched: str, default: str) -> str:
     return default
 
 
-def _exclusion(doc: _Doc, cand: Candidate, entity: Entity) -> str | None:
+def _exclusion(doc: FoldedWords, cand: Candidate, entity: Entity) -> str | None:
     if entity.exclude:
         hit = _find_phrase(doc.folded, cand.first - EXCLUDE_WINDOW,
                            cand.last + EXCLUDE_WINDOW + 1, _phrases(entity.exclude), prefix=False)
@@ -267,7 +215,7 @@ def _exclusion(doc: _Doc, cand: Candidate, entity: Entity) -> str | None:
     return None
 
 
-def _local_support(doc: _Doc, cand: Candidate, entity: Entity, watchlist: Watchlist,
+def _local_support(doc: FoldedWords, cand: Candidate, entity: Entity, watchlist: Watchlist,
                    present: set[str]) -> tuple[list[str], list[str]]:
     """(strong, weak) evidence near a short or derived form."""
     strong: list[str] = []
@@ -287,27 +235,28 @@ def _local_support(doc: _Doc, cand: Candidate, entity: Entity, watchlist: Watchl
     if related:
         strong.append("related entity " + ", ".join(repr(r) for r in related) + " in the text")
     vocab = program_words(entity.programs)
-    hit = doc.vocab_near(vocab, lo, hi) if vocab else None
+    hit = doc.prefix_near(vocab, lo, hi) if vocab else None
     if hit:
         weak.append(f"programme word {hit!r}")
-    hit = doc.vocab_near(SANCTIONS_VOCABULARY, cand.first - SANCTIONS_WINDOW,
+    hit = doc.prefix_near(SANCTIONS_VOCABULARY, cand.first - SANCTIONS_WINDOW,
                          cand.last + SANCTIONS_WINDOW + 1)
     if hit:
         weak.append(f"sanctions word {hit!r}")
     return strong, weak
 
 
-def _is_acronym(doc: _Doc, cand: Candidate) -> bool:
-    """A single-word name of 4+ capitals, written in capitals in the text too ("PDVSA")."""
-    if cand.name_first != cand.name_last:
+def _is_acronym(doc: FoldedWords, cand: Candidate) -> bool:
+    """A single-word organisation name of 4+ capitals, written in capitals in the text too
+    ("PDVSA"); a common word in capitals ("STARS", "SOLID") is a headline, not an acronym."""
+    if cand.name_first != cand.name_last or not cand.form.organisation:
         return False
-    word = doc.tokens[cand.name_first].text
+    word = doc.tokens.words[cand.name_first]
     alias_word = cand.form.folded[0]
     return (4 <= len(word) <= 8 and word.isupper() and word.isalpha()
-            and fold(word) == alias_word)
+            and fold(word) == alias_word and not is_common(alias_word))
 
 
-def _find_context(doc: _Doc, lo: int, hi: int, context: tuple[str, ...]) -> str | None:
+def _find_context(doc: FoldedWords, lo: int, hi: int, context: tuple[str, ...]) -> str | None:
     """A context word nearby, by spelling or by name key ("Prigozhin" finds "Пригожина")."""
     hit = _find_phrase(doc.folded, lo, hi, _phrases(context), prefix=True)
     if hit:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sanctionwatch.text.normalize import fold_word
-
 # Generic organisation-type words: they neither make nor break a name match, but one next to
 # a short organisation name says "this is an organisation" (disambiguation evidence).
 DESIGNATORS: frozenset[str] = frozenset(
@@ -74,15 +72,6 @@ SANCTIONS_VOCABULARY: tuple[str, ...] = (
     "sanction", "designat", "ofac", "blacklist", "asset freeze", "gel des avoirs", "embargo",
     "sankt", "sanktion", "sancion", "sanzion", "sankcii", "sanktsi", "santsi", "sanktsii",
 )
-
-
-_SANCTIONS_PREFIXES = tuple(v for v in SANCTIONS_VOCABULARY if " " not in v)
-
-
-def has_sanctions_words(words: list[str]) -> bool:
-    """Does a text (its words) use sanctions vocabulary anywhere? Words are folded through
-    a cache, so this costs a look-up per word."""
-    return any(w.startswith(_SANCTIONS_PREFIXES) for w in map(fold_word, words))
 
 
 @lru_cache(maxsize=4096)
