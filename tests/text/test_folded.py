@@ -38,3 +38,5 @@ def test_prefix_search_agrees_with_a_word_scan(words, gaps, prefixes):
     expected = [i for i, w in enumerate(doc.folded) if singles and w.startswith(singles)]
     assert doc.prefix_positions(prefixes) == expected
     assert doc.has_prefix(prefixes) == bool(expected)
+    assert doc.prefixes_present(prefixes) == frozenset(
+        p for p in singles if any(w.startswith(p) for w in doc.folded))

@@ -138,6 +138,14 @@ def _affix_match(word_key: str, keys: set[str] | dict[str, object],
     return found
 
 
+def _first_spellings(keys: list[str], short_spellings: dict[str, set[str]]) -> frozenset[str]:
+    """The spellings a word must have to match one of `keys` (all short); empty when one of
+    them is longer and so matched by its key, not its spelling."""
+    if any(len(k) > SHORT_KEY for k in keys):
+        return frozenset()
+    return frozenset(sp for k in keys for sp in short_spellings.get(k, ()))
+
+
 class WordRole(NamedTuple):
     """What one word of text may begin."""
 
@@ -146,9 +154,9 @@ class WordRole(NamedTuple):
     # the document could support them (see `Matcher._gated`)
     gated: tuple[tuple[int, TokenMatch], ...]
     firsts: tuple[TokenMatch, ...]  # matches that may be the first word of a longer form
-    # may be the first long word of an anchored form: (offset, spelling) of the short first
-    # words before it (see `NameIndex.anchor_firsts`)
-    back: frozenset[tuple[int, str]]
+    # may be the first long word of an anchored form: per offset back to the form's short
+    # first word, that word's spellings (empty when any spelling may do)
+    back: tuple[tuple[int, frozenset[str]], ...]
 
 
 class NameIndex:
@@ -200,11 +208,11 @@ class NameIndex:
         self.anchor_offsets = {k: tuple(sorted({p for p, _ in by}))
                                for k, by in self.anchored.items()}
         self.anchor_reach = max((p for ps in self.anchor_offsets.values() for p in ps), default=0)
-        # per anchor: (offset, spelling) of the short first words its forms begin with, so
-        # that "said" after "has" costs a set look-up ("" when any spelling may do)
-        self.anchor_firsts: dict[str, frozenset[tuple[int, str]]] = {
-            k: frozenset((p, sp) for p, k0 in by for sp in (
-                self.short_spellings.get(k0, ()) if len(k0) <= SHORT_KEY else ("",)))
+        # per anchor, per offset: the spellings of the short first words its forms begin
+        # with, so that "said" after "has" costs a set look-up (empty: any spelling may do)
+        self.anchor_firsts: dict[str, tuple[tuple[int, frozenset[str]], ...]] = {
+            k: tuple((p, _first_spellings([k0 for q, k0 in by if q == p], self.short_spellings))
+                     for p in self.anchor_offsets[k])
             for k, by in self.anchored.items()}
         self.vocab: dict[str, None] = dict.fromkeys(sorted(vocab))
         self.stems = _stems(self.vocab)
@@ -227,6 +235,10 @@ class NameIndex:
         state["_roles"] = {}
         return state
 
+    def seen_words(self, word: str) -> tuple[TokenMatch, ...] | None:
+        """`lookup` of a word already looked up, else None (one dictionary access)."""
+        return self._cache.get(word)
+
     def lookup(self, word: str) -> tuple[TokenMatch, ...]:
         """The first- or second-token keys a word of text matches, and how."""
         hit = self._cache.get(word)
@@ -240,24 +252,26 @@ class NameIndex:
                 hit = self._cache[word] = self._lookup(key)
         return hit
 
-    def roles_all(self, words: list[str]) -> list[WordRole | None]:
-        """Per word: what it may begin (see `WordRole`), None when nothing. Cached per word,
+    def roles_all(self, words: list[str]) -> list[WordRole | tuple[()]]:
+        """Per word: what it may begin (see `WordRole`), () when nothing. Cached per word,
         so a word seen before costs one dictionary access (in C)."""
         roles = list(map(self._roles.get, words))
         if None in roles:
             roles = [r if r is not None else self._role(w)
                      for r, w in zip(roles, words, strict=True)]
-        return [r or None for r in roles]
+        return roles
 
     def _role(self, word: str) -> WordRole | tuple[()]:
         alone: list[tuple[int, TokenMatch]] = []
         gated: list[tuple[int, TokenMatch]] = []
         firsts: list[TokenMatch] = []
-        back: frozenset[tuple[int, str]] = frozenset()
+        back: dict[int, frozenset[str]] = {}
         common = None
         for m in self.lookup(word):
-            if m.key in self.anchored:
-                back |= self.anchor_firsts[m.key]
+            for p, spellings in self.anchor_firsts.get(m.key, ()):
+                old = back.get(p)
+                back[p] = spellings if old is None else (old | spellings if old and spellings
+                                                         else frozenset())
             if m.key in self.pair_starters:
                 firsts.append(m)
             for f in self.single.get(m.key, ()):
@@ -273,19 +287,11 @@ class NameIndex:
                     gated.append((f, m))
         role: WordRole | tuple[()] = ()
         if alone or gated or firsts or back:
-            role = WordRole(tuple(alone), tuple(gated), tuple(firsts), back)
+            role = WordRole(tuple(alone), tuple(gated), tuple(firsts), tuple(sorted(back.items())))
         if len(self._roles) > 500_000:
             self._roles.clear()
         self._roles[word] = role
         return role
-
-    def lookup_all(self, words: list[str]) -> list[tuple[TokenMatch, ...]]:
-        """`lookup` of every word; words seen before cost one dictionary access (in C)."""
-        hits = list(map(self._cache.get, words))
-        if None in hits:
-            hits = [h if h is not None else self.lookup(w)
-                    for h, w in zip(hits, words, strict=True)]
-        return hits
 
     def _lookup(self, key: str) -> tuple[TokenMatch, ...]:
         if not key:

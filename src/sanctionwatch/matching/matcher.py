@@ -10,6 +10,7 @@ from sanctionwatch.matching.forms import NameForm
 from sanctionwatch.matching.index import SIM_VARIANT, NameIndex, TokenMatch, match_key
 from sanctionwatch.matching.resolve import Candidate, resolve
 from sanctionwatch.matching.vocab import (
+    ALL_PROGRAM_WORDS,
     DESIGNATORS,
     NAME_STOPWORDS,
     SANCTIONS_VOCABULARY,
@@ -55,16 +56,15 @@ class Matcher:
         pairs, forms = index.pairs, index.forms
         roles = index.roles_all(words)
         n = len(words)
-        hits: list | None = None
+        lookup, seen = index.lookup, index.seen_words
         out: list[Candidate] = []
         gated: list[tuple[int, tuple[tuple[int, TokenMatch], ...]]] = []
         for i in compress(range(n), roles):
             alone, gated_here, firsts, back = roles[i]
-            if back and any((p, fold_word(words[i - p])) in back or (p, "") in back
-                            for p in range(1, min(i, index.anchor_reach) + 1)):
-                if hits is None:
-                    hits = index.lookup_all(words)
-                out += self._anchored(text, tokens, hits, i, hits[i])
+            for p, spellings in back:
+                if p <= i and (not spellings or fold_word(words[i - p]) in spellings):
+                    out += self._anchored(text, tokens, i)
+                    break
             for f, m in alone:
                 cand = self._extend(text, tokens, i, forms[f], m)
                 if cand is not None and cand.score >= threshold:
@@ -80,9 +80,8 @@ class Matcher:
                 j = _next_word(tokens, i)
                 if j is None:
                     continue
-            if hits is None:
-                hits = index.lookup_all(words)
-            for m1 in hits[j]:
+            nxt = seen(words[j])
+            for m1 in nxt if nxt is not None else lookup(words[j]):
                 for m0 in firsts:
                     for f in pairs.get((m0.key, m1.key), ()):
                         cand = self._extend(text, tokens, i, forms[f], m0)
@@ -101,6 +100,7 @@ class Matcher:
         by_id, neighbours = self.watchlist.by_id, self.watchlist.neighbours
         forms = self.index.forms
         sanctions = doc.has_prefix(SANCTIONS_VOCABULARY)
+        programme = doc.prefixes_present(ALL_PROGRAM_WORDS) if not sanctions else frozenset()
         supported: dict[str, bool] = {}
         out = []
         for i, here in gated:
@@ -113,7 +113,7 @@ class Matcher:
                     ok = supported[entity.id] = bool(
                         entity.id in named or entity.context
                         or neighbours.get(entity.id, frozenset()) & named
-                        or (vocab and doc.has_prefix(vocab)))
+                        or not programme.isdisjoint(vocab))
                 if not ok:
                     continue
                 cand = self._extend(doc.text, doc.tokens, i, form, m)
@@ -121,21 +121,21 @@ class Matcher:
                     out.append(cand)
         return out
 
-    def _anchored(self, text: str, tokens: TokenList, hits, j: int, here) -> list[Candidate]:
+    def _anchored(self, text: str, tokens: TokenList, j: int) -> list[Candidate]:
         """Forms with a short first word, found from their first long word at position j:
         the words before it must be the form's words before its anchor."""
         out = []
-        gaps = tokens.gaps
+        words, gaps = tokens.words, tokens.gaps
         index = self.index
-        for m in here:
+        for m in index.lookup(words[j]):
             by_first = index.anchored.get(m.key)
             if not by_first:
                 continue
             for p in index.anchor_offsets[m.key]:
                 i = j - p
-                if i < 0 or not hits[i] or not all(_gap_ok(gaps[k], True) for k in range(i, j)):
+                if i < 0 or not all(_gap_ok(gaps[k], True) for k in range(i, j)):
                     continue
-                for first in hits[i]:
+                for first in index.lookup(words[i]):
                     for f in by_first.get((p, first.key), ()):
                         cand = self._extend(text, tokens, i, index.forms[f], first)
                         if cand is not None and cand.score >= self.settings.threshold:

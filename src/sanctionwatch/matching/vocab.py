@@ -66,6 +66,9 @@ PROGRAM_VOCABULARY: dict[str, tuple[str, ...]] = {
     "SDNTK": ("cartel", "narco", "drug", "trafic"),
 }
 
+ALL_PROGRAM_WORDS: tuple[str, ...] = tuple(dict.fromkeys(
+    w for vocab in PROGRAM_VOCABULARY.values() for w in vocab))
+
 # Words that talk about sanctions: one in the same sentence as an ambiguous name confirms it
 # (the monitor exists for exactly these sentences).
 SANCTIONS_VOCABULARY: tuple[str, ...] = (

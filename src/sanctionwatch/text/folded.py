@@ -2,15 +2,16 @@
 
 Word-by-word loops in Python are what news scanning pays for most; here the folded words are
 joined into one string, and a vocabulary (sanctions words, a programme's words) is found with
-one compiled regular expression over it: the few hits are mapped back to word positions.
+one Aho-Corasick pass over it (in C): the few hits are mapped back to word positions.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from functools import lru_cache
 from itertools import accumulate
+
+import ahocorasick
 
 from sanctionwatch.text.normalize import fold_word, name_key
 from sanctionwatch.text.tokens import TokenList
@@ -19,17 +20,24 @@ _SEP = "\x00"  # never part of a word (words are runs of \w)
 
 
 @lru_cache(maxsize=4096)
-def _prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str] | None:
-    singles = sorted({p for p in prefixes if p and " " not in p}, key=len, reverse=True)
+def _prefix_automaton(prefixes: tuple[str, ...]) -> ahocorasick.Automaton | None:
+    """An Aho-Corasick automaton of the single-word prefixes, each after a separator: one
+    pass in C finds every word that begins with one of them."""
+    singles = {p for p in prefixes if p and " " not in p}
     if not singles:
         return None
-    return re.compile(_SEP + "(?:" + "|".join(map(re.escape, singles)) + ")")
+    automaton = ahocorasick.Automaton()
+    for p in singles:
+        automaton.add_word(_SEP + p, p)
+    automaton.make_automaton()
+    return automaton
 
 
 class FoldedWords:
     """The tokens of one text, their folded forms and name keys, computed on demand."""
 
-    __slots__ = ("_folded", "_joined", "_keys", "_positions", "_starts", "text", "tokens")
+    __slots__ = ("_folded", "_joined", "_keys", "_positions", "_present", "_starts", "text",
+                 "tokens")
 
     def __init__(self, text: str, tokens: TokenList):
         self.text = text
@@ -39,6 +47,7 @@ class FoldedWords:
         self._joined: str | None = None
         self._starts: list[int] | None = None
         self._positions: dict[tuple[str, ...], list[int]] = {}
+        self._present: dict[tuple[str, ...], frozenset[str]] = {}
 
     @property
     def folded(self) -> list[str]:
@@ -62,9 +71,9 @@ class FoldedWords:
         ignored), in order; computed once per document and prefix tuple."""
         positions = self._positions.get(prefixes)
         if positions is None:
-            pattern = _prefix_pattern(prefixes)
-            positions = self._positions[prefixes] = [] if pattern is None else [
-                self._word_at(m.start()) for m in pattern.finditer(self._joined_text())]
+            automaton = _prefix_automaton(prefixes)
+            positions = self._positions[prefixes] = [] if automaton is None else sorted({
+                self._word_at(end - len(p)) for end, p in automaton.iter(self._joined_text())})
         return positions
 
     def has_prefix(self, prefixes: tuple[str, ...]) -> bool:
@@ -72,8 +81,18 @@ class FoldedWords:
         positions = self._positions.get(prefixes)
         if positions is not None:
             return bool(positions)
-        pattern = _prefix_pattern(prefixes)
-        return pattern is not None and pattern.search(self._joined_text()) is not None
+        automaton = _prefix_automaton(prefixes)
+        return automaton is not None and next(automaton.iter(self._joined_text()), None) is not None
+
+    def prefixes_present(self, prefixes: tuple[str, ...]) -> frozenset[str]:
+        """Which of `prefixes` (single words) begin a word of the document: one pass for a
+        whole vocabulary, then set operations per entity."""
+        found = self._present.get(prefixes)
+        if found is None:
+            automaton = _prefix_automaton(prefixes)
+            found = self._present[prefixes] = frozenset(
+                () if automaton is None else (p for _, p in automaton.iter(self._joined_text())))
+        return found
 
     def prefix_near(self, prefixes: tuple[str, ...], lo: int, hi: int) -> str | None:
         """The first folded word in [lo, hi) that begins with one of `prefixes`."""
