@@ -157,3 +157,10 @@ def test_acronyms_are_organisation_names_not_shouted_words():
     assert [x.entity_id for x in m.find("PDVSA shipped crude to Cuba last week.")] == ["pdvsa"]
     assert m.find("OSCARS STARS: the stars arrived on the red carpet.") == []
     assert m.find("The USTA said the US Open would start on time.") == []
+
+
+def test_a_common_word_is_not_read_as_a_typo_of_a_name():
+    """'golden' is a word, one letter from 'Holden'; 'Holdem' is a typo of it."""
+    m = Matcher(Watchlist((Entity("holden", "person", "HOLDEN, Mark", programs=("SDGT",)),)))
+    assert m.find("Mark golden retrievers won the show.") == []
+    assert [x.matched for x in m.find("Mark Holdem was named in the report.")] == ["Mark Holdem"]

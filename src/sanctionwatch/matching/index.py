@@ -45,15 +45,10 @@ def _max_edits(n: int) -> int:
 
 
 def _deletes(key: str, edits: int) -> frozenset[str]:
-    out = {key}
-    frontier = {key}
+    out = frontier = {key}
     for _ in range(edits):
-        nxt = set()
-        for k in frontier:
-            for i in range(len(k)):
-                nxt.add(k[:i] + k[i + 1:])
-        out |= nxt
-        frontier = nxt
+        frontier = {k[:i] + k[i + 1:] for k in frontier for i in range(len(k))}
+        out = out | frontier
     return frozenset(out)
 
 
@@ -249,7 +244,9 @@ class NameIndex:
             if len(key) <= SHORT_KEY and fold_word(word) not in self.short_spellings.get(key, ()):
                 hit = self._cache[word] = ()
             else:
-                hit = self._cache[word] = self._lookup(key)
+                # a common word of the language ("market", "marked") is spelt as meant: it
+                # is not read as a typo of a name
+                hit = self._cache[word] = self._lookup(key, not is_common(fold_word(word)))
         return hit
 
     def roles_all(self, words: list[str]) -> list[WordRole | tuple[()]]:
@@ -293,7 +290,7 @@ class NameIndex:
         self._roles[word] = role
         return role
 
-    def _lookup(self, key: str) -> tuple[TokenMatch, ...]:
+    def _lookup(self, key: str, fuzzy: bool = True) -> tuple[TokenMatch, ...]:
         if not key:
             return ()
         matches: dict[str, TokenMatch] = {}
@@ -303,7 +300,7 @@ class NameIndex:
         # the genitive of Prigozhin; resolution decides between them
         for m in _affix_match(key, self.vocab, self.stems):
             matches.setdefault(m.key, m)
-        if not matches and self.fuzzy and len(key) >= MIN_FUZZY - 1:
+        if not matches and fuzzy and self.fuzzy and len(key) >= MIN_FUZZY - 1:
             self._fuzzy(key, matches)
         return tuple(matches.values())
 
