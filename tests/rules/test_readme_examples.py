@@ -35,3 +35,15 @@ def test_new_language_example_is_valid_and_fires(tmp_path, watchlist, repo):
     result = Analyzer(watchlist, rules).analyze(
         "Unia Europejska nałożyła sankcje wobec Grupy Wagnera i jej najemników.")
     assert [i.role("target") for i in result.intents] == ["wagner-group"]
+
+
+def test_network_trigger_example_loads_and_fires(tmp_path, watchlist):
+    (block,) = [b for b in _yaml_blocks() if b.startswith("# rules/procurement.yaml")]
+    (tmp_path / "procurement.yaml").write_text(block, encoding="utf-8")
+    rules = load_rules([tmp_path])
+    result = Analyzer(watchlist, rules).analyze(
+        "The Treasury named firms in the procurement network of the Wagner Group, among them "
+        "«Terra Tech», a satellite imagery company.")
+    fired = [i for i in result.intents if i.rule_id == "support.procurement"]
+    assert [(i.role("target"), i.role("supporter")) for i in fired] == [("wagner-group",
+                                                                          "Terra Tech")]

@@ -12,10 +12,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sanctionwatch.rules.anaphora import (
+    ANAPHORA_REACH,
+    COUNTED_PLURAL,
+    GROUP_NOUN,
+    SUBJECT_PRONOUN,
+    counted,
+)
+from sanctionwatch.rules.clauses import (
+    agent_before,
+    bullet_head,
+    channel_gap,
+    continue_list,
+    enumeration_start,
+    new_clause,
+    reported_after,
+)
+from sanctionwatch.rules.document import Document, Unit
 from sanctionwatch.rules.model import EntityCondition, Rule, RuleSet, Trigger
-from sanctionwatch.rules.parties import named_party
-from sanctionwatch.rules.prefilter import prefilter_for
-from sanctionwatch.text.normalize import fold_with_offsets
+from sanctionwatch.rules.parties import named_party, quoted_names
+from sanctionwatch.rules.prefilter import prefilter_for, scanner_for
 from sanctionwatch.text.sentences import split_sentences
 from sanctionwatch.types import AlertIntent, Entity, Mention, Sentence, Watchlist
 
@@ -31,17 +47,33 @@ class Trace:
 
 
 @dataclass(frozen=True, slots=True)
-class _Unit:
-    """A scope of text a rule looks at, folded once."""
+class _Context:
+    """What every rule sees of one document."""
 
-    start: int
-    end: int
-    sentence: Sentence
-    folded: str
-    offsets: list[int]
+    doc: Document
+    mentions: list[Mention]
+    by_sentence: dict[int, list[Mention]]
+    watchlist: Watchlist
+    trace: list[Trace] | None
+    _openings: list[tuple[int, Unit, int]] | None = None
 
-    def orig(self, folded_index: int) -> int:
-        return self.start + self.offsets[min(folded_index, len(self.offsets) - 1)]
+    def fold(self, start: int, end: int) -> str:
+        return self.doc.fold(start, end)
+
+    def openings(self) -> list[tuple[int, Unit, int]]:
+        """Sentences that open an enumeration ("Among them:") next to a mention: index,
+        unit, and where in it the list begins (folded)."""
+        if self._openings is None:
+            found = []
+            for j in range(1, len(self.doc.sentences)):
+                if j not in self.by_sentence and j + 1 not in self.by_sentence:
+                    continue
+                unit = self.doc.unit("sentence", self.doc.sentences[j])
+                at = enumeration_start(unit.folded)
+                if at is not None:
+                    found.append((j, unit, at))
+            object.__setattr__(self, "_openings", found)
+        return self._openings
 
 
 def _meets(cond: EntityCondition, entity: Entity) -> bool:
@@ -53,10 +85,10 @@ def _meets(cond: EntityCondition, entity: Entity) -> bool:
     return not (cond.curated and entity.origin != "curated")
 
 
-def _find(triggers: tuple[Trigger, ...], unit: _Unit) -> list[tuple[Trigger, int, int]]:
+def _find(triggers: tuple[Trigger, ...], unit: Unit) -> list[tuple[Trigger, int, int]]:
     folded = unit.folded
     return [(t, unit.orig(m.start()), unit.orig(m.end()))
-            for t in prefilter_for(triggers).candidates(folded)
+            for t in prefilter_for(triggers).chosen(unit.found)
             for m in t.pattern.finditer(folded)]
 
 
@@ -67,42 +99,42 @@ def evaluate(rules: RuleSet, text: str, mentions: list[Mention], watchlist: Watc
     if not mentions:
         return []
     sentences = sentences if sentences is not None else split_sentences(text)
-    units: dict[tuple[str, int], _Unit] = {}
-    intents: dict[str, AlertIntent] = {}
     by_sentence: dict[int, list[Mention]] = {}
     for m in mentions:
         s = _sentence_of(sentences, m.start)
         if s is not None:
             by_sentence.setdefault(s.index, []).append(m)
+    ctx = _Context(Document(text, sentences, scanner_for(rules.rules)), mentions, by_sentence,
+                   watchlist, trace)
+    intents: dict[str, AlertIntent] = {}
+    following = _following(by_sentence, len(sentences))
+    ordered = sorted(by_sentence.items())
+    linked = any(m.entity_id in watchlist.neighbours for m in mentions)
     for rule in rules.enabled():
-        for idx, ms in sorted(by_sentence.items()):
-            sentence = sentences[idx]
-            unit = _unit(units, rule, text, sentences, sentence)
-            scoped = [m for m in mentions if unit.start <= m.start < unit.end]
-            for intent in _apply(rule, unit, scoped or ms, watchlist, text, trace):
+        scope = "paragraph" if rule.scope == "paragraph" else "sentence"
+        if rule.type == "network_link" and not linked:
+            continue
+        quick = trace is None and rule.type in ("designation", "support_network")
+        pf = prefilter_for(rule.triggers)
+        for idx, ms in ordered:
+            unit = ctx.doc.unit(scope, sentences[idx])
+            if quick and not pf.always and pf.strings.isdisjoint(unit.found):
+                continue  # no trigger can match here
+            scoped = ms if scope == "sentence" else [
+                m for m in mentions if unit.start <= m.start < unit.end]
+            for intent in _apply(rule, ctx, unit, scoped):
                 intents.setdefault(intent.key, intent)
         if rule.type == "designation" and rule.scope == "sentence":
             # "Evguéni Prigojine ... . Il fait l'objet de sanctions": a sentence without a
             # name of its own may designate the one just named
-            for idx in _following(by_sentence, len(sentences)):
-                unit = _unit(units, rule, text, sentences, sentences[idx])
-                before = [m for m in mentions
-                          if sentences[max(0, idx - ANAPHORA_REACH)].start <= m.start < unit.start]
-                for intent in _anaphoric(rule, unit, text, before, watchlist, trace):
+            for idx in following:
+                unit = ctx.doc.unit("sentence", sentences[idx])
+                for intent in _anaphoric(rule, ctx, unit):
                     intents.setdefault(intent.key, intent)
+            # "... eight people were listed. Among them: - A ...; - B ..."
+            for intent in _enumerations(rule, ctx):
+                intents.setdefault(intent.key, intent)
     return _best_phase(list(intents.values()), rules)
-
-
-ANAPHORA_REACH = 2  # sentences back in which "it", "il", "the group" find what they stand for
-_SUBJECT_PRONOUN = re.compile(
-    r"^\W*(?:he|she|it|they|il|elle|ils|elles|er|sie|es|on|ona|ono|oni|vin|vona|vono|voni|"
-    r"el|ella|ellos|ellas|lui|lei|loro|esso|essa)(?![a-z0-9])")
-_GROUP_NOUN = re.compile(
-    r"(?<![a-z0-9])(?:(?:the|this|le|la|ce|cette|der|die|das|el|la|il|lo|questo|questa) "
-    r"(?:[\w'-]+ ){0,2}(?:group|company|firm|organi[sz]ation|militia|mercenar\w*|groupe|"
-    r"societe|entreprise|milice|gruppe|truppe|soldner\w*|privatarmee|firma|unternehmen|"
-    r"grupo|empresa|compania|organizacion|gruppo|azienda|organizzazione|milizia)"
-    r"|(?:gruppirovk|kompani|organizatsi|chvk|pvk|grup|hrup|orhanizatsi)\w*)(?![a-z0-9])")
 
 
 def _following(by_sentence: dict[int, list[Mention]], n: int) -> list[int]:
@@ -115,39 +147,145 @@ def _following(by_sentence: dict[int, list[Mention]], n: int) -> list[int]:
     return sorted(out)
 
 
-def _anaphoric(rule: Rule, unit: _Unit, text: str, before: list[Mention], wl: Watchlist,
-               trace: list[Trace] | None) -> list[AlertIntent]:
+def _before(ctx: _Context, unit: Unit, end: int) -> list[Mention]:
+    """Mentions from ANAPHORA_REACH sentences before the unit up to `end`."""
+    first = ctx.doc.sentences[max(0, unit.sentence.index - ANAPHORA_REACH)].start
+    return [m for m in ctx.mentions if first <= m.start and m.end <= end]
+
+
+def _anaphoric(rule: Rule, ctx: _Context, unit: Unit) -> list[AlertIntent]:
     """A designation whose target is a pronoun or "the group" standing for the entity
     named in the last sentences: the subject of a passive trigger, or a group noun on the
     object side of an active one."""
-    candidates = [m for m in before if _meets(rule.target, wl.by_id[m.entity_id])]
-    if not candidates:
-        return []
+    wl = ctx.watchlist
     hits = _find(rule.triggers, unit)
-    if not hits or _find(rule.negations, unit):
+    if not hits:
+        return []
+    candidates = [m for m in _before(ctx, unit, unit.start)
+                  if _meets(rule.target, wl.by_id[m.entity_id])]
+    if not candidates or _negated(ctx, hits, _find(rule.negations, unit)):
         return []
     for trig, a, b in hits:
         if trig.passive:
-            head, _ = fold_with_offsets(text[unit.start:a])
-            pronoun = _SUBJECT_PRONOUN.search(head)
-            group = _GROUP_NOUN.search(head)
+            head = ctx.fold(unit.start, a)
+            pronoun = SUBJECT_PRONOUN.search(head)
+            group = GROUP_NOUN.search(head)
         else:
-            tail, _ = fold_with_offsets(text[b:min(unit.end, b + 80)])
-            pronoun, group = None, _GROUP_NOUN.search(tail)
+            tail = ctx.fold(b, min(unit.end, b + 80))
+            pronoun, group = None, GROUP_NOUN.search(tail)
         anaphor = pronoun or group
         if anaphor is None:
+            plural = _counted_plural(rule, ctx, unit, trig, a, b, candidates)
+            if plural:
+                return plural
             continue
         pool = candidates if pronoun else [
             m for m in candidates if wl.by_id[m.entity_id].type in ("organization", "other")]
         if not pool:
             continue
         target = pool[-1]
-        why = (f"trigger «{text[a:b]}» ({trig.lang}, {rule.phase}); «{anaphor.group().strip()}» "
-               f"stands for {target.matched!r} = {target.entity_id}, named just before")
-        if trace is not None:
-            trace.append(Trace(unit.sentence.index, rule.id, True, why))
-        return [_intent(rule, unit, text, [target], (("target", target.entity_id),), why)]
+        why = (f"trigger «{ctx.doc.text[a:b]}» ({trig.lang}, {rule.phase}); «"
+               f"{anaphor.group().strip()}» stands for {target.matched!r} = "
+               f"{target.entity_id}, named just before")
+        _note(ctx, unit, rule, True, why)
+        return [_intent(rule, unit, ctx.doc.text, [target], (("target", target.entity_id),),
+                        why)]
     return []
+
+
+def _counted_plural(rule: Rule, ctx: _Context, unit: Unit, trig: Trigger, a: int, b: int,
+                    candidates: list[Mention]) -> list[AlertIntent]:
+    """"waived the sanctions on those two parties": the last two entities named before."""
+    if trig.passive:
+        return []
+    folded = ctx.fold(a, min(unit.end, b + 40))
+    m = COUNTED_PLURAL.search(folded)
+    if m is None:
+        return []
+    pos = ctx.doc.folded_index(a) + m.start()
+    before = [c for c in candidates if c.end <= ctx.doc.offsets_at(pos)]
+    last: dict[str, Mention] = {}
+    for c in before:
+        last.pop(c.entity_id, None)
+        last[c.entity_id] = c
+    n = counted(m)
+    if len(last) < n:
+        return []
+    chosen = list(last.values())[-n:]
+    out = []
+    for target in chosen:
+        why = (f"trigger «{ctx.doc.text[a:b]}» ({trig.lang}, {rule.phase}); «{m.group()}» "
+               f"stands for the last {n} named, among them {target.matched!r} = "
+               f"{target.entity_id}")
+        _note(ctx, unit, rule, True, why)
+        out.append(_intent(rule, unit, ctx.doc.text, [target], (("target", target.entity_id),),
+                           why))
+    return out
+
+
+def _enumerations(rule: Rule, ctx: _Context) -> list[AlertIntent]:
+    """A sentence that designates ("eight people were listed", "a number of companies came
+    under restrictions") followed by an enumeration ("Among them:", "These are companies
+    such as A, B", or bulleted lines "- A, ...") designates each name heading an item."""
+    sentences, text = ctx.doc.sentences, ctx.doc.text
+    out: list[AlertIntent] = []
+    for j, opening, at in ctx.openings():
+        prev = ctx.doc.unit("sentence", sentences[j - 1])
+        hits = _find(rule.triggers, prev)
+        if not hits or _negated(ctx, hits, _find(rule.negations, prev)):
+            continue
+        items, last = _enumerated(ctx, j, opening.orig(at))
+        trig, a, b = hits[0]
+        span = ctx.doc.unit("sentence", sentences[j - 1], sentences[last])
+        for m in items:
+            if not _meets(rule.target, ctx.watchlist.by_id[m.entity_id]):
+                continue
+            why = (f"trigger «{text[a:b]}» ({trig.lang}, {rule.phase}); the next sentence "
+                   f"lists what it designates: «{text[opening.start:opening.orig(at)]}»; "
+                   f"target {m.matched!r} = {m.entity_id} ({m.explanation})")
+            _note(ctx, prev, rule, True, why)
+            out.append(_intent(rule, span, text, [m], (("target", m.entity_id),), why))
+    return out
+
+
+def _enumerated(ctx: _Context, j: int, start: int) -> tuple[list[Mention], int]:
+    """The names heading the items of an enumeration that begins at `start` in sentence
+    `j`: inline ("such as A, B and C") or as bulleted lines after it. Also the index of the
+    enumeration's last sentence."""
+    sentences, text = ctx.doc.sentences, ctx.doc.text
+    inline = sorted((m for m in ctx.by_sentence.get(j, []) if m.start >= start),
+                    key=lambda m: m.start)
+    items: list[Mention] = []
+    if inline and len(text[start:inline[0].start].split()) <= 3:
+        items = [inline[0], *continue_list(text, [inline[0]], inline, sentences[j].end)]
+    last, line_start = j, None
+    for k in range(j + 1, len(sentences)):
+        s = sentences[k]
+        head = bullet_head(s.text)
+        if head is not None:
+            line_start = s.start + head
+            named = [m for m in ctx.by_sentence.get(k, []) if m.start - line_start <= 2]
+            items += named[:1]
+        elif line_start is None or "\n" in text[line_start:s.start]:
+            break
+        last = k
+    return items, last
+
+
+def _note(ctx: _Context, unit: Unit, rule: Rule, fired: bool, reason: str) -> None:
+    if ctx.trace is not None:
+        ctx.trace.append(Trace(unit.sentence.index, rule.id, fired, reason))
+
+
+def _negated(ctx: _Context, hits: list[tuple[Trigger, int, int]],
+             negations: list[tuple[Trigger, int, int]]) -> list[tuple[Trigger, int, int]]:
+    """The negations that rule out the triggers: not a denial reported after the claim in a
+    clause of its own ("... from North Korea, which Pyongyang denied")."""
+    if not negations:
+        return []
+    end = max(b for _t, _a, b in hits)
+    return [n for n in negations
+            if not (n[1] >= end and reported_after(ctx.fold(end, n[1])))]
 
 
 def _sentence_of(sentences: list[Sentence], offset: int) -> Sentence | None:
@@ -164,25 +302,11 @@ def _sentence_of(sentences: list[Sentence], offset: int) -> Sentence | None:
     return None
 
 
-def _unit(cache: dict, rule: Rule, text: str, sentences: list[Sentence], s: Sentence) -> _Unit:
-    scope = "paragraph" if rule.scope == "paragraph" else "sentence"
-    key = (scope, s.index)
-    if key not in cache:
-        if scope == "paragraph":
-            same = [x for x in sentences if x.paragraph == s.paragraph]
-            start, end = same[0].start, same[-1].end
-        else:
-            start, end = s.start, s.end
-        folded, offsets = fold_with_offsets(text[start:end])
-        cache[key] = _Unit(start, end, s, folded, offsets)
-    return cache[key]
+def _apply(rule: Rule, ctx: _Context, unit: Unit, mentions: list[Mention]) -> list[AlertIntent]:
+    wl, text = ctx.watchlist, ctx.doc.text
 
-
-def _apply(rule: Rule, unit: _Unit, mentions: list[Mention], wl: Watchlist, text: str,
-           trace: list[Trace] | None) -> list[AlertIntent]:
     def note(fired: bool, reason: str) -> None:
-        if trace is not None:
-            trace.append(Trace(unit.sentence.index, rule.id, fired, reason))
+        _note(ctx, unit, rule, fired, reason)
 
     targets = [m for m in mentions if _meets(rule.target, wl.by_id[m.entity_id])]
     if not targets:
@@ -197,7 +321,7 @@ def _apply(rule: Rule, unit: _Unit, mentions: list[Mention], wl: Watchlist, text
     if not hits:
         note(False, "no trigger in scope")
         return []
-    negated = _find(rule.negations, unit)
+    negated = _negated(ctx, hits, _find(rule.negations, unit))
     if negated:
         t = negated[0][0]
         note(False, f"trigger «{text[hits[0][1]:hits[0][2]]}» found but negation "
@@ -210,22 +334,40 @@ def _apply(rule: Rule, unit: _Unit, mentions: list[Mention], wl: Watchlist, text
             note(False, f"trigger found but no target within {rule.window} words")
             return []
     if rule.type == "designation":
-        return _designation(rule, unit, text, hits, targets, note)
-    return _support(rule, unit, text, hits, targets, mentions, wl, note)
+        return _designation(rule, ctx, unit, hits, targets, note)
+    return _support(rule, ctx, unit, hits, targets, mentions, note)
 
 
-def _designation(rule, unit, text, hits, targets, note) -> list[AlertIntent]:
+def _designation(rule, ctx, unit, hits, targets, note) -> list[AlertIntent]:
     """Targets on the trigger's object side: after an active trigger ("sanctions against X"),
-    the subject before a passive one ("X, a ... official, was designated")."""
+    the subject before a passive one ("X, a ... official, was designated"), and the names
+    listed with them ("sanctions on A, B and C")."""
+    text = ctx.doc.text
     out: dict[str, AlertIntent] = {}
     for trig, a, b in hits:
-        chosen = _passive_subjects(text, unit, targets, a, b) if trig.passive else [
-            m for m in targets if m.start >= a and _token_distance(text, m, a, b) <= rule.window
-            and not _agent_before(text, unit, m) and not _new_clause(text, b, m)]
-        for m in chosen:
+        if trig.passive:
+            chosen = _passive_subjects(text, unit, targets, a, b)
+            pool = [m for m in targets if m.end <= a]
+        else:
+            chosen = [m for m in targets if m.start >= a
+                      and _token_distance(text, m, a, b) <= rule.window
+                      and not agent_before(ctx.fold(max(unit.start, m.start - 40), m.start))
+                      and not new_clause(ctx.fold(b, m.start) if m.start > b else "")]
+            pool = [m for m in targets if m.start >= a]
+        if not trig.passive:  # "waived the sanctions on those two parties"
+            before = [m for m in _before(ctx, unit, b)
+                      if _meets(rule.target, ctx.watchlist.by_id[m.entity_id])]
+            plural = _counted_plural(rule, ctx, unit, trig, a, b, before)
+            for intent in plural:
+                out.setdefault(intent.role("target") or "", intent)
+            if plural:
+                continue
+        listed = continue_list(text, chosen, pool, unit.end) if chosen else []
+        for m in [*chosen, *listed]:
             if m.entity_id in out:
                 continue
-            why = (f"trigger «{text[a:b]}» ({trig.lang}, {rule.phase}); target "
+            how = "listed with the target, " if m in listed else ""
+            why = (f"trigger «{text[a:b]}» ({trig.lang}, {rule.phase}); {how}target "
                    f"{m.matched!r} = {m.entity_id} ({m.explanation})")
             note(True, why)
             out[m.entity_id] = _intent(rule, unit, text, [m], (("target", m.entity_id),), why)
@@ -236,43 +378,7 @@ def _designation(rule, unit, text, hits, targets, note) -> list[AlertIntent]:
     return list(out.values())
 
 
-_AGENT = re.compile(
-    r"(?:\b(?:by|par|von|por|da|dal|dalla|de su|del su)|founded|led|owned|created|controlled|"
-    r"headed|run|financed|chief|leader|founder|owner|boss|head|financier|patron|chef|"
-    r"fondateur|dirigeant|proprietaire|leiter|grunder|besitzer|lider|jefe|fundador|capo|"
-    r"fondatore|proprietario|sozdan\w*|vozglavl\w*|osnovatel\w*|rukovodi\w*|vladel\w*|"
-    r"linked|associated|affiliated|connected|lie(?:e|s|es)?|verbunden\w*|vinculad\w*|"
-    r"legat\w*|sv[iy]{0,2}azan\w*|pov'?[iy]{0,2}azan\w*|afiliad\w*|"
-    r"finansist\w*|glav\w*|zasnovnik\w*|ochil\w*|kerivnik\w*|stvoren\w*)"
-    r"(?:\W+\w+){0,2}\W*$")
-_CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]| - ")
-
-
-_CLAUSE_WORD = re.compile(
-    r"(?<![a-z0-9])(?:(?:in order )?to (?:finance|fund|supply|arm|support)|pour (?:financer|"
-    r"soutenir|armer|approvisionner)|para (?:financiar|apoyar|armar|abastecer)|per (?:finanziare|"
-    r"sostenere|armare)|zu (?:finanzieren|unterst[uü]tzen|beliefern)|chtoby|shchob)"
-    r"(?![a-z0-9])")
-
-
-def _new_clause(text: str, b: int, m: Mention) -> bool:
-    """A purpose clause between an active trigger and a mention ("sanctions against
-    companies ... to finance Wagner"): the mention is not the trigger's object."""
-    if m.start <= b:
-        return False
-    folded, _ = fold_with_offsets(text[b:m.start])
-    return _CLAUSE_WORD.search(folded) is not None
-
-
-def _agent_before(text: str, unit: _Unit, m: Mention) -> bool:
-    """A mention introduced as someone's founder, leader or owner ("Wagner, founded by X")
-    is not the object of the trigger before it."""
-    lo = max(unit.start, m.start - 40)
-    folded, _ = fold_with_offsets(text[lo:m.start])
-    return _AGENT.search(folded) is not None
-
-
-def _passive_subjects(text: str, unit: _Unit, targets: list[Mention], a: int,
+def _passive_subjects(text: str, unit: Unit, targets: list[Mention], a: int,
                       b: int) -> list[Mention]:
     """The subject of a passive trigger: the mentions of the first clause segment (between
     commas, dashes, brackets) that has one, plus those in the trigger's own segment. An
@@ -296,10 +402,18 @@ def _passive_subjects(text: str, unit: _Unit, targets: list[Mention], a: int,
     return [m for m in before if segment(m) in (first, last)]
 
 
-def _support(rule, unit, text, hits, targets, mentions, wl, note) -> list[AlertIntent]:
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]| - ")
+
+
+def _support(rule, ctx, unit, hits, targets, mentions, note) -> list[AlertIntent]:
     """For each target, the nearest supporter entity on the supplying side of any trigger;
-    failing that, a party named before an active trigger."""
-    out = []
+    failing that, a party named before an active trigger. Names the supporter acted through
+    ("through companies he controlled, A and B") support the target too; a network trigger
+    ("the global network of X") makes the names after its target supporters."""
+    text, wl = ctx.doc.text, ctx.watchlist
+    network = [h for h in hits if h[0].network]
+    hits = [h for h in hits if not h[0].network]
+    out = _network_support(rule, ctx, unit, network, targets, mentions, note) if network else []
     nearest: set[int] = set()
     for _trig, a, b in hits:
         side = _side(targets, a, b, after=not _trig.passive)
@@ -307,12 +421,10 @@ def _support(rule, unit, text, hits, targets, mentions, wl, note) -> list[AlertI
             near = min(side, key=lambda m, a=a, b=b: min(abs(m.start - b), abs(m.end - a)))
             nearest.add(id(near))
     for target in targets:
-        if nearest and id(target) not in nearest:
+        if not hits or (nearest and id(target) not in nearest):
             continue
         others = [m for m in mentions if m.entity_id != target.entity_id
-                  and (rule.supporter is None or _meets(rule.supporter, wl.by_id[m.entity_id]))
-                  and (not (rule.supporter and rule.supporter.related_to_target)
-                       or wl.related(m.entity_id, target.entity_id))]
+                  and _supports(rule, wl, m, target)]
         found = False
         for trig, a, b in hits:
             if not _side([target], a, b, after=not trig.passive):
@@ -326,6 +438,7 @@ def _support(rule, unit, text, hits, targets, mentions, wl, note) -> list[AlertI
                        f"{supporter.entity_id}; target {target.matched!r} = {target.entity_id}")
                 note(True, why)
                 out.append(_intent(rule, unit, text, [supporter, target], roles, why))
+                out += _channels(rule, ctx, unit, target, others, trig, note)
                 found = True
                 break
         if found or not rule.supporter_names:
@@ -333,18 +446,70 @@ def _support(rule, unit, text, hits, targets, mentions, wl, note) -> list[AlertI
         for trig, a, b in hits:
             if trig.passive or not _side([target], a, b, after=True):
                 continue
-            name = named_party(text, unit.start, a, [target])
+            name = named_party(text, unit.start, a, mentions)
             if name:
                 roles = (("target", target.entity_id), ("supporter", name))
                 why = (f"trigger «{text[a:b]}» ({trig.lang}); supporter named {name!r} (not on "
                        f"the watchlist); target {target.matched!r} = {target.entity_id}")
                 note(True, why)
                 out.append(_intent(rule, unit, text, [target], roles, why))
+                out += _channels(rule, ctx, unit, target, others, trig, note)
                 found = True
                 break
         if not found:
             note(False, f"trigger and target {target.matched!r} found, but no supporter named "
                         "on the supplying side of a trigger")
+    return out
+
+
+def _supports(rule: Rule, wl: Watchlist, m: Mention, target: Mention) -> bool:
+    cond = rule.supporter
+    if cond is None:
+        return True
+    return _meets(cond, wl.by_id[m.entity_id]) and (
+        not cond.related_to_target or wl.related(m.entity_id, target.entity_id))
+
+
+def _channels(rule, ctx, unit, target, others, trig, note) -> list[AlertIntent]:
+    """"X funded Y through companies he controlled, A and B": A and B support Y too."""
+    text = ctx.doc.text
+    after = sorted((m for m in others if m.start >= target.end), key=lambda m: m.start)
+    if not after or not channel_gap(ctx.fold(target.end, after[0].start)):
+        return []
+    out = []
+    for m in [after[0], *continue_list(text, [after[0]], after, unit.end)]:
+        roles = (("target", target.entity_id), ("supporter", m.entity_id))
+        why = (f"trigger «{trig.source}» ({trig.lang}); supporter {m.matched!r} = "
+               f"{m.entity_id}, the channel «{text[target.end:after[0].start].strip()}»; "
+               f"target {target.matched!r} = {target.entity_id}")
+        note(True, why)
+        out.append(_intent(rule, unit, text, [m, target], roles, why))
+    return out
+
+
+def _network_support(rule, ctx, unit, hits, targets, mentions, note) -> list[AlertIntent]:
+    """A network trigger governs the name right after it ("«глобальной сети» группировки
+    «Вагнер»", "liées aux activités militaires du groupe Wagner"); the names written after
+    that target, on the list or in quotes, are its supporters."""
+    text, wl = ctx.doc.text, ctx.watchlist
+    out = []
+    for trig, a, b in hits:
+        governed = [m for m in targets if m.start >= a and _token_distance(text, m, a, b) <= 2]
+        if not governed:
+            continue
+        target = min(governed, key=lambda m: m.start)
+        found = [m for m in mentions if m.start >= target.end
+                 and m.entity_id != target.entity_id and _supports(rule, wl, m, target)]
+        names = quoted_names(text, target.end, unit.end, mentions) if rule.supporter_names else []
+        for sup in [*found, *names]:
+            sid = sup if isinstance(sup, str) else sup.entity_id
+            shown = sup if isinstance(sup, str) else f"{sup.matched!r} = {sid}"
+            roles = (("target", target.entity_id), ("supporter", sid))
+            why = (f"network trigger «{text[a:b]}» ({trig.lang}) governs target "
+                   f"{target.matched!r} = {target.entity_id}; supporter {shown} named after it")
+            note(True, why)
+            ms = [target] if isinstance(sup, str) else [sup, target]
+            out.append(_intent(rule, unit, text, ms, roles, why))
     return out
 
 
@@ -361,9 +526,13 @@ def _token_distance(text: str, m: Mention, a: int, b: int) -> int:
 
 def _network_links(rule, unit, text, targets, mentions, wl, note) -> list[AlertIntent]:
     out = []
+    neighbours = wl.neighbours
     for t in targets:
+        near = neighbours.get(t.entity_id)
+        if not near:
+            continue
         for m in mentions:
-            if m.entity_id < t.entity_id and wl.related(t.entity_id, m.entity_id):
+            if m.entity_id < t.entity_id and m.entity_id in near:
                 rel = wl.links.get(frozenset((t.entity_id, m.entity_id)))
                 why = (f"{m.entity_id} and {t.entity_id} appear together and are linked "
                        f"({rel.source} {rel.relation} {rel.target})" if rel else "linked")
@@ -373,7 +542,7 @@ def _network_links(rule, unit, text, targets, mentions, wl, note) -> list[AlertI
     return out
 
 
-def _intent(rule: Rule, unit: _Unit, text: str, ms: list[Mention],
+def _intent(rule: Rule, unit: Unit, text: str, ms: list[Mention],
             roles: tuple[tuple[str, str], ...], why: str) -> AlertIntent:
     entity_ids = tuple(dict.fromkeys(m.entity_id for m in ms))
     values = {r: v for r, v in roles}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,8 @@ from sanctionwatch.text.normalize import fold_pattern
 from sanctionwatch.types import ENTITY_TYPES, SEVERITIES
 
 _RULE_KEYS = {"id", "version", "type", "phase", "priority", "severity", "scope", "window",
-              "triggers", "passive_triggers", "negations", "target", "supporter",
-              "supporter_names", "message", "enabled", "description"}
+              "triggers", "passive_triggers", "network_triggers", "negations", "target",
+              "supporter", "supporter_names", "message", "enabled", "description"}
 _COND_KEYS = {"types", "programs", "curated", "related_to_target"}
 
 
@@ -153,6 +154,10 @@ def _rule(path: Path, data: dict[str, Any], node: _Marked, problems: list[Proble
         bad("'version' must be a positive whole number")
     triggers = _patterns(data.get("triggers"), "triggers", False, bad)
     triggers += _patterns(data.get("passive_triggers"), "passive_triggers", True, bad)
+    network = _patterns(data.get("network_triggers"), "network_triggers", False, bad)
+    if network and rtype != "support_network":
+        bad("'network_triggers' are for support_network rules")
+    triggers += [replace(t, network=True) for t in network]
     negations = _patterns(data.get("negations"), "negations", False, bad)
     if rtype in ("designation", "support_network") and not triggers:
         bad("this rule type needs 'triggers'")

@@ -26,6 +26,7 @@ class Trigger:
     pattern: re.Pattern[str]
     passive: bool = False  # "Y receives arms from X": the target comes before the trigger
     required: tuple[str, ...] | None = None  # one of these occurs in every match (prefilter)
+    network: bool = False  # "the global network of X": X right after, supporters after X
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,3 +65,19 @@ def _country_names() -> frozenset[str]:
     for lang in COUNTRY_NAME_LOCALES:
         names |= {fold(n) for n in Locale.parse(lang).territories.values()}
     return frozenset(names)
+
+
+_QUOTED = re.compile(r"[«“„]([A-ZÀ-ÖØ-ÞА-ЯЁЄІЇҐ][^«»“”„\"\n]{1,60}?)[»”“]")
+
+
+def quoted_names(text: str, start: int, end: int, exclude: list[Mention]) -> list[str]:
+    """Names written in quotation marks ("«Терра Тех»", "“Africa Politology”") in
+    `text[start:end]`, other than watchlist mentions."""
+    out = []
+    for m in _QUOTED.finditer(text, start, end):
+        if any(e.start < m.end(1) and m.start(1) < e.end for e in exclude):
+            continue
+        name = m.group(1).strip()
+        if len(name) >= 3 and len(name.split()) <= 5 and name not in out:
+            out.append(name)
+    return out

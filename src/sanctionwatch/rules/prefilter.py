@@ -27,10 +27,14 @@ class Prefilter:
     def __init__(self, triggers: tuple) -> None:
         self.triggers = triggers
         self.always = [t for t in triggers if not t.required]
+        self._always_at = frozenset(i for i, t in enumerate(triggers) if not t.required)
         self.by_string: dict[str, list] = {}
-        for t in triggers:
+        self._at: dict[str, list[int]] = {}
+        for i, t in enumerate(triggers):
             for r in t.required or ():
                 self.by_string.setdefault(r, []).append(t)
+                self._at.setdefault(r, []).append(i)
+        self.strings = frozenset(self.by_string)
         self.automaton = None
         if self.by_string:
             self.automaton = ahocorasick.Automaton()
@@ -41,11 +45,18 @@ class Prefilter:
     def candidates(self, folded: str) -> list:
         if self.automaton is None:
             return self.always
-        found = {r for _end, r in self.automaton.iter(folded)}
-        if not found:
+        return self.chosen({r for _end, r in self.automaton.iter(folded)})
+
+    def chosen(self, found: set[str] | frozenset[str]) -> list:
+        """The triggers that can match a text in which exactly `found` strings occur, in
+        their order."""
+        if self.strings.isdisjoint(found):
             return self.always
-        chosen = {id(t): t for r in found for t in self.by_string[r]}
-        return [t for t in self.triggers if not t.required or id(t) in chosen]
+        at = set(self._always_at)
+        for r in self.strings.intersection(found):
+            at.update(self._at[r])
+        triggers = self.triggers
+        return [triggers[i] for i in sorted(at)]
 
 
 _PREFILTERS: dict[int, Prefilter] = {}
@@ -122,3 +133,34 @@ def required_any(source: str) -> tuple[str, ...] | None:
     if not useful:
         return None
     return max(useful, key=lambda c: (min(len(s) for s in c), -len(c)))
+
+
+class Scanner:
+    """Every required string of a rule set in one automaton: one pass over a sentence tells
+    which strings occur, and each rule's triggers are then chosen from that set."""
+
+    def __init__(self, rules) -> None:
+        strings = {r for rule in rules for group in (rule.triggers, rule.negations)
+                   for t in group for r in t.required or ()}
+        self.automaton = None
+        if strings:
+            self.automaton = ahocorasick.Automaton()
+            for r in strings:
+                self.automaton.add_word(r, r)
+            self.automaton.make_automaton()
+
+    def found(self, folded: str) -> frozenset[str]:
+        if self.automaton is None:
+            return frozenset()
+        return frozenset(r for _end, r in self.automaton.iter(folded))
+
+
+_SCANNERS: dict[int, tuple[object, Scanner]] = {}
+
+
+def scanner_for(rules: tuple) -> Scanner:
+    """The scanner of a tuple of rules, built once (rules are frozen)."""
+    entry = _SCANNERS.get(id(rules))
+    if entry is None or entry[0] is not rules:
+        entry = _SCANNERS[id(rules)] = (rules, Scanner(rules))
+    return entry[1]

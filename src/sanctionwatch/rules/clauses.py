@@ -1,0 +1,161 @@
+"""Small pieces of sentence structure the rules rely on (pure, no state).
+
+- who is an agent, not an object: "Wagner, founded by X", "принадлежащих Пригожину ЧВК";
+- where the trigger's object ends: a purpose clause ("to finance Wagner") or a relative
+  clause after a comma (", which ...", ", которые ...", ", donde ...");
+- a denial reported after the claim ("..., which Pyongyang denied") does not unsay it;
+- lists: "sanctions on A, B (a bank) and C" names A, B and C; "Among them: A, B" or a run
+  of "- A ..." lines after a sentence that designates "eight people" names A and B;
+- channels: "X funded Y through companies he controlled, A and B" makes A and B supporters.
+
+Patterns run on folded text (lower case, Latin letters) unless said otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+
+_AGENT = re.compile(
+    r"(?:\b(?:by|par|von|por|da|dal|dalla|de su|del su)|founded|led|owned|created|controlled|"
+    r"headed|run|financed|chief|leader|founder|owner|boss|head|financier|patron|chef|"
+    r"fondateur|dirigeant|proprietaire|leiter|grunder|besitzer|lider|jefe|fundador|capo|"
+    r"fondatore|proprietario|sozdan\w*|vozglavl\w*|osnovatel\w*|rukovodi\w*|vladel\w*|"
+    r"linked|associated|affiliated|connected|lie(?:e|s|es)?|verbunden\w*|vinculad\w*|"
+    r"legat\w*|sv[iy]{0,2}azan\w*|pov'?[iy]{0,2}azan\w*|afiliad\w*|"
+    r"finansist\w*|glav\w*|zasnovnik\w*|ochil\w*|kerivnik\w*|stvoren\w*)"
+    r"(?:\W+[\w']+){0,2}\W*$"
+    # owners, right before their name: "belonging to X", "принадлежащих X", "относящихся к X"
+    r"|(?:belonging to|appartenant (?:a|aux?)|gehorend\w*|pertenecientes? a|appartenent\w* a\w*|"
+    r"prinadlezh\w*|otnosyashch\w* k|nalezhn\w*)\W*$")
+
+_CLAUSE_WORD = re.compile(
+    r"(?<![a-z0-9])(?:(?:in order )?to (?:finance|fund|supply|arm|support)|pour (?:financer|"
+    r"soutenir|armer|approvisionner)|para (?:financiar|apoyar|armar|abastecer)|per (?:finanziare|"
+    r"sostenere|armare)|zu (?:finanzieren|unterst[uü]tzen|beliefern)|chtoby|shchob)"
+    r"(?![a-z0-9])"
+    # a relative clause after a comma: its names are not the trigger's object
+    r"|,\s*(?:which|who|whom|whose|where|qui|que|qu'|welche\w*|wo|kotor\w*|gde|"
+    r"yak(?:yi|a|e|i|oho|ykh)|donde|cuy[oa]s?|quien\w*|che|cui|dove)(?![a-z0-9])")
+
+# a denial reported after the claim, in a clause of its own: "..., which Pyongyang denied"
+_REPORTED_AFTER = re.compile(
+    r"(?:,\s*|(?<![a-z0-9]))(?:which|a claim|claims which|lo que|algo que|ce que|ce qu'|"
+    r"cosa che|il che|was)(?![a-z0-9])|,\s*(?:chto|shcho)(?![a-z0-9])")
+
+
+def agent_before(folded_before: str) -> bool:
+    """The few words before a name make it an agent: "founded by", "its leader", "owned by"."""
+    return _AGENT.search(folded_before) is not None
+
+
+def new_clause(folded_between: str) -> bool:
+    """A purpose or relative clause starts between a trigger and a name."""
+    return _CLAUSE_WORD.search(folded_between) is not None
+
+
+def reported_after(folded_between: str) -> bool:
+    """The text between a claim and a denial opens a clause of its own about the claim."""
+    return _REPORTED_AFTER.search(folded_between) is not None
+
+
+# --- lists -------------------------------------------------------------------------------
+
+_CONJUNCTION = (r"and|or|et|ou|und|oder|sowie|y|e|o|i|и|і|й|та|або|или|а также|а також|"
+                r"as well as|ainsi que|así como|nonché|ed")
+_SEPARATOR = re.compile(rf"\s*[,;]\s*|\s+(?:{_CONJUNCTION})\s+", re.IGNORECASE)
+_ENDS_WITH_CONJUNCTION = re.compile(rf"\s(?:{_CONJUNCTION})\s*$", re.IGNORECASE)
+_PARENTHESIS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_QUOTES = re.compile(r"[«»\"“”„‘’]")
+LIST_ITEM_WORDS = 5  # a list item between two names is a short name, not a clause
+
+
+def list_gap(gap: str) -> str | None:
+    """How the original text between two names joins them in one list: "conjunction"
+    (", B and "), "comma" (", "), "inside" (the second name is inside brackets), or None."""
+    text = gap
+    for _ in range(2):
+        text = _PARENTHESIS.sub(" ", text)
+    if "(" in text or "[" in text:
+        return "inside"
+    text = _QUOTES.sub(" ", text)
+    if ":" in text or "." in text.replace("Co.", "Co"):
+        return None
+    pieces = _SEPARATOR.split(" " + text + " ")
+    if len(pieces) < 2 or pieces[0].strip() or pieces[-1].strip():
+        return None
+    for item in pieces[1:-1]:
+        item = item.strip()
+        if not item or len(item.split()) > LIST_ITEM_WORDS or not item[0].isupper():
+            return None
+    return "conjunction" if _ENDS_WITH_CONJUNCTION.search(" " + text) else "comma"
+
+
+_ITEM_END = re.compile(rf"^[\s«»\"“”]*(?:\([^()]*\)\s*)?(?:[,;.)\]]|$|(?:{_CONJUNCTION})\s)",
+                       re.IGNORECASE)
+
+
+def item_ends(after: str) -> bool:
+    """A name is a whole list item when a separator or the sentence's end follows it."""
+    return _ITEM_END.match(after) is not None
+
+
+def continue_list(text: str, heads: list, pool: list, end: int) -> list:
+    """Mentions of `pool` that continue, item by item, a list begun by one of `heads`
+    ("sanctions on A, B (a bank) and C"); names inside brackets are skipped."""
+    chosen = {id(h) for h in heads}
+    out = []
+    last: int | None = None
+    for m in sorted(pool, key=lambda m: m.start):
+        if last is not None and m.start < last:
+            continue
+        kind = list_gap(text[last:m.start]) if last is not None else None
+        if kind == "inside":
+            continue
+        if id(m) in chosen:
+            last = m.end
+            continue
+        if kind == "conjunction" or (kind == "comma" and item_ends(text[m.end:end])):
+            out.append(m)
+            chosen.add(id(m))
+            last = m.end
+        else:
+            last = None
+    return out
+
+
+# "Among them:", "Это такие компании, как", "Darunter" - an enumeration of what the
+# sentence before designated
+_ENUMERATION = re.compile(
+    r"^\W*(?:among (?:them|those|the \w+)|they (?:include|are)|these (?:include|are)|"
+    r"including|namely|parmi (?:eux|elles|lesquel\w*|ceux-ci|celles-ci)|il s'agit d[eu']|"
+    r"notamment|darunter|unter ihnen|dazu geh[oö]ren|es handelt sich um|"
+    r"sredi (?:nikh|kotorykh)|v (?:ikh|tom) chisle|eto (?:takie )?(?:[\w'-]+,? )?kak|"
+    r"eto (?:[\w'-]+ )?(?:kompanii|litsa|lyudi|organizatsii)|"
+    r"sered (?:nykh|yakykh)|u (?:yikh|tomu) chysli|tse (?:taki )?(?:[\w'-]+,? )?yak|"
+    r"entre (?:ellos|ellas|los que|las que|ellos figuran)|se trata de|"
+    r"tra (?:questi|queste|cui|loro|gli altri)|si tratta di)(?![a-z0-9])")
+_BULLET = re.compile(r"^\s*[-–—•*·]\s+")
+
+
+def enumeration_start(folded_sentence: str) -> int | None:
+    """Where the list begins in a sentence that opens with an enumeration, else None."""
+    m = _ENUMERATION.match(folded_sentence)
+    return m.end() if m else None
+
+
+def bullet_head(sentence_text: str) -> int | None:
+    """Offset (in the sentence) where a bulleted item's text begins ("- Дмитрий Уткин, ...")."""
+    m = _BULLET.match(sentence_text)
+    return m.end() if m else None
+
+
+# "funded the IRA through companies he controlled, A and B": A and B are channels
+_CHANNEL = re.compile(
+    r"^\W*(?:[\w'-]+ ){0,2}?(?:through|via|by way of|by means of|par l'intermediaire d[eu']?|"
+    r"par le biais d[eu']?|a travers|au moyen d[eu']?|uber|mittels|cherez|a traves de|"
+    r"por medio de|mediante|tramite|attraverso|per mezzo di)(?:\W+[\w'-]+){0,4}?\W*$")
+
+
+def channel_gap(folded_gap: str) -> bool:
+    """The text between a support target and a name introduces that name as a channel."""
+    return _CHANNEL.match(folded_gap) is not None
