@@ -164,3 +164,40 @@ def test_a_common_word_is_not_read_as_a_typo_of_a_name():
     m = Matcher(Watchlist((Entity("holden", "person", "HOLDEN, Mark", programs=("SDGT",)),)))
     assert m.find("Mark golden retrievers won the show.") == []
     assert [x.matched for x in m.find("Mark Holdem was named in the report.")] == ["Mark Holdem"]
+
+
+def _overlap_reference(cands):
+    """The plain quadratic statement of `_non_overlapping`, for the property test."""
+    ordered = sorted(cands, key=lambda c: (-(c.name_last - c.name_first), -c.score, c.start))
+    taken = []
+    for c in ordered:
+        if all(not (c.first <= t.last and t.first <= c.last)
+               or ((c.name_first, c.name_last) == (t.name_first, t.name_last)
+                   and c.form.entity_id != t.form.entity_id) for t in taken):
+            taken.append(c)
+    best = {}
+    for c in taken:
+        k = (c.form.entity_id, c.start, c.end)
+        if k not in best or c.score > best[k].score:
+            best[k] = c
+    return sorted(best.values(), key=lambda c: c.start)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 3), st.integers(0, 1),
+                          st.integers(0, 1), st.sampled_from("abc"),
+                          st.sampled_from([0.86, 0.9, 1.0])), max_size=25))
+def test_overlap_resolution_agrees_with_its_plain_statement(specs):
+    """Longest name first, shared spans kept for different entities: the indexed version
+    gives what the quadratic statement gives, whatever the candidates."""
+    from sanctionwatch.matching.forms import NameForm
+    from sanctionwatch.matching.matcher import _non_overlapping
+    from sanctionwatch.matching.resolve import Candidate
+
+    cands = []
+    for first, length, before, after, entity, score in specs:
+        form = NameForm(entity, entity, ("k",), ("k",), False, "short")
+        lo, hi = max(0, first - before), first + length + after
+        cands.append(Candidate(form, lo, hi, lo * 10, hi * 10 + 5, score, "exact",
+                               bool(before or after), first, first + length))
+    assert _non_overlapping(cands) == _overlap_reference(cands)

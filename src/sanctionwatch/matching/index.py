@@ -18,7 +18,7 @@ from rapidfuzz.distance import OSA
 
 from sanctionwatch.matching.commonness import is_common
 from sanctionwatch.matching.forms import NameForm, name_forms
-from sanctionwatch.matching.vocab import DERIVATIONS, INFLECTIONS, VOWELS
+from sanctionwatch.matching.vocab import DERIVATIONS, INFLECTIONS, VOWELS, program_words
 from sanctionwatch.text.normalize import fold_word, name_key
 from sanctionwatch.types import Watchlist
 
@@ -146,8 +146,11 @@ class WordRole(NamedTuple):
 
     alone: tuple[tuple[int, TokenMatch], ...]  # one-word forms tried wherever the word occurs
     # one-word forms that are a surname or a common word ("Said", "Games"): tried only when
-    # the document could support them (see `Matcher._gated`)
+    # the document could support them (see `Matcher._gated`); first those of entities that
+    # context, relations or programme words may support, then the others by entity (they
+    # need the document to name them, or sanctions words)
     gated: tuple[tuple[int, TokenMatch], ...]
+    by_name: dict[str, tuple[tuple[int, TokenMatch], ...]]
     firsts: tuple[TokenMatch, ...]  # matches that may be the first word of a longer form
     # may be the first long word of an anchored form: per offset back to the form's short
     # first word, that word's spellings (empty when any spelling may do)
@@ -176,6 +179,11 @@ class NameIndex:
         # keys of 3 letters or fewer match only their own spellings: the key of "Jin" is
         # "in", and "in" must not start a name
         self.short_spellings: dict[str, set[str]] = {}
+        # entities whose short forms context words, related entities or programme words may
+        # support (see `resolve`); the others need the document to name them
+        self.supportable = frozenset(
+            e.id for e in watchlist.entities
+            if e.context or e.id in watchlist.neighbours or program_words(e.programs))
         for entity in watchlist.entities:
             for form in name_forms(entity):
                 n = len(self.forms)
@@ -261,6 +269,7 @@ class NameIndex:
     def _role(self, word: str) -> WordRole | tuple[()]:
         alone: list[tuple[int, TokenMatch]] = []
         gated: list[tuple[int, TokenMatch]] = []
+        by_name: dict[str, list[tuple[int, TokenMatch]]] = {}
         firsts: list[TokenMatch] = []
         back: dict[int, frozenset[str]] = {}
         common = None
@@ -280,11 +289,14 @@ class NameIndex:
                         continue  # "Africa" is a word, not an inflected "AFRIC"
                 if form.strong or (form.organisation and not is_common(form.folded[0])):
                     alone.append((f, m))
-                else:
+                elif form.entity_id in self.supportable:
                     gated.append((f, m))
+                else:
+                    by_name.setdefault(form.entity_id, []).append((f, m))
         role: WordRole | tuple[()] = ()
-        if alone or gated or firsts or back:
-            role = WordRole(tuple(alone), tuple(gated), tuple(firsts), tuple(sorted(back.items())))
+        if alone or gated or by_name or firsts or back:
+            role = WordRole(tuple(alone), tuple(gated), {e: tuple(v) for e, v in by_name.items()},
+                            tuple(firsts), tuple(sorted(back.items())))
         if len(self._roles) > 500_000:
             self._roles.clear()
         self._roles[word] = role

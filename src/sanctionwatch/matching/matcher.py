@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import compress
 
 from sanctionwatch.matching.forms import NameForm
-from sanctionwatch.matching.index import SIM_VARIANT, NameIndex, TokenMatch, match_key
+from sanctionwatch.matching.index import SIM_VARIANT, NameIndex, TokenMatch, WordRole, match_key
 from sanctionwatch.matching.resolve import Candidate, resolve
 from sanctionwatch.matching.vocab import (
     ALL_PROGRAM_WORDS,
@@ -58,9 +58,10 @@ class Matcher:
         n = len(words)
         lookup, seen = index.lookup, index.seen_words
         out: list[Candidate] = []
-        gated: list[tuple[int, tuple[tuple[int, TokenMatch], ...]]] = []
+        gated: list[tuple[int, WordRole]] = []
         for i in compress(range(n), roles):
-            alone, gated_here, firsts, back = roles[i]
+            role = roles[i]
+            alone, gated_here, by_name, firsts, back = role
             for p, spellings in back:
                 if p <= i and (not spellings or fold_word(words[i - p]) in spellings):
                     out += self._anchored(text, tokens, i)
@@ -69,8 +70,8 @@ class Matcher:
                 cand = self._extend(text, tokens, i, forms[f], m)
                 if cand is not None and cand.score >= threshold:
                     out.append(cand)
-            if gated_here:
-                gated.append((i, gated_here))
+            if gated_here or by_name:
+                gated.append((i, role))
             if not firsts:
                 continue
             j = i + 1
@@ -103,20 +104,29 @@ class Matcher:
         programme = doc.prefixes_present(ALL_PROGRAM_WORDS) if not sanctions else frozenset()
         supported: dict[str, bool] = {}
         out = []
-        for i, here in gated:
-            for f, m in here:
-                form = forms[f]
-                ok = sanctions or supported.get(form.entity_id)
-                if ok is None:
-                    entity = by_id[form.entity_id]
-                    vocab = program_words(entity.programs)
-                    ok = supported[entity.id] = bool(
-                        entity.id in named or entity.context
-                        or neighbours.get(entity.id, frozenset()) & named
-                        or not programme.isdisjoint(vocab))
-                if not ok:
-                    continue
-                cand = self._extend(doc.text, doc.tokens, i, form, m)
+        for i, role in gated:
+            tried: list[tuple[int, TokenMatch]] = []
+            if sanctions:
+                tried += role.gated
+                for fms in role.by_name.values():
+                    tried += fms
+            else:
+                for f, m in role.gated:
+                    entity_id = forms[f].entity_id
+                    ok = supported.get(entity_id)
+                    if ok is None:
+                        entity = by_id[entity_id]
+                        ok = supported[entity_id] = bool(
+                            entity_id in named or entity.context
+                            or neighbours.get(entity_id, frozenset()) & named
+                            or not programme.isdisjoint(program_words(entity.programs)))
+                    if ok:
+                        tried.append((f, m))
+                if role.by_name and named:
+                    for entity_id in named:
+                        tried += role.by_name.get(entity_id, ())
+            for f, m in tried:
+                cand = self._extend(doc.text, doc.tokens, i, forms[f], m)
                 if cand is not None and cand.score >= self.settings.threshold:
                     out.append(cand)
         return out
@@ -241,23 +251,23 @@ def _designators_after(text: str, tokens: list[Token], i: int) -> int:
 
 def _non_overlapping(cands: list[Candidate]) -> list[Candidate]:
     """Longest name first, then best score; candidates on the very same span are all kept
-    (several entities may share a name) and left to resolution."""
+    (several entities may share a name) and left to resolution. Taken candidates are
+    grouped by their name's span and indexed by the tokens they cover, so a clash costs a
+    look-up per token even when fifty listed people share a surname."""
     ordered = sorted(cands, key=lambda c: (-(c.name_last - c.name_first), -c.score, c.start))
-    taken: list[Candidate] = []
-    for c in ordered:
-        clash = False
-        for t in taken:
-            if c.first <= t.last and t.first <= c.last:
-                same_span = (c.name_first, c.name_last) == (t.name_first, t.name_last)
-                if not (same_span and c.form.entity_id != t.form.entity_id):
-                    clash = True
-                    break
-        if not clash:
-            taken.append(c)
-    # one candidate per entity and span: the best-scoring form
+    covering: dict[int, set[tuple[int, int]]] = {}   # token -> name spans taken over it
+    entities: dict[tuple[int, int], set[str]] = {}   # name span -> entities taken on it
     best: dict[tuple[str, int, int], Candidate] = {}
-    for c in taken:
-        k = (c.form.entity_id, c.start, c.end)
+    for c in ordered:
+        span, entity_id = (c.name_first, c.name_last), c.form.entity_id
+        if any(other != span or entity_id in entities[other]
+               for tok in range(c.first, c.last + 1) for other in covering.get(tok, ())):
+            continue
+        for tok in range(c.first, c.last + 1):
+            covering.setdefault(tok, set()).add(span)
+        entities.setdefault(span, set()).add(entity_id)
+        # one candidate per entity and span: the best-scoring form
+        k = (entity_id, c.start, c.end)
         if k not in best or c.score > best[k].score:
             best[k] = c
     return sorted(best.values(), key=lambda c: c.start)
