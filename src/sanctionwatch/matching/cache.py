@@ -20,7 +20,7 @@ from pathlib import Path
 from sanctionwatch.matching.matcher import Matcher, MatchSettings
 from sanctionwatch.types import Watchlist
 
-INDEX_FORMAT = 6  # bump when NameIndex or NameForm change shape
+INDEX_FORMAT = 7  # bump when NameIndex or NameForm change shape
 log = logging.getLogger("sanctionwatch.matching")
 
 

@@ -9,6 +9,7 @@ news vocabulary repeats, so most words cost one dictionary look-up.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,7 +18,14 @@ from typing import NamedTuple
 from rapidfuzz.distance import OSA
 
 from sanctionwatch.matching.commonness import is_common
-from sanctionwatch.matching.forms import NameForm, name_forms
+from sanctionwatch.matching.forms import name_forms
+from sanctionwatch.matching.formtable import (
+    COMMON_FIRST,
+    ORGANISATION,
+    STRONG,
+    FormTable,
+    PairTable,
+)
 from sanctionwatch.matching.vocab import DERIVATIONS, INFLECTIONS, VOWELS, program_words
 from sanctionwatch.text.normalize import fold_word, name_key
 from sanctionwatch.types import Watchlist
@@ -170,9 +178,9 @@ class NameIndex:
     def __init__(self, watchlist: Watchlist, fuzzy: bool = True, fuzzy_floor: float = 0.8):
         self.fuzzy = fuzzy
         self.fuzzy_floor = fuzzy_floor
-        self.forms: list[NameForm] = []
-        self.single: dict[str, list[int]] = {}
-        self.pairs: dict[tuple[str, str], list[int]] = {}
+        self.forms = FormTable()
+        single: dict[str, list[int]] = {}
+        self.pairs = PairTable(self.forms)
         # forms whose first word is short ("To-Chun Pak", "Kim Il Sung"), by their first long
         # word (the anchor) and its position in the form
         self.anchored: dict[str, dict[tuple[int, str], list[int]]] = {}
@@ -186,10 +194,9 @@ class NameIndex:
             if e.context or e.id in watchlist.neighbours or program_words(e.programs))
         for entity in watchlist.entities:
             for form in name_forms(entity):
-                n = len(self.forms)
-                self.forms.append(form)
+                n = self.forms.add(form)
                 if len(form.keys) == 1:
-                    self.single.setdefault(form.keys[0], []).append(n)
+                    single.setdefault(form.keys[0], []).append(n)
                 elif len(form.folded[0]) <= SHORT_KEY:
                     # "To-Chun", "A Rahman", "Kim Il Sung": found from their first long word,
                     # so that "to", "a", "in" or "il" in running text start nothing; a name
@@ -200,13 +207,16 @@ class NameIndex:
                         self.anchored.setdefault(form.keys[p], {}).setdefault(
                             (p, form.keys[0]), []).append(n)
                 else:
-                    self.pairs.setdefault(form.keys[:2], []).append(n)
+                    self.pairs.add(form.keys[0], form.keys[1], n)
                 if min(map(len, form.keys)) <= SHORT_KEY:
                     for k, f in zip(form.keys, form.folded, strict=True):
                         if len(k) <= SHORT_KEY:
                             self.short_spellings.setdefault(k, set()).add(f)
-        self.pair_starters = frozenset(k for k, _ in self.pairs)
-        vocab = set(self.single) | {k for pair in self.pairs for k in pair} | set(
+        self.single: dict[str, array] = {k: array("i", fs) for k, fs in single.items()}
+        del single
+        self.pairs.freeze()
+        self.pair_starters = self.pairs.firsts()
+        vocab = set(self.single) | self.pairs.words() | set(
             self.anchored) | {k0 for by in self.anchored.values() for _, k0 in by}
         self.anchor_offsets = {k: tuple(sorted({p for p, _ in by}))
                                for k, by in self.anchored.items()}
@@ -281,18 +291,20 @@ class NameIndex:
             if m.key in self.pair_starters:
                 firsts.append(m)
             for f in self.single.get(m.key, ()):
-                form = self.forms[f]
+                flags = self.forms.flags[f]
                 if m.how != "exact":
                     if common is None:
                         common = is_common(fold_word(word))
                     if common:
                         continue  # "Africa" is a word, not an inflected "AFRIC"
-                if form.strong or (form.organisation and not is_common(form.folded[0])):
+                if flags & STRONG or (flags & ORGANISATION and not flags & COMMON_FIRST):
                     alone.append((f, m))
-                elif form.entity_id in self.supportable:
-                    gated.append((f, m))
                 else:
-                    by_name.setdefault(form.entity_id, []).append((f, m))
+                    entity_id = self.forms.entity_id(f)
+                    if entity_id in self.supportable:
+                        gated.append((f, m))
+                    else:
+                        by_name.setdefault(entity_id, []).append((f, m))
         role: WordRole | tuple[()] = ()
         if alone or gated or by_name or firsts or back:
             role = WordRole(tuple(alone), tuple(gated), {e: tuple(v) for e, v in by_name.items()},

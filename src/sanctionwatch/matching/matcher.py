@@ -84,7 +84,7 @@ class Matcher:
             nxt = seen(words[j])
             for m1 in nxt if nxt is not None else lookup(words[j]):
                 for m0 in firsts:
-                    for f in pairs.get((m0.key, m1.key), ()):
+                    for f in pairs.get(m0.key, m1.key):
                         cand = self._extend(text, tokens, i, forms[f], m0)
                         if cand is not None and cand.score >= threshold:
                             out.append(cand)
