@@ -36,3 +36,26 @@ def test_damaged_cache_is_rebuilt(tmp_path):
     cache.write_bytes(b"not a pickle")
     m = load_or_build(WL, cache_dir=tmp_path)
     assert {x.entity_id for x in m.find(TEXT)} == {"kratol", "p"}
+
+
+def test_digest_depends_on_values_not_on_which_objects_hold_them():
+    from dataclasses import replace
+
+    from sanctionwatch.matching.cache import watchlist_digest
+    from sanctionwatch.matching.matcher import MatchSettings
+
+    def wl(type_name: str) -> Watchlist:
+        return Watchlist((Entity("a", type_name, "WAGNER GROUP", programs=("TCO",)),
+                          Entity("b", type_name, "Utkin, Dmitriy")))
+
+    s = MatchSettings()
+    shared = wl("organization")
+    fresh = wl("".join(["organ", "ization"]))  # equal strings, other objects
+    assert watchlist_digest(shared, s) == watchlist_digest(fresh, s)
+    e = shared.entities[0]
+    for changed in (replace(e, aliases=("PMC WAGNER",)), replace(e, context=("Mali",)),
+                    replace(e, exclude=("opera",)), replace(e, programs=("SDGT",)),
+                    replace(e, type="other")):
+        other = Watchlist((changed, shared.entities[1]))
+        assert watchlist_digest(other, s) != watchlist_digest(shared, s)
+    assert watchlist_digest(shared, MatchSettings(threshold=0.9)) != watchlist_digest(shared, s)
