@@ -19,7 +19,7 @@ from sanctionwatch.rules.model import (
     RuleSet,
     Trigger,
 )
-from sanctionwatch.rules.prefilter import required_any
+from sanctionwatch.rules.prefilter import required_groups
 from sanctionwatch.text.normalize import fold_pattern
 from sanctionwatch.types import ENTITY_TYPES, SEVERITIES
 
@@ -191,7 +191,7 @@ def _patterns(value: Any, key: str, passive: bool, bad) -> list[Trigger]:
         for item in items:
             try:
                 out.append(Trigger(str(lang), item, compile_pattern(item), passive,
-                                   required_any(fold_pattern(item))))
+                                   required_groups(fold_pattern(item))))
             except re.error as exc:
                 bad(f"'{key}.{lang}': bad pattern {item!r}: {exc}")
     return out

@@ -25,7 +25,9 @@ class Trigger:
     source: str
     pattern: re.Pattern[str]
     passive: bool = False  # "Y receives arms from X": the target comes before the trigger
-    required: tuple[str, ...] | None = None  # one of these occurs in every match (prefilter)
+    # groups of strings: every match contains one string of each (prefilter); most selective
+    # first
+    required: tuple[tuple[str, ...], ...] = ()
     network: bool = False  # "the global network of X": X right after, supporters after X
 
 

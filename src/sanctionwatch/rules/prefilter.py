@@ -2,8 +2,10 @@
 
 Most sentences contain none of a rule's trigger words, yet running a hundred regular
 expressions over each sentence costs more than matching the names in it. For each pattern
-we work out, from Python's own regex parser, words of which at least one must appear in any
-match; a sentence that contains none of them is skipped with a few substring tests in C.
+we work out, from Python's own regex parser, groups of strings such that every match contains
+one string of each group ("pay ... money ... to": "pay"/"paid"/... and "money"/"cash"/...);
+one Aho-Corasick pass over a sentence finds the strings it contains, and a pattern runs only
+where each of its groups is met.
 """
 
 from __future__ import annotations
@@ -21,24 +23,23 @@ MIN_LITERAL = 3  # shorter required strings filter too little to be worth a test
 
 
 class Prefilter:
-    """The triggers of one rule that can match a sentence: one Aho-Corasick pass finds which
-    required strings occur, and only their triggers (and those without any) are run."""
+    """The triggers of one rule that can match a sentence, given the strings found in it: a
+    trigger's first (most selective) group indexes it, its other groups are then checked."""
 
     def __init__(self, triggers: tuple) -> None:
         self.triggers = triggers
         self.always = [t for t in triggers if not t.required]
         self._always_at = frozenset(i for i, t in enumerate(triggers) if not t.required)
-        self.by_string: dict[str, list] = {}
         self._at: dict[str, list[int]] = {}
         for i, t in enumerate(triggers):
-            for r in t.required or ():
-                self.by_string.setdefault(r, []).append(t)
+            for r in t.required[0] if t.required else ():
                 self._at.setdefault(r, []).append(i)
-        self.strings = frozenset(self.by_string)
+        self.strings = frozenset(self._at)  # the first groups' strings
+        every = {r for t in triggers for group in t.required for r in group}
         self.automaton = None
-        if self.by_string:
+        if every:
             self.automaton = ahocorasick.Automaton()
-            for r in self.by_string:
+            for r in every:
                 self.automaton.add_word(r, r)
             self.automaton.make_automaton()
 
@@ -56,7 +57,8 @@ class Prefilter:
         for r in self.strings.intersection(found):
             at.update(self._at[r])
         triggers = self.triggers
-        return [triggers[i] for i in sorted(at)]
+        return [t for t in (triggers[i] for i in sorted(at))
+                if all(not found.isdisjoint(g) for g in t.required[1:])]
 
 
 _PREFILTERS: dict[int, Prefilter] = {}
@@ -70,69 +72,116 @@ def prefilter_for(triggers: tuple) -> Prefilter:
     return p
 
 
-def _leading_literal(items) -> str:
-    out = []
-    for op, av in items:
-        if op is sre_constants.LITERAL:
-            out.append(chr(av))
-        else:
-            break
-    return "".join(out)
+# --- every literal a match needs ------------------------------------------------------------
+#
+# Each piece of a
+# pattern is described by the strings it can match exactly (when few), the strings its matches
+# begin and end with, and the groups required inside it; concatenation joins the end of one
+# piece with the start of the next ("pa" + "y|id" -> "pay", "paid").
+
+_LIMIT = 64  # a set of strings larger than this is not worth keeping
+_UNKNOWN: tuple = (None, frozenset({""}), frozenset({""}), ())
+_EMPTY: tuple = (frozenset({""}), frozenset({""}), frozenset({""}), ())
+_ZERO_WIDTH = {sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT}
+_REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT,
+            getattr(sre_constants, "POSSESSIVE_REPEAT", sre_constants.MAX_REPEAT)}
 
 
-def _alternatives(node) -> tuple[str, ...] | None:
-    """Literal prefixes of every alternative of a group, or None if one has none."""
-    op, av = node
+def _cross(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
+    if a is None or b is None or len(a) * len(b) > _LIMIT:
+        return None
+    return frozenset(x + y for x in a for y in b)
+
+
+def _concat(a: tuple, b: tuple) -> tuple:
+    """Facts (exact, prefix, suffix, inner) of piece `a` followed by piece `b`."""
+    exact_a, prefix_a, suffix_a, inner_a = a
+    exact_b, prefix_b, suffix_b, inner_b = b
+    exact = _cross(exact_a, exact_b)
+    prefix = (_cross(exact_a, prefix_b) if exact_a is not None else None) or prefix_a
+    suffix = (_cross(suffix_a, exact_b) if exact_b is not None else None) or suffix_b
+    inner = inner_a + inner_b
+    if exact is None:
+        joined = _cross(suffix_a, prefix_b)
+        inner += (joined,) if joined is not None else ()
+    if exact is not None:
+        prefix = suffix = exact
+    return exact, prefix, suffix, inner
+
+
+def _sequence(items) -> tuple:
+    facts = _EMPTY
+    for item in items:
+        facts = _concat(facts, _piece(*item))
+    return facts
+
+
+def _piece(op, av) -> tuple:
+    if op is sre_constants.LITERAL:
+        c = frozenset({chr(av)})
+        return c, c, c, ()
+    if op is sre_constants.IN:
+        if len(av) <= 8 and all(o is sre_constants.LITERAL for o, _v in av):
+            c = frozenset(chr(v) for _o, v in av)
+            return c, c, c, ()
+        return _UNKNOWN
+    if op in _ZERO_WIDTH:
+        return _EMPTY
     if op is sre_constants.SUBPATTERN:
-        inner = list(av[3])
-        if len(inner) == 1:
-            return _alternatives(inner[0])
-        lead = _leading_literal(inner)
-        return (lead,) if lead else None
+        _group, add_flags, del_flags, items = av
+        return _UNKNOWN if add_flags or del_flags else _sequence(items)
     if op is sre_constants.BRANCH:
-        alts = []
-        for branch in av[1]:
-            items = list(branch)
-            lead = _leading_literal(items)
-            if not lead and len(items) == 1:
-                nested = _alternatives(items[0])
-                if nested is None:
-                    return None
-                alts.extend(nested)
-                continue
-            if not lead:
-                return None
-            alts.append(lead)
-        return tuple(alts)
-    return None
+        alts = [_sequence(b) for b in av[1]]
+        exact = None
+        if all(x[0] is not None for x in alts):
+            exact = frozenset().union(*(x[0] for x in alts))
+            if len(exact) > _LIMIT:
+                exact = None
+        prefix = frozenset().union(*(x[1] for x in alts))
+        suffix = frozenset().union(*(x[2] for x in alts))
+        if exact is not None:
+            prefix = suffix = exact
+        return exact, prefix, suffix, ()
+    if op in _REPEATS:
+        low, high, items = av
+        inner = _sequence(items)
+        if low == 0:
+            if high == 1 and inner[0] is not None:
+                exact = inner[0] | {""}
+                return exact, exact, exact, ()
+            return _UNKNOWN  # may match nothing
+        if low == high == 1:
+            return inner
+        groups = inner[3] + ((inner[0],) if inner[0] is not None else ())
+        return None, inner[1], inner[2], groups
+    return _UNKNOWN
 
 
-def required_any(source: str) -> tuple[str, ...] | None:
-    """Strings of which one must occur in every match of `source`, or None when none can
-    be worked out safely."""
+def _useful(group: frozenset[str] | None) -> bool:
+    return bool(group) and min(len(s.strip()) for s in group) >= MIN_LITERAL
+
+
+def _shortest(group: frozenset[str]) -> frozenset[str]:
+    """The group without strings that contain another of its strings (they add nothing)."""
+    return frozenset(s for s in group if not any(t != s and t in s for t in group))
+
+
+def required_groups(source: str) -> tuple[tuple[str, ...], ...]:
+    """Groups of strings such that every match of `source` contains one string of each
+    group; the most selective group first. Empty when none can be worked out safely."""
     try:
-        parsed = list(sre_parse.parse(source))
+        parsed = sre_parse.parse(source)
     except Exception:
-        return None
-    candidates: list[tuple[str, ...]] = []
-    run: list[str] = []
-    for op, av in parsed:
-        if op is sre_constants.LITERAL:
-            run.append(chr(av))
-            continue
-        if run:
-            candidates.append(("".join(run),))
-            run = []
-        if op in (sre_constants.SUBPATTERN, sre_constants.BRANCH):
-            alts = _alternatives((op, av))
-            if alts:
-                candidates.append(alts)
-    if run:
-        candidates.append(("".join(run),))
-    useful = [c for c in candidates if min(len(s.strip()) for s in c) >= MIN_LITERAL]
-    if not useful:
-        return None
-    return max(useful, key=lambda c: (min(len(s) for s in c), -len(c)))
+        return ()
+    if parsed.state.flags & sre_constants.SRE_FLAG_IGNORECASE:
+        return ()
+    exact, prefix, suffix, inner = _sequence(list(parsed))
+    found = {_shortest(g) for g in (*inner, prefix, suffix, exact) if _useful(g)}
+    # a group that every string of another group contains says nothing more
+    kept = [g for g in found if not any(h != g and all(any(x in y for x in g) for y in h)
+                                        for h in found)]
+    kept.sort(key=lambda g: (-min(len(s) for s in g), len(g), sorted(g)))
+    return tuple(tuple(sorted(g)) for g in kept)
 
 
 class Scanner:
@@ -140,8 +189,8 @@ class Scanner:
     which strings occur, and each rule's triggers are then chosen from that set."""
 
     def __init__(self, rules) -> None:
-        strings = {r for rule in rules for group in (rule.triggers, rule.negations)
-                   for t in group for r in t.required or ()}
+        strings = {r for rule in rules for triggers in (rule.triggers, rule.negations)
+                   for t in triggers for group in t.required for r in group}
         self.automaton = None
         if strings:
             self.automaton = ahocorasick.Automaton()
