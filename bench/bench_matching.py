@@ -6,7 +6,9 @@ Data is read at run time from ../shared/data (never copied into the repo): the B
 (2,225 English articles) and the full OFAC SDN list of 2023-12-28 plus the curated watchlist.
 
 Measured, all on one core in this process:
-  A. sanctionwatch's matcher (fuzzy on) over the BBC articles, at ~31k SDN names and aliases;
+  A. sanctionwatch's matcher (fuzzy on) over the BBC articles, at ~31k SDN names and aliases:
+     a first pass with empty word caches, and the steady state (a second pass; the daemon
+     keeps its bounded word caches between articles, and news vocabulary repeats);
   B. the floor of the work: normalise (fold) + exact Aho-Corasick (pyahocorasick) over the
      same names, folded;
   C. the naive approach: rapidfuzz process.extractOne of every 1-4-word window against all
@@ -71,6 +73,15 @@ def timed_docs(fn, docs: list[str]) -> tuple[float, int]:
     for d in docs:
         found += fn(d)
     return time.perf_counter() - start, found
+
+
+def two_passes(matcher, docs: list[str]) -> tuple[float, float, int]:
+    """Articles per second on a first pass (the matcher's word caches empty: every distinct
+    word is looked up, typos searched) and on a second pass over the same articles (steady
+    state: a daemon reading news keeps those caches, bounded, between articles)."""
+    first, found = timed_docs(lambda d, f=matcher.find: len(f(d)), docs)
+    second, _ = timed_docs(lambda d, f=matcher.find: len(f(d)), docs)
+    return len(docs) / first, len(docs) / second, found
 
 
 def aho_floor(names: list[str]):
@@ -151,10 +162,9 @@ def main() -> None:
     matcher = Matcher(wl)
     print(f"index build (31k names): {time.perf_counter() - t:.2f} s, "
           f"{len(matcher.index):,} name forms")
-    timed_docs(lambda d, f=matcher.find: len(f(d)), docs[:200])  # warm the word cache
-    t_ours, found = timed_docs(lambda d, f=matcher.find: len(f(d)), docs)
-    ours = len(docs) / t_ours
-    print(f"A  sanctionwatch matcher (fuzzy on): {ours:,.0f} articles/s ({found} mentions)")
+    cold, ours, found = two_passes(matcher, docs)
+    print(f"A  sanctionwatch matcher (fuzzy on): {ours:,.0f} articles/s steady state, "
+          f"{cold:,.0f} articles/s on a first pass with empty word caches ({found} mentions)")
 
     scan = aho_floor(names)
     t_floor, hits = timed_docs(scan, docs)
@@ -166,8 +176,9 @@ def main() -> None:
     naive_rate = len(sample) / t_naive
     print(f"C  naive extractOne windows:         {naive_rate:,.3f} articles/s "
           f"(on {len(sample)} articles)")
-    print(f"   ratio A/B = {ours / floor:.2f} (target >= 0.25); "
-          f"A/C = {ours / naive_rate:,.0f}x (target >= 1000x)")
+    print(f"   ratio A/B = {ours / floor:.2f} steady state, {cold / floor:.2f} first pass "
+          f"(target >= 0.25); A/C = {ours / naive_rate:,.0f}x steady, "
+          f"{cold / naive_rate:,.0f}x first pass (target >= 1000x)")
 
     if args.skip_1m:
         return
@@ -182,11 +193,10 @@ def main() -> None:
     print(f"D  {args.synthetic:,} synthetic names: index build + cache write {build:.1f} s "
           f"(target <= 60 s), peak RSS {rss_mb():,.0f} MB (was {before:,.0f} MB before; "
           f"target <= 2048 MB)")
-    timed_docs(lambda d, f=big_matcher.find: len(f(d)), docs[:200])
-    t_big, found_big = timed_docs(lambda d, f=big_matcher.find: len(f(d)), docs)
-    big_rate = len(docs) / t_big
-    print(f"   throughput at {args.synthetic:,} names: {big_rate:,.0f} articles/s "
-          f"({found_big} mentions); ratio to 31k = {big_rate / ours:.2f} (target >= 0.5)")
+    big_cold, big_rate, found_big = two_passes(big_matcher, docs)
+    print(f"   throughput at {args.synthetic:,} names: {big_rate:,.0f} articles/s steady, "
+          f"{big_cold:,.0f} first pass ({found_big} mentions); ratio to 31k = "
+          f"{big_rate / ours:.2f} steady, {big_cold / cold:.2f} first pass (target >= 0.5)")
     del big_matcher
     gc.collect()
     t = time.perf_counter()

@@ -18,7 +18,7 @@ from sanctionwatch.matching.vocab import (
 )
 from sanctionwatch.text.folded import FoldedWords
 from sanctionwatch.text.normalize import fold_word, name_key
-from sanctionwatch.text.tokens import Token, TokenList, tokenize
+from sanctionwatch.text.tokens import TokenList, tokenize
 from sanctionwatch.types import Mention, Watchlist
 
 _HOW_RANK = {"exact": 0, "variant": 1, "inflected": 2, "fuzzy": 3, "derived": 4}
@@ -50,7 +50,7 @@ class Matcher:
                        self.settings.threshold)
 
     def candidates(self, doc: FoldedWords) -> list[Candidate]:
-        text, tokens = doc.text, doc.tokens
+        tokens = doc.tokens
         words, gaps = tokens.words, tokens.gaps
         index, threshold = self.index, self.settings.threshold
         pairs, forms = index.pairs, index.forms
@@ -58,16 +58,17 @@ class Matcher:
         n = len(words)
         lookup, seen = index.lookup, index.seen_words
         out: list[Candidate] = []
+        memo: dict = {}
         gated: list[tuple[int, WordRole]] = []
         for i in compress(range(n), roles):
             role = roles[i]
             alone, gated_here, by_name, firsts, back = role
             for p, spellings in back:
                 if p <= i and (not spellings or fold_word(words[i - p]) in spellings):
-                    out += self._anchored(text, tokens, i)
+                    out += self._anchored(tokens, i, memo)
                     break
             for f, m in alone:
-                cand = self._extend(text, tokens, i, forms[f], m)
+                cand = self._extend(tokens, i, forms[f], m, memo)
                 if cand is not None and cand.score >= threshold:
                     out.append(cand)
             if gated_here or by_name:
@@ -85,14 +86,15 @@ class Matcher:
             for m1 in nxt if nxt is not None else lookup(words[j]):
                 for m0 in firsts:
                     for f in pairs.get(m0.key, m1.key):
-                        cand = self._extend(text, tokens, i, forms[f], m0)
+                        cand = self._extend(tokens, i, forms[f], m0, memo)
                         if cand is not None and cand.score >= threshold:
                             out.append(cand)
         if gated:
-            out += self._gated(doc, gated, out)
+            out += self._gated(doc, gated, out, memo)
         return out
 
-    def _gated(self, doc: FoldedWords, gated, found: list[Candidate]) -> list[Candidate]:
+    def _gated(self, doc: FoldedWords, gated, found: list[Candidate],
+               memo: dict) -> list[Candidate]:
         """A surname alone ("Said", "Prigozhin") or a common word ("Games") can only become a
         mention when the document names the entity or someone related, or has its context,
         programme or sanctions words (see `resolve`); the others are dropped before any more
@@ -126,12 +128,12 @@ class Matcher:
                     for entity_id in named:
                         tried += role.by_name.get(entity_id, ())
             for f, m in tried:
-                cand = self._extend(doc.text, doc.tokens, i, forms[f], m)
+                cand = self._extend(doc.tokens, i, forms[f], m, memo)
                 if cand is not None and cand.score >= self.settings.threshold:
                     out.append(cand)
         return out
 
-    def _anchored(self, text: str, tokens: TokenList, j: int) -> list[Candidate]:
+    def _anchored(self, tokens: TokenList, j: int, memo: dict) -> list[Candidate]:
         """Forms with a short first word, found from their first long word at position j:
         the words before it must be the form's words before its anchor."""
         out = []
@@ -147,13 +149,32 @@ class Matcher:
                     continue
                 for first in index.lookup(words[i]):
                     for f in by_first.get((p, first.key), ()):
-                        cand = self._extend(text, tokens, i, index.forms[f], first)
+                        cand = self._extend(tokens, i, index.forms[f], first, memo)
                         if cand is not None and cand.score >= self.settings.threshold:
                             out.append(cand)
         return out
 
-    def _extend(self, text: str, tokens: TokenList, i: int, form: NameForm,
-                first: TokenMatch) -> Candidate | None:
+    def _extend(self, tokens: TokenList, i: int, form: NameForm, first: TokenMatch,
+                memo: dict | None = None) -> Candidate | None:
+        """The candidate for `form` starting at token i, if the following words match its
+        other tokens. Forms with the same tokens (fifty listed people called "Said") share
+        the work through `memo`, one per document."""
+        key = (i, form.keys, form.folded, form.organisation, first)
+        span = memo.get(key, _UNSEEN) if memo is not None else _UNSEEN
+        if span is _UNSEEN:
+            span = self._span(tokens, i, form, first)
+            if memo is not None:
+                memo[key] = span
+        if span is None:
+            return None
+        start_tok, end_tok, first_tok, last_tok, score, how = span
+        designator = start_tok < first_tok or end_tok > last_tok
+        return Candidate(form=form, first=start_tok, last=end_tok,
+                         start=tokens.starts[start_tok], end=tokens.ends[end_tok],
+                         score=score, how=how, designator=designator,
+                         name_first=first_tok, name_last=last_tok)
+
+    def _span(self, tokens: TokenList, i: int, form: NameForm, first: TokenMatch):
         words, gaps = tokens.words, tokens.gaps
         matched = [(i, _refine(first, words[i], form.folded[0]))]
         j = i + 1
@@ -172,19 +193,23 @@ class Matcher:
                 return None
             matched.append((j, _refine(m, words[j], form.folded[pos])))
             j += 1
-        weights = [len(k) for k in form.keys]
-        score = sum(w * m.sim for w, (_, m) in zip(weights, matched, strict=True)) / sum(weights)
-        how = max((m.how for _, m in matched), key=lambda h: _HOW_RANK[h])
+        if len(matched) == 1:
+            score, how = matched[0][1].sim, matched[0][1].how
+        else:
+            weights = [len(k) for k in form.keys]
+            score = sum(w * m.sim for w, (_, m) in zip(weights, matched, strict=True)) / sum(
+                weights)
+            how = max((m.how for _, m in matched), key=lambda h: _HOW_RANK[h])
         first_tok, last_tok = matched[0][0], matched[-1][0]
         start_tok, end_tok = first_tok, last_tok
         if form.organisation:
-            start_tok = _designators_before(text, tokens, first_tok)
-            end_tok = _designators_after(text, tokens, last_tok)
-        designator = start_tok < first_tok or end_tok > last_tok
-        return Candidate(form=form, first=start_tok, last=end_tok,
-                         start=tokens.starts[start_tok], end=tokens.ends[end_tok],
-                         score=round(min(1.0, max(0.0, score)), 4), how=how,
-                         designator=designator, name_first=first_tok, name_last=last_tok)
+            start_tok = _designators_before(tokens, first_tok)
+            end_tok = _designators_after(tokens, last_tok)
+        return (start_tok, end_tok, first_tok, last_tok, round(min(1.0, max(0.0, score)), 4),
+                how)
+
+
+_UNSEEN = object()
 
 
 def _next_word(tokens: TokenList, i: int) -> int | None:
@@ -221,32 +246,27 @@ def _refine(m: TokenMatch, word: str, alias_folded: str) -> TokenMatch:
 _GAP = frozenset(" \t\"'«»“”‘’„-–")
 
 
-def _adjacent(text: str, a: Token, b: Token, comma: bool = False) -> bool:
-    """Only spaces, quotes, hyphens or apostrophes between two tokens (and, with `comma`, a
-    comma: "PRIGOZHIN, Yevgeniy"): no sentence or list break."""
-    return _gap_ok(text[a.end:b.start], comma)
-
-
 def _is_designator(word: str) -> bool:
     f = fold_word(word)
     return f in DESIGNATORS or f.startswith(("grupp", "grup", "group")) \
         or f.endswith(("gruppe", "group", "gruppa", "grupa"))  # Kampfgruppe, Söldnergruppe
 
 
-def _designators_before(text: str, tokens: list[Token], i: int) -> int:
+def _designators_before(tokens: TokenList, i: int) -> int:
+    """The first of up to three organisation words right before token i ("ЧВК", "groupe")."""
+    words, gaps = tokens.words, tokens.gaps
     j = i
-    while j > 0 and i - j < 3 and _adjacent(text, tokens[j - 1], tokens[j]) \
-            and _is_designator(tokens[j - 1].text):
+    while j > 0 and i - j < 3 and _gap_ok(gaps[j - 1], False) and _is_designator(words[j - 1]):
         j -= 1
     return j
 
 
-def _designators_after(text: str, tokens: list[Token], i: int) -> int:
-    j = i
-    while j + 1 < len(tokens) and j - i < 1 and _adjacent(text, tokens[j], tokens[j + 1]) \
-            and _is_designator(tokens[j + 1].text):
-        j += 1
-    return j
+def _designators_after(tokens: TokenList, i: int) -> int:
+    """Token i, or the organisation word right after it ("Wagner Group")."""
+    words, gaps = tokens.words, tokens.gaps
+    if i + 1 < len(words) and _gap_ok(gaps[i], False) and _is_designator(words[i + 1]):
+        return i + 1
+    return i
 
 
 def _non_overlapping(cands: list[Candidate]) -> list[Candidate]:
