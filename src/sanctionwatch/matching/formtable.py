@@ -140,6 +140,11 @@ class PairTable:
         ids = np.unique(np.concatenate([codes >> np.uint64(32), codes & np.uint64(0xFFFFFFFF)]))
         return {words[int(c)] for c in ids}
 
+    def known(self):
+        """A function: the forms of a (first, second) pair looked up before, else None (the
+        cache's own `get`, in C)."""
+        return self._cache.get
+
     def get(self, first: str, second: str) -> tuple[int, ...]:
         hit = self._cache.get((first, second))
         if hit is None:

@@ -248,9 +248,10 @@ class NameIndex:
         state["_roles"] = {}
         return state
 
-    def seen_words(self, word: str) -> tuple[TokenMatch, ...] | None:
-        """`lookup` of a word already looked up, else None (one dictionary access)."""
-        return self._cache.get(word)
+    def seen_words(self):
+        """A function: the `lookup` of a word already looked up, else None (the word cache's
+        own `get`: one dictionary access in C)."""
+        return self._cache.get
 
     def lookup(self, word: str) -> tuple[TokenMatch, ...]:
         """The first- or second-token keys a word of text matches, and how."""

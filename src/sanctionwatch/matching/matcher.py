@@ -10,11 +10,11 @@ from sanctionwatch.matching.forms import NameForm
 from sanctionwatch.matching.index import SIM_VARIANT, NameIndex, TokenMatch, WordRole, match_key
 from sanctionwatch.matching.resolve import Candidate, resolve
 from sanctionwatch.matching.vocab import (
-    ALL_PROGRAM_WORDS,
     DESIGNATORS,
     NAME_STOPWORDS,
     SANCTIONS_VOCABULARY,
     program_words,
+    support_words_in,
 )
 from sanctionwatch.text.folded import FoldedWords
 from sanctionwatch.text.normalize import fold_word, name_key
@@ -56,7 +56,8 @@ class Matcher:
         pairs, forms = index.pairs, index.forms
         roles = index.roles_all(words)
         n = len(words)
-        lookup, seen = index.lookup, index.seen_words
+        lookup, seen = index.lookup, index.seen_words()
+        pair_forms, known_pair = pairs.get, pairs.known()
         out: list[Candidate] = []
         memo: dict = {}
         gated: list[tuple[int, WordRole]] = []
@@ -85,7 +86,8 @@ class Matcher:
             nxt = seen(words[j])
             for m1 in nxt if nxt is not None else lookup(words[j]):
                 for m0 in firsts:
-                    for f in pairs.get(m0.key, m1.key):
+                    fs = known_pair((m0.key, m1.key))
+                    for f in fs if fs is not None else pair_forms(m0.key, m1.key):
                         cand = self._extend(tokens, i, forms[f], m0, memo)
                         if cand is not None and cand.score >= threshold:
                             out.append(cand)
@@ -102,8 +104,8 @@ class Matcher:
         named = {c.form.entity_id for c in found}
         by_id, neighbours = self.watchlist.by_id, self.watchlist.neighbours
         forms = self.index.forms
-        sanctions = doc.has_prefix(SANCTIONS_VOCABULARY)
-        programme = doc.prefixes_present(ALL_PROGRAM_WORDS) if not sanctions else frozenset()
+        programme = support_words_in(doc)
+        sanctions = not programme.isdisjoint(SANCTIONS_VOCABULARY)
         supported: dict[str, bool] = {}
         out = []
         for i, role in gated:

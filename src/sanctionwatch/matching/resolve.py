@@ -15,7 +15,11 @@ from functools import lru_cache
 
 from sanctionwatch.matching.commonness import is_common
 from sanctionwatch.matching.forms import NameForm
-from sanctionwatch.matching.vocab import SANCTIONS_VOCABULARY, program_words
+from sanctionwatch.matching.vocab import (
+    SANCTIONS_VOCABULARY,
+    has_sanctions_words,
+    program_words,
+)
 from sanctionwatch.text.folded import FoldedWords
 from sanctionwatch.text.normalize import fold, fold_word, name_key
 from sanctionwatch.text.tokens import Token
@@ -135,7 +139,7 @@ def resolve(doc: FoldedWords, candidates: list[Candidate], watchlist: Watchlist,
             established.setdefault(entity.id, text[cand.start:cand.end])
             named.add(entity.id)
             continue
-        if not (cand.designator or entity.context or doc.has_prefix(SANCTIONS_VOCABULARY)
+        if not (cand.designator or entity.context or has_sanctions_words(doc)
                 or neighbours.get(entity.id, frozenset()) & present or _is_acronym(doc, cand)):
             pending.append(n)  # nothing nearby could support it: only an anchor can
             continue

@@ -10,6 +10,10 @@ vocabulary that programme tags imply.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sanctionwatch.text.folded import FoldedWords
 
 # Generic organisation-type words: they neither make nor break a name match, but one next to
 # a short organisation name says "this is an organisation" (disambiguation evidence).
@@ -75,6 +79,20 @@ SANCTIONS_VOCABULARY: tuple[str, ...] = (
     "sanction", "designat", "ofac", "blacklist", "asset freeze", "gel des avoirs", "embargo",
     "sankt", "sanktion", "sancion", "sanzion", "sankcii", "sanktsi", "santsi", "sanktsii",
 )
+
+
+# Sanctions and programme words together: one pass over a document finds both.
+SUPPORT_WORDS: tuple[str, ...] = tuple(dict.fromkeys(
+    [w for w in SANCTIONS_VOCABULARY if " " not in w] + list(ALL_PROGRAM_WORDS)))
+
+
+def support_words_in(doc: FoldedWords) -> frozenset[str]:
+    """The sanctions and programme words (prefixes) the document uses."""
+    return doc.prefixes_present(SUPPORT_WORDS)
+
+
+def has_sanctions_words(doc: FoldedWords) -> bool:
+    return not support_words_in(doc).isdisjoint(SANCTIONS_VOCABULARY)
 
 
 @lru_cache(maxsize=4096)

@@ -36,8 +36,8 @@ def _prefix_automaton(prefixes: tuple[str, ...]) -> ahocorasick.Automaton | None
 class FoldedWords:
     """The tokens of one text, their folded forms and name keys, computed on demand."""
 
-    __slots__ = ("_folded", "_joined", "_keys", "_positions", "_present", "_starts", "text",
-                 "tokens")
+    __slots__ = ("_folded", "_has", "_joined", "_keys", "_positions", "_present", "_starts",
+                 "text", "tokens")
 
     def __init__(self, text: str, tokens: TokenList):
         self.text = text
@@ -48,6 +48,7 @@ class FoldedWords:
         self._starts: list[int] | None = None
         self._positions: dict[tuple[str, ...], list[int]] = {}
         self._present: dict[tuple[str, ...], frozenset[str]] = {}
+        self._has: dict[tuple[str, ...], bool] = {}
 
     @property
     def folded(self) -> list[str]:
@@ -81,8 +82,12 @@ class FoldedWords:
         positions = self._positions.get(prefixes)
         if positions is not None:
             return bool(positions)
-        automaton = _prefix_automaton(prefixes)
-        return automaton is not None and next(automaton.iter(self._joined_text()), None) is not None
+        found = self._has.get(prefixes)
+        if found is None:
+            automaton = _prefix_automaton(prefixes)
+            found = self._has[prefixes] = automaton is not None and next(
+                automaton.iter(self._joined_text()), None) is not None
+        return found
 
     def prefixes_present(self, prefixes: tuple[str, ...]) -> frozenset[str]:
         """Which of `prefixes` (single words) begin a word of the document: one pass for a
