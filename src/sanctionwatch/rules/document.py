@@ -1,10 +1,11 @@
-"""One document as the rules see it: folded once, cut into units (sentences, paragraphs,
-runs of sentences) that share that folding, with the trigger strings each unit contains.
+"""One document as the rules see it: cut into units (sentences, paragraphs, runs of
+sentences), each folded when a rule first asks for it, with the trigger strings it contains.
 
-Folding is character by character, so the fold of a slice is the slice of the fold: the
-text is folded once (one `str.translate`) however many rules, sentences and look-behinds ask
-for a piece of it. Offsets between the text and its fold are kept only for the characters
-whose fold is not exactly one character ("щ" -> "shch"), and looked up by bisection.
+Folding is character by character, so the fold of a slice is the slice of the fold: a unit,
+or the few words between a trigger and a name, is folded on its own (one `str.translate`),
+and sentences no rule looks at are never folded. Offsets between a unit and its fold are
+worked out only when a rule asks for one (a trigger matched), and only for the characters
+whose fold is not exactly one character ("щ" -> "shch"), looked up by bisection.
 """
 
 from __future__ import annotations
@@ -46,36 +47,44 @@ _TABLE = _Table()
 
 
 class Folding:
-    """A text's fold and the offsets between the two."""
+    """A text's fold and, on first use, the offsets between the two."""
 
-    __slots__ = ("_delta", "_folded_at", "_lengths", "_positions", "folded", "size")
+    __slots__ = ("_delta", "_folded_at", "_lengths", "_positions", "folded", "size", "text")
 
     def __init__(self, text: str) -> None:
+        self.text = text
         self.folded = text.translate(_TABLE)
         self.size = len(text)
-        self._positions: list[int] = []     # original index of each irregular character
+        self._positions: list[int] | None = None  # original index of each irregular character
         self._delta: list[int] = []         # folded minus original index just after it
         self._folded_at: list[int] = []     # folded index where its fold starts
         self._lengths: list[int] = []
-        if len(self.folded) == len(text) and _TABLE.pattern().search(text) is None:
-            return
-        shift = 0
-        lengths = _TABLE.irregular
-        for m in _TABLE.pattern().finditer(text):
-            n = lengths[m.group()]
-            self._positions.append(m.start())
-            self._folded_at.append(m.start() + shift)
-            self._lengths.append(n)
-            shift += n - 1
-            self._delta.append(shift)
+
+    def _offsets(self) -> list[int]:
+        if self._positions is None:
+            self._positions = []
+            text = self.text
+            if len(self.folded) != len(text) or _TABLE.pattern().search(text) is not None:
+                shift = 0
+                lengths = _TABLE.irregular
+                for m in _TABLE.pattern().finditer(text):
+                    n = lengths[m.group()]
+                    self._positions.append(m.start())
+                    self._folded_at.append(m.start() + shift)
+                    self._lengths.append(n)
+                    shift += n - 1
+                    self._delta.append(shift)
+        return self._positions
 
     def folded_index(self, pos: int) -> int:
         """Index in the fold of the first character folded from `text[pos:]`."""
-        k = bisect_left(self._positions, pos)
+        k = bisect_left(self._offsets(), pos)
         return pos + (self._delta[k - 1] if k else 0)
 
     def orig(self, index: int) -> int:
         """Index in the text of the character folded to `folded[index]`."""
+        if not self._offsets():
+            return min(index, self.size)
         k = bisect_right(self._folded_at, index) - 1
         if k < 0:
             return min(index, self.size)
@@ -93,43 +102,32 @@ class Unit:
     end: int
     sentence: Sentence
     folded: str
-    base: int                 # index of `folded[0]` in the document's fold
-    folding: Folding
+    folding: Folding          # of text[start:end]
     found: frozenset[str]
 
     def orig(self, folded_index: int) -> int:
-        return self.folding.orig(self.base + folded_index)
+        """Index in the document of the character folded to `folded[folded_index]`."""
+        return self.start + self.folding.orig(folded_index)
 
 
 class Document:
-    """The text of one document, its sentences, and its folding (computed on first use)."""
+    """The text of one document, its sentences, and its units (folded on first use)."""
 
-    __slots__ = ("_folding", "_units", "scanner", "sentences", "text")
+    __slots__ = ("_units", "scanner", "sentences", "text")
 
     def __init__(self, text: str, sentences: list[Sentence], scanner: Scanner) -> None:
         self.text = text
         self.sentences = sentences
         self.scanner = scanner
-        self._folding: Folding | None = None
         self._units: dict[tuple[str, int, int], Unit] = {}
-
-    @property
-    def folding(self) -> Folding:
-        if self._folding is None:
-            self._folding = Folding(self.text)
-        return self._folding
-
-    def folded_index(self, pos: int) -> int:
-        return self.folding.folded_index(pos)
-
-    def offsets_at(self, folded_index: int) -> int:
-        """Index in `text` of the character that folded to `folded[folded_index]`."""
-        return self.folding.orig(folded_index)
 
     def fold(self, start: int, end: int) -> str:
         """The folded form of `text[start:end]`."""
-        f = self.folding
-        return f.folded[f.folded_index(start):f.folded_index(end)]
+        return self.text[start:end].translate(_TABLE)
+
+    def orig_in_fold(self, start: int, end: int, folded_index: int) -> int:
+        """Index in `text` of the character folded to `fold(start, end)[folded_index]`."""
+        return start + Folding(self.text[start:end]).orig(folded_index)
 
     def unit(self, scope: str, s: Sentence, last: Sentence | None = None) -> Unit:
         """The sentence `s`, its paragraph, or the sentences from `s` to `last`."""
@@ -141,9 +139,7 @@ class Document:
         key = (scope, first.index, last.index)
         unit = self._units.get(key)
         if unit is None:
-            f = self.folding
-            lo, hi = f.folded_index(first.start), f.folded_index(last.end)
-            folded = f.folded[lo:hi]
-            unit = self._units[key] = Unit(first.start, last.end, s, folded, lo, f,
-                                           self.scanner.found(folded))
+            f = Folding(self.text[first.start:last.end])
+            unit = self._units[key] = Unit(first.start, last.end, s, f.folded, f,
+                                           self.scanner.found(f.folded))
         return unit

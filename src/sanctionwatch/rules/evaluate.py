@@ -202,8 +202,8 @@ def _counted_plural(rule: Rule, ctx: _Context, unit: Unit, trig: Trigger, a: int
     m = COUNTED_PLURAL.search(folded)
     if m is None:
         return []
-    pos = ctx.doc.folded_index(a) + m.start()
-    before = [c for c in candidates if c.end <= ctx.doc.offsets_at(pos)]
+    at = ctx.doc.orig_in_fold(a, min(unit.end, b + 40), m.start())
+    before = [c for c in candidates if c.end <= at]
     last: dict[str, Mention] = {}
     for c in before:
         last.pop(c.entity_id, None)
