@@ -330,12 +330,10 @@ class NameIndex:
         return tuple(matches.values())
 
     def _fuzzy(self, key: str, matches: dict[str, TokenMatch]) -> None:
-        seen: set[str] = set()
-        for d in _deletes(key, 2 if len(key) >= LONG_FUZZY - 1 else 1):
-            for cand in self.deletes.get(d, ()):
-                if cand in seen:
-                    continue
-                seen.add(cand)
-                sim = _edit_sim(key, cand, _max_edits(len(cand)))
-                if sim is not None and sim >= self.fuzzy_floor:
-                    matches[cand] = TokenMatch(cand, sim, "fuzzy")
+        # the deletions the name words share with this word: one set intersection in C;
+        # candidates in sorted order, so that results never depend on hash order
+        shared = self.deletes.keys() & _deletes(key, 2 if len(key) >= LONG_FUZZY - 1 else 1)
+        for cand in sorted({c for d in shared for c in self.deletes[d]}):
+            sim = _edit_sim(key, cand, _max_edits(len(cand)))
+            if sim is not None and sim >= self.fuzzy_floor:
+                matches[cand] = TokenMatch(cand, sim, "fuzzy")

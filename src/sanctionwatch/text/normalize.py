@@ -69,25 +69,28 @@ def fold_word(word: str) -> str:
 
 # Ordered rewrites of a folded token into a phonetic key. Each merges spellings that
 # transliteration conventions (English, French, German, ICU, BGN/PCGN) produce for one sound.
-_KEY_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p), r)
-    for p, r in (
-        (r"[^a-z0-9]", ""),          # apostrophes, dots
-        (r"shch|sch|sh|zh", "2"),    # ш щ ж: sh / sch / zh
-        (r"tsch|tch|ch|cz|c(?=[ei])", "3"),  # ч: ch / tsch / tch / cz
-        (r"kh|ckh", "h"),            # х: kh / h
-        (r"ph", "f"),
-        (r"ck|q|c", "k"),
-        (r"x", "ks"),
-        (r"w", "v"),
-        (r"gu(?=[eiy])", "g"),       # French: Evgueni
-        (r"ou", "u"),                # French: Outkine
-        (r"^j(?=[aeiou])", "y"),     # German: Jewgeni -> yevgeni
-        (r"(?<=[aeiouy])j(?=[aeiouy])", "2"),  # French: Prigojine
-        (r"j", "y"),
-        (r"y", "i"),
-        (r"^ie", "e"),               # Yevgeny / Evgeny
-        (r"(.)\1+", r"\1"),          # doubled letters
+# The third field is a letter or two that a token must contain for the rewrite to apply, so
+# that most tokens skip most rewrites ("": always tried).
+_NOT_KEY_CHAR = re.compile(r"[^a-z0-9]")  # apostrophes, dots: removed first
+_KEY_REWRITES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
+    (re.compile(p), r, trigger)
+    for p, r, trigger in (
+        (r"shch|sch|sh|zh", "2", "h"),     # ш щ ж: sh / sch / zh
+        (r"tsch|tch|ch|cz|c(?=[ei])", "3", "c"),  # ч: ch / tsch / tch / cz
+        (r"kh|ckh", "h", "kh"),            # х: kh / h
+        (r"ph", "f", "ph"),
+        (r"ck|c", "k", "c"),
+        (r"q", "k", "q"),
+        (r"x", "ks", "x"),
+        (r"w", "v", "w"),
+        (r"gu(?=[eiy])", "g", "gu"),       # French: Evgueni
+        (r"ou", "u", "ou"),                # French: Outkine
+        (r"^j(?=[aeiou])", "y", "j"),      # German: Jewgeni -> yevgeni
+        (r"(?<=[aeiouy])j(?=[aeiouy])", "2", "j"),  # French: Prigojine
+        (r"j", "y", "j"),
+        (r"y", "i", "y"),
+        (r"^ie", "e", "ie"),               # Yevgeny / Evgeny
+        (r"(.)\1+", r"\1", ""),            # doubled letters
     )
 )
 
@@ -99,8 +102,11 @@ def name_key(token: str) -> str:
     The ш/ж class is written "2" and the ч class "3", so a key never collides with a spelling.
     """
     s = fold(token)
-    for pattern, repl in _KEY_REWRITES:
-        s = pattern.sub(repl, s)
+    if not (s.isascii() and s.isalnum()):  # folded text is lower case: else [a-z0-9] already
+        s = _NOT_KEY_CHAR.sub("", s)
+    for pattern, repl, trigger in _KEY_REWRITES:
+        if trigger in s:
+            s = pattern.sub(repl, s)
     return s
 
 
