@@ -2,7 +2,7 @@
 sentences), each folded when a rule first asks for it, with the trigger strings it contains.
 
 Folding is character by character, so the fold of a slice is the slice of the fold: a unit,
-or the few words between a trigger and a name, is folded on its own (one `str.translate`),
+or the few words between a trigger and a name, is folded on its own (`fold_text`),
 and sentences no rule looks at are never folded. Offsets between a unit and its fold are
 worked out only when a rule asks for one (a trigger matched), and only for the characters
 whose fold is not exactly one character ("щ" -> "shch"), looked up by bisection.
@@ -46,6 +46,36 @@ class _Table(dict):
 _TABLE = _Table()
 
 
+def _cp1252_table() -> bytes:
+    """Each byte of Windows-1252 (ASCII, accented Latin letters, typographic quotes and
+    dashes) to the one ASCII character it folds to; 0xFF where its fold is not one."""
+    out = bytearray(b"\xff" * 256)
+    for v in range(256):
+        try:
+            f = fold_char(bytes([v]).decode("cp1252"))
+        except UnicodeDecodeError:
+            continue
+        if len(f) == 1 and f.isascii():
+            out[v] = ord(f)
+    return bytes(out)
+
+
+_CP1252 = _cp1252_table()
+
+
+def fold_text(text: str) -> str:
+    """`fold_char` of every character: `text.translate(_TABLE)`. Text that Windows-1252 can
+    write (English and Western European news) is folded with one `bytes.translate`, about
+    four times quicker."""
+    if text.isascii():
+        return text.lower().replace("`", "'")
+    try:
+        folded = text.encode("cp1252").translate(_CP1252)
+    except UnicodeEncodeError:
+        return text.translate(_TABLE)
+    return text.translate(_TABLE) if b"\xff" in folded else folded.decode("ascii")
+
+
 class Folding:
     """A text's fold and, on first use, the offsets between the two."""
 
@@ -53,7 +83,7 @@ class Folding:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.folded = text.translate(_TABLE)
+        self.folded = fold_text(text)
         self.size = len(text)
         self._positions: list[int] | None = None  # original index of each irregular character
         self._delta: list[int] = []         # folded minus original index just after it
@@ -123,7 +153,7 @@ class Document:
 
     def fold(self, start: int, end: int) -> str:
         """The folded form of `text[start:end]`."""
-        return self.text[start:end].translate(_TABLE)
+        return fold_text(self.text[start:end])
 
     def orig_in_fold(self, start: int, end: int, folded_index: int) -> int:
         """Index in `text` of the character folded to `fold(start, end)[folded_index]`."""
