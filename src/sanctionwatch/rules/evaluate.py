@@ -10,6 +10,7 @@ Every decision, fired or not, can be traced with the reason (`Trace`), for `rule
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sanctionwatch.rules.anaphora import (
@@ -85,11 +86,14 @@ def _meets(cond: EntityCondition, entity: Entity) -> bool:
     return not (cond.curated and entity.origin != "curated")
 
 
-def _find(triggers: tuple[Trigger, ...], unit: Unit) -> list[tuple[Trigger, int, int]]:
+def _find(triggers: tuple[Trigger, ...], unit: Unit,
+          chosen: list[Trigger] | None = None) -> list[tuple[Trigger, int, int]]:
+    """Where the triggers match in the unit; `chosen`: those its prefilter let through."""
     folded = unit.folded
+    if chosen is None:
+        chosen = prefilter_for(triggers).chosen(unit.found)
     return [(t, unit.orig(m.start()), unit.orig(m.end()))
-            for t in prefilter_for(triggers).chosen(unit.found)
-            for m in t.pattern.finditer(folded)]
+            for t in chosen for m in t.pattern.finditer(folded)]
 
 
 def evaluate(rules: RuleSet, text: str, mentions: list[Mention], watchlist: Watchlist,
@@ -110,19 +114,24 @@ def evaluate(rules: RuleSet, text: str, mentions: list[Mention], watchlist: Watc
     following = _following(by_sentence, len(sentences))
     ordered = sorted(by_sentence.items())
     linked = any(m.entity_id in watchlist.neighbours for m in mentions)
+    units = [(ms, ctx.doc.unit("sentence", sentences[idx])) for idx, ms in ordered]
     for rule in rules.enabled():
-        scope = "paragraph" if rule.scope == "paragraph" else "sentence"
         if rule.type == "network_link" and not linked:
             continue
-        quick = trace is None and rule.type in ("designation", "support_network")
+        triggered = rule.type in ("designation", "support_network")
         pf = prefilter_for(rule.triggers)
-        for idx, ms in ordered:
-            unit = ctx.doc.unit(scope, sentences[idx])
-            if quick and not pf.always and pf.strings.isdisjoint(unit.found):
-                continue  # no trigger can match here
-            scoped = ms if scope == "sentence" else [
-                m for m in mentions if unit.start <= m.start < unit.end]
-            for intent in _apply(rule, ctx, unit, scoped):
+        for ms, unit in units:
+            if rule.scope == "paragraph":
+                unit = ctx.doc.unit("paragraph", unit.sentence)
+                ms = [m for m in mentions if unit.start <= m.start < unit.end]
+            chosen = None
+            if triggered:
+                chosen = pf.chosen(unit.found)
+                if not chosen and trace is None:
+                    continue  # no trigger can match here
+            elif rule.type == "network_link" and trace is None and not _linked(ms, watchlist):
+                continue  # no two entities linked on the list
+            for intent in _apply(rule, ctx, unit, ms, chosen):
                 intents.setdefault(intent.key, intent)
         if rule.type == "designation" and rule.scope == "sentence":
             # "Evguéni Prigojine ... . Il fait l'objet de sanctions": a sentence without a
@@ -135,6 +144,13 @@ def evaluate(rules: RuleSet, text: str, mentions: list[Mention], watchlist: Watc
             for intent in _enumerations(rule, ctx):
                 intents.setdefault(intent.key, intent)
     return _best_phase(list(intents.values()), rules)
+
+
+def _linked(ms: list[Mention], watchlist: Watchlist) -> bool:
+    """Two of the mentions are of entities linked on the watchlist."""
+    neighbours = watchlist.neighbours
+    return any(m.entity_id in near for t in ms if (near := neighbours.get(t.entity_id))
+               for m in ms)
 
 
 def _following(by_sentence: dict[int, list[Mention]], n: int) -> list[int]:
@@ -175,7 +191,7 @@ def _anaphoric(rule: Rule, ctx: _Context, unit: Unit) -> list[AlertIntent]:
             pronoun, group = None, GROUP_NOUN.search(tail)
         anaphor = pronoun or group
         if anaphor is None:
-            plural = _counted_plural(rule, ctx, unit, trig, a, b, candidates)
+            plural = _counted_plural(rule, ctx, unit, trig, a, b, lambda: candidates)
             if plural:
                 return plural
             continue
@@ -194,8 +210,9 @@ def _anaphoric(rule: Rule, ctx: _Context, unit: Unit) -> list[AlertIntent]:
 
 
 def _counted_plural(rule: Rule, ctx: _Context, unit: Unit, trig: Trigger, a: int, b: int,
-                    candidates: list[Mention]) -> list[AlertIntent]:
-    """"waived the sanctions on those two parties": the last two entities named before."""
+                    candidates: Callable[[], list[Mention]]) -> list[AlertIntent]:
+    """"waived the sanctions on those two parties": the last two entities named before
+    (`candidates`, asked for only when such a plural follows the trigger)."""
     if trig.passive:
         return []
     folded = ctx.fold(a, min(unit.end, b + 40))
@@ -203,7 +220,7 @@ def _counted_plural(rule: Rule, ctx: _Context, unit: Unit, trig: Trigger, a: int
     if m is None:
         return []
     at = ctx.doc.orig_in_fold(a, min(unit.end, b + 40), m.start())
-    before = [c for c in candidates if c.end <= at]
+    before = [c for c in candidates() if c.end <= at]
     last: dict[str, Mention] = {}
     for c in before:
         last.pop(c.entity_id, None)
@@ -302,7 +319,8 @@ def _sentence_of(sentences: list[Sentence], offset: int) -> Sentence | None:
     return None
 
 
-def _apply(rule: Rule, ctx: _Context, unit: Unit, mentions: list[Mention]) -> list[AlertIntent]:
+def _apply(rule: Rule, ctx: _Context, unit: Unit, mentions: list[Mention],
+           chosen: list[Trigger] | None = None) -> list[AlertIntent]:
     wl, text = ctx.watchlist, ctx.doc.text
 
     def note(fired: bool, reason: str) -> None:
@@ -317,7 +335,7 @@ def _apply(rule: Rule, ctx: _Context, unit: Unit, mentions: list[Mention]) -> li
                 for m in targets]
     if rule.type == "network_link":
         return _network_links(rule, unit, text, targets, mentions, wl, note)
-    hits = _find(rule.triggers, unit)
+    hits = _find(rule.triggers, unit, chosen)
     if not hits:
         note(False, "no trigger in scope")
         return []
@@ -355,9 +373,10 @@ def _designation(rule, ctx, unit, hits, targets, note) -> list[AlertIntent]:
                       and not new_clause(ctx.fold(b, m.start) if m.start > b else "")]
             pool = [m for m in targets if m.start >= a]
         if not trig.passive:  # "waived the sanctions on those two parties"
-            before = [m for m in _before(ctx, unit, b)
-                      if _meets(rule.target, ctx.watchlist.by_id[m.entity_id])]
-            plural = _counted_plural(rule, ctx, unit, trig, a, b, before)
+            plural = _counted_plural(
+                rule, ctx, unit, trig, a, b,
+                lambda b=b: [m for m in _before(ctx, unit, b)
+                             if _meets(rule.target, ctx.watchlist.by_id[m.entity_id])])
             for intent in plural:
                 out.setdefault(intent.role("target") or "", intent)
             if plural:
