@@ -154,9 +154,9 @@ class WordRole(NamedTuple):
 
     alone: tuple[tuple[int, TokenMatch], ...]  # one-word forms tried wherever the word occurs
     # one-word forms that are a surname or a common word ("Said", "Games"): tried only when
-    # the document could support them (see `Matcher._gated`); first those of entities that
-    # context, relations or programme words may support, then the others by entity (they
-    # need the document to name them, or sanctions words)
+    # the document could support them (see `Matcher._gated`); first those of organisations
+    # and of entities that context, relations or programme words may support, then, by
+    # entity, the surnames that only the document naming the person in full can support
     gated: tuple[tuple[int, TokenMatch], ...]
     by_name: dict[str, tuple[tuple[int, TokenMatch], ...]]
     firsts: tuple[TokenMatch, ...]  # matches that may be the first word of a longer form
@@ -302,7 +302,7 @@ class NameIndex:
                     alone.append((f, m))
                 else:
                     entity_id = self.forms.entity_id(f)
-                    if entity_id in self.supportable:
+                    if flags & ORGANISATION or entity_id in self.supportable:
                         gated.append((f, m))
                     else:
                         by_name.setdefault(entity_id, []).append((f, m))

@@ -112,8 +112,6 @@ class Matcher:
             tried: list[tuple[int, TokenMatch]] = []
             if sanctions:
                 tried += role.gated
-                for fms in role.by_name.values():
-                    tried += fms
             else:
                 for f, m in role.gated:
                     entity_id = forms[f].entity_id
@@ -126,9 +124,12 @@ class Matcher:
                             or not programme.isdisjoint(program_words(entity.programs)))
                     if ok:
                         tried.append((f, m))
-                if role.by_name and named:
-                    for entity_id in named:
-                        tried += role.by_name.get(entity_id, ())
+            # a surname alone, of a person no context, relation or programme word can
+            # support: only the person named in full makes it a mention (sanctions words
+            # alone are one piece of weak evidence, see `resolve`)
+            if role.by_name and named:
+                for entity_id in named:
+                    tried += role.by_name.get(entity_id, ())
             for f, m in tried:
                 cand = self._extend(doc.tokens, i, forms[f], m, memo)
                 if cand is not None and cand.score >= self.settings.threshold:
