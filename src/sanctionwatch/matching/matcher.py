@@ -114,7 +114,7 @@ class Matcher:
                 tried += role.gated
             else:
                 for f, m in role.gated:
-                    entity_id = forms[f].entity_id
+                    entity_id = forms.entity_id(f)
                     ok = supported.get(entity_id)
                     if ok is None:
                         entity = by_id[entity_id]
@@ -179,22 +179,26 @@ class Matcher:
 
     def _span(self, tokens: TokenList, i: int, form: NameForm, first: TokenMatch):
         words, gaps = tokens.words, tokens.gaps
-        matched = [(i, _refine(first, words[i], form.folded[0]))]
+        n, fuzzy, floor = len(words), self.settings.fuzzy, self.settings.fuzzy_floor
+        m = _refine(first, words[i], form.folded[0])
+        matched = [(i, m)]
+        exact_so_far = m.how in ("exact", "variant")
         j = i + 1
         for pos in range(1, len(form.keys)):
             skipped = 0
             m = None
-            while j < len(words) and _gap_ok(gaps[j - 1], True):
-                exact_so_far = all(x.how in ("exact", "variant") for _, x in matched)
-                m = match_key(name_key(words[j]), form.keys[pos], self.settings.fuzzy,
-                              self.settings.fuzzy_floor, extra_edit=exact_so_far)
+            while j < n and _gap_ok(gaps[j - 1], True):
+                m = match_key(name_key(words[j]), form.keys[pos], fuzzy, floor,
+                              extra_edit=exact_so_far)
                 if m is not None or skipped >= 2 or fold_word(words[j]) not in NAME_STOPWORDS:
                     break
                 skipped += 1
                 j += 1
             if m is None:
                 return None
-            matched.append((j, _refine(m, words[j], form.folded[pos])))
+            m = _refine(m, words[j], form.folded[pos])
+            matched.append((j, m))
+            exact_so_far = exact_so_far and m.how in ("exact", "variant")
             j += 1
         if len(matched) == 1:
             score, how = matched[0][1].sim, matched[0][1].how
@@ -225,17 +229,18 @@ def _next_word(tokens: TokenList, i: int) -> int | None:
     return None
 
 
-_GAP_OK: dict[tuple[str, bool], bool] = {}
+_GAP_OK: tuple[dict[str, bool], dict[str, bool]] = ({}, {})  # without, with a comma
 
 
 def _gap_ok(gap: str, comma: bool) -> bool:
     """Only spaces, quotes, hyphens or apostrophes (and, with `comma`, a comma) between two
     words: no sentence or list break. Cached: gaps repeat."""
-    ok = _GAP_OK.get((gap, comma))
+    cache = _GAP_OK[comma]
+    ok = cache.get(gap)
     if ok is None:
         ok = len(gap) <= 4 and all(c in _GAP or (comma and c == ",") for c in gap)
-        if len(_GAP_OK) < 10_000:
-            _GAP_OK[(gap, comma)] = ok
+        if len(cache) < 10_000:
+            cache[gap] = ok
     return ok
 
 
