@@ -201,3 +201,20 @@ def test_overlap_resolution_agrees_with_its_plain_statement(specs):
         cands.append(Candidate(form, lo, hi, lo * 10, hi * 10 + 5, score, "exact",
                                bool(before or after), first, first + length))
     assert _non_overlapping(cands) == _overlap_reference(cands)
+
+
+def test_an_acronym_the_text_defines_names_the_entity_afterwards():
+    """From The Epoch Times (eval doc 007): 'the Internet Research Agency (IRA)' makes the
+    later 'the IRA' a mention; initials that do not fit, or the letters before the
+    definition, do not."""
+    wl = Watchlist((Entity("ira", "organization", "INTERNET RESEARCH AGENCY LLC"),))
+    m = Matcher(wl)
+    text = ("The IRA was not yet known. Mueller charged the Internet Research Agency (IRA), a "
+            "Russian company. The charge alleged the company \u201coversaw\u201d the IRA.")
+    found = [(x.matched, x.kind) for x in m.find(text)]
+    assert found == [("Internet Research Agency", "exact"), ("IRA", "acronym")]
+    acronym = [x for x in m.find(text) if x.kind == "acronym"][0]
+    assert text[acronym.start:acronym.end] == "IRA" and acronym.start > text.index("(IRA)")
+    assert "acronym the text defines" in acronym.explanation
+    wrong = "Mueller charged the Internet Research Agency (FBI). The FBI said nothing."
+    assert [x.kind for x in m.find(wrong)] == ["exact"]

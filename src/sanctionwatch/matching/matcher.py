@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import compress
 
+from sanctionwatch.matching.acronyms import defined_acronyms
 from sanctionwatch.matching.forms import NameForm
 from sanctionwatch.matching.index import SIM_VARIANT, NameIndex, TokenMatch, WordRole, match_key
 from sanctionwatch.matching.resolve import Candidate, resolve
@@ -46,8 +47,12 @@ class Matcher:
         candidates = self.candidates(doc)
         if not candidates:
             return []
-        return resolve(doc, _non_overlapping(candidates), self.watchlist,
-                       self.settings.threshold)
+        mentions = resolve(doc, _non_overlapping(candidates), self.watchlist,
+                           self.settings.threshold)
+        if mentions:
+            mentions += defined_acronyms(text, mentions)
+            mentions.sort(key=lambda m: (m.start, m.end))
+        return mentions
 
     def candidates(self, doc: FoldedWords) -> list[Candidate]:
         tokens = doc.tokens
