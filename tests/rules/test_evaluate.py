@@ -50,3 +50,38 @@ def test_a_paragraph_rule_sees_a_trigger_in_another_sentence(analyzer, tmp_path)
     result = Analyzer(analyzer.watchlist, rules).analyze(text)
     assert [(i.rule_id, i.role("target")) for i in result.intents] == [
         ("para.rule", "wagner-group")]
+
+
+def test_the_key_checked_before_building_an_intent_is_the_intent_key(analyzer, rules):
+    """`_intent` returns the intent already raised under a key instead of building another;
+    the key it checks must be exactly `AlertIntent.key`, and the first intent of each key is
+    the one kept (as when every intent was built)."""
+    from sanctionwatch.rules import evaluate as ev
+
+    by_id = {r.id: r for r in rules.rules}
+    checked = 0
+    for path in sorted((EVAL / "docs").glob("*.txt")):
+        result = analyzer.analyze(path.read_text(encoding="utf-8"))
+        for i in result.intents:
+            assert ev._key(by_id[i.rule_id], i.roles, i.entity_ids) == i.key
+            checked += 1
+    assert checked > 50
+    rule = by_id["network.link"]
+    odd = (("target", "a,b=c"), ("linked", "x|y"))
+    assert ev._key(rule, odd, ("x|y", "a,b=c")) == ev.AlertIntent(
+        type=rule.type, severity="low", entity_ids=("x|y", "a,b=c"), roles=odd, evidence="",
+        evidence_start=0, evidence_end=0, rule_id=rule.id, rule_version=1, why="").key
+
+
+def test_a_repeated_network_link_keeps_the_first_sentence(analyzer, rules):
+    from sanctionwatch.types import Relation, Watchlist
+
+    wl = analyzer.watchlist
+    linked = Watchlist(wl.entities, (Relation("prigozhin-yevgeniy", "founder", "wagner-group"),))
+    text = ("The Wagner Group and Yevgeniy Prigozhin were in the news. "
+            "Later the Wagner Group and Yevgeniy Prigozhin were in the news again.")
+    result = Analyzer(linked, rules).analyze(text)
+    links = [i for i in result.intents if i.type == "network_link"]
+    assert len(links) == 1
+    assert links[0].evidence_start == 0
+    assert links[0].roles == (("linked", "prigozhin-yevgeniy"), ("target", "wagner-group"))

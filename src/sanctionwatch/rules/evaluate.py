@@ -10,6 +10,7 @@ Every decision, fired or not, can be traced with the reason (`Trace`), for `rule
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -56,10 +57,22 @@ class _Context:
     by_sentence: dict[int, list[Mention]]
     watchlist: Watchlist
     trace: list[Trace] | None
+    intents: dict[str, AlertIntent]  # raised so far, by key: the first of a key is kept
     _openings: list[tuple[int, Unit, int]] | None = None
+    _agents: dict[tuple[int, int], bool] | None = None
 
     def fold(self, start: int, end: int) -> str:
         return self.doc.fold(start, end)
+
+    def agent_before(self, start: int, end: int) -> bool:
+        """`agent_before` of the folded `text[start:end]`, worked out once per document
+        (every trigger of every designation rule asks it of the same names)."""
+        if self._agents is None:
+            object.__setattr__(self, "_agents", {})
+        known = self._agents.get((start, end))
+        if known is None:
+            known = self._agents[start, end] = agent_before(self.fold(start, end))
+        return known
 
     def openings(self) -> list[tuple[int, Unit, int]]:
         """Sentences that open an enumeration ("Among them:") next to a mention: index,
@@ -104,13 +117,14 @@ def evaluate(rules: RuleSet, text: str, mentions: list[Mention], watchlist: Watc
         return []
     sentences = sentences if sentences is not None else split_sentences(text)
     by_sentence: dict[int, list[Mention]] = {}
+    starts = [s.start for s in sentences]
     for m in mentions:
-        s = _sentence_of(sentences, m.start)
-        if s is not None:
-            by_sentence.setdefault(s.index, []).append(m)
-    ctx = _Context(Document(text, sentences, scanner_for(rules.rules)), mentions, by_sentence,
-                   watchlist, trace)
+        k = bisect_right(starts, m.start) - 1  # the last sentence starting at or before it
+        if k >= 0 and m.start < sentences[k].end:
+            by_sentence.setdefault(sentences[k].index, []).append(m)
     intents: dict[str, AlertIntent] = {}
+    ctx = _Context(Document(text, sentences, scanner_for(rules.rules)), mentions, by_sentence,
+                   watchlist, trace, intents)
     following = _following(by_sentence, len(sentences))
     ordered = sorted(by_sentence.items())
     linked = any(m.entity_id in watchlist.neighbours for m in mentions)
@@ -204,7 +218,7 @@ def _anaphoric(rule: Rule, ctx: _Context, unit: Unit) -> list[AlertIntent]:
                f"{anaphor.group().strip()}» stands for {target.matched!r} = "
                f"{target.entity_id}, named just before")
         _note(ctx, unit, rule, True, why)
-        return [_intent(rule, unit, ctx.doc.text, [target], (("target", target.entity_id),),
+        return [_intent(ctx, rule, unit, [target], (("target", target.entity_id),),
                         why)]
     return []
 
@@ -235,7 +249,7 @@ def _counted_plural(rule: Rule, ctx: _Context, unit: Unit, trig: Trigger, a: int
                f"stands for the last {n} named, among them {target.matched!r} = "
                f"{target.entity_id}")
         _note(ctx, unit, rule, True, why)
-        out.append(_intent(rule, unit, ctx.doc.text, [target], (("target", target.entity_id),),
+        out.append(_intent(ctx, rule, unit, [target], (("target", target.entity_id),),
                            why))
     return out
 
@@ -261,7 +275,7 @@ def _enumerations(rule: Rule, ctx: _Context) -> list[AlertIntent]:
                    f"lists what it designates: «{text[opening.start:opening.orig(at)]}»; "
                    f"target {m.matched!r} = {m.entity_id} ({m.explanation})")
             _note(ctx, prev, rule, True, why)
-            out.append(_intent(rule, span, text, [m], (("target", m.entity_id),), why))
+            out.append(_intent(ctx, rule, span, [m], (("target", m.entity_id),), why))
     return out
 
 
@@ -305,20 +319,6 @@ def _negated(ctx: _Context, hits: list[tuple[Trigger, int, int]],
             if not (n[1] >= end and reported_after(ctx.fold(end, n[1])))]
 
 
-def _sentence_of(sentences: list[Sentence], offset: int) -> Sentence | None:
-    lo, hi = 0, len(sentences) - 1
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        s = sentences[mid]
-        if offset < s.start:
-            hi = mid - 1
-        elif offset >= s.end:
-            lo = mid + 1
-        else:
-            return s
-    return None
-
-
 def _apply(rule: Rule, ctx: _Context, unit: Unit, mentions: list[Mention],
            chosen: list[Trigger] | None = None) -> list[AlertIntent]:
     wl, text = ctx.watchlist, ctx.doc.text
@@ -331,10 +331,10 @@ def _apply(rule: Rule, ctx: _Context, unit: Unit, mentions: list[Mention],
         note(False, f"no mention meets the target conditions ({rule.target.describe()})")
         return []
     if rule.type == "mention":
-        return [_intent(rule, unit, text, [m], (("target", m.entity_id),), f"{m.explanation}")
+        return [_intent(ctx, rule, unit, [m], (("target", m.entity_id),), f"{m.explanation}")
                 for m in targets]
     if rule.type == "network_link":
-        return _network_links(rule, unit, text, targets, mentions, wl, note)
+        return _network_links(rule, ctx, unit, targets, mentions, note)
     hits = _find(rule.triggers, unit, chosen)
     if not hits:
         note(False, "no trigger in scope")
@@ -369,7 +369,7 @@ def _designation(rule, ctx, unit, hits, targets, note) -> list[AlertIntent]:
         else:
             chosen = [m for m in targets if m.start >= a
                       and _token_distance(text, m, a, b) <= rule.window
-                      and not agent_before(ctx.fold(max(unit.start, m.start - 40), m.start))
+                      and not ctx.agent_before(max(unit.start, m.start - 40), m.start)
                       and not new_clause(ctx.fold(b, m.start) if m.start > b else "")]
             pool = [m for m in targets if m.start >= a]
         if not trig.passive:  # "waived the sanctions on those two parties"
@@ -389,7 +389,7 @@ def _designation(rule, ctx, unit, hits, targets, note) -> list[AlertIntent]:
             why = (f"trigger «{text[a:b]}» ({trig.lang}, {rule.phase}); {how}target "
                    f"{m.matched!r} = {m.entity_id} ({m.explanation})")
             note(True, why)
-            out[m.entity_id] = _intent(rule, unit, text, [m], (("target", m.entity_id),), why)
+            out[m.entity_id] = _intent(ctx, rule, unit, [m], (("target", m.entity_id),), why)
     if not out:
         trig, a, b = hits[0]
         side = "before" if trig.passive else "after"
@@ -456,7 +456,7 @@ def _support(rule, ctx, unit, hits, targets, mentions, note) -> list[AlertIntent
                 why = (f"trigger «{text[a:b]}» ({trig.lang}); supporter {supporter.matched!r} = "
                        f"{supporter.entity_id}; target {target.matched!r} = {target.entity_id}")
                 note(True, why)
-                out.append(_intent(rule, unit, text, [supporter, target], roles, why))
+                out.append(_intent(ctx, rule, unit, [supporter, target], roles, why))
                 out += _channels(rule, ctx, unit, target, others, trig, note)
                 found = True
                 break
@@ -471,7 +471,7 @@ def _support(rule, ctx, unit, hits, targets, mentions, note) -> list[AlertIntent
                 why = (f"trigger «{text[a:b]}» ({trig.lang}); supporter named {name!r} (not on "
                        f"the watchlist); target {target.matched!r} = {target.entity_id}")
                 note(True, why)
-                out.append(_intent(rule, unit, text, [target], roles, why))
+                out.append(_intent(ctx, rule, unit, [target], roles, why))
                 out += _channels(rule, ctx, unit, target, others, trig, note)
                 found = True
                 break
@@ -502,7 +502,7 @@ def _channels(rule, ctx, unit, target, others, trig, note) -> list[AlertIntent]:
                f"{m.entity_id}, the channel «{text[target.end:after[0].start].strip()}»; "
                f"target {target.matched!r} = {target.entity_id}")
         note(True, why)
-        out.append(_intent(rule, unit, text, [m, target], roles, why))
+        out.append(_intent(ctx, rule, unit, [m, target], roles, why))
     return out
 
 
@@ -528,7 +528,7 @@ def _network_support(rule, ctx, unit, hits, targets, mentions, note) -> list[Ale
                    f"{target.matched!r} = {target.entity_id}; supporter {shown} named after it")
             note(True, why)
             ms = [target] if isinstance(sup, str) else [sup, target]
-            out.append(_intent(rule, unit, text, ms, roles, why))
+            out.append(_intent(ctx, rule, unit, ms, roles, why))
     return out
 
 
@@ -543,7 +543,8 @@ def _token_distance(text: str, m: Mention, a: int, b: int) -> int:
     return len(text[lo:hi].split()) if hi > lo else 0
 
 
-def _network_links(rule, unit, text, targets, mentions, wl, note) -> list[AlertIntent]:
+def _network_links(rule, ctx, unit, targets, mentions, note) -> list[AlertIntent]:
+    wl = ctx.watchlist
     out = []
     neighbours = wl.neighbours
     for t in targets:
@@ -556,14 +557,26 @@ def _network_links(rule, unit, text, targets, mentions, wl, note) -> list[AlertI
                 why = (f"{m.entity_id} and {t.entity_id} appear together and are linked "
                        f"({rel.source} {rel.relation} {rel.target})" if rel else "linked")
                 note(True, why)
-                out.append(_intent(rule, unit, text, [m, t],
+                out.append(_intent(ctx, rule, unit, [m, t],
                                    (("linked", m.entity_id), ("target", t.entity_id)), why))
     return out
 
 
-def _intent(rule: Rule, unit: Unit, text: str, ms: list[Mention],
+def _key(rule: Rule, roles: tuple[tuple[str, str], ...], entity_ids: tuple[str, ...]) -> str:
+    """`AlertIntent.key` of the intent `_intent` would build."""
+    joined = ",".join(f"{r}={v}" for r, v in sorted(roles))
+    return f"{rule.type}|{rule.phase or ''}|{joined}|{','.join(sorted(entity_ids))}"
+
+
+def _intent(ctx: _Context, rule: Rule, unit: Unit, ms: list[Mention],
             roles: tuple[tuple[str, str], ...], why: str) -> AlertIntent:
+    """The intent for `ms` in `roles`; when the document already raised one under the same
+    key, that one (`evaluate` keeps the first of a key, so building another is wasted)."""
     entity_ids = tuple(dict.fromkeys(m.entity_id for m in ms))
+    raised = ctx.intents.get(_key(rule, roles, entity_ids)) if ctx.intents else None
+    if raised is not None:
+        return raised
+    text = ctx.doc.text
     values = {r: v for r, v in roles}
     message = rule.message.format_map(_Default(values, phase=rule.phase or "")) \
         if rule.message else ""

@@ -10,6 +10,8 @@ where each of its groups is met.
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 import ahocorasick
 
 try:  # Python 3.11+
@@ -201,9 +203,10 @@ class Scanner:
     def found(self, folded: str) -> frozenset[str]:
         if self.automaton is None:
             return frozenset()
-        return frozenset(r for _end, r in self.automaton.iter(folded))
+        return frozenset(map(_second, self.automaton.iter(folded)))
 
 
+_second = itemgetter(1)
 _SCANNERS: dict[int, tuple[object, Scanner]] = {}
 
 
