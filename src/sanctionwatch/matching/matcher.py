@@ -55,6 +55,11 @@ class Matcher:
         return mentions
 
     def candidates(self, doc: FoldedWords) -> list[Candidate]:
+        """Name forms matched at a place in the text, before resolution. Only the words with
+        a role (see `WordRole`, cached per word) are visited: an anchored form is tried when
+        its short first word stands before; a one-word form that stands alone at once; a
+        gated one after the walk, when the document could support it; a longer form when
+        the next word (small words skipped) matches its second token."""
         tokens = doc.tokens
         words, gaps = tokens.words, tokens.gaps
         index, threshold = self.index, self.settings.threshold
@@ -109,8 +114,8 @@ class Matcher:
         named = {c.form.entity_id for c in found}
         by_id, neighbours = self.watchlist.by_id, self.watchlist.neighbours
         forms = self.index.forms
-        programme = support_words_in(doc)
-        sanctions = not programme.isdisjoint(SANCTIONS_VOCABULARY)
+        present = support_words_in(doc)  # sanctions and programme words of the document
+        sanctions = not present.isdisjoint(SANCTIONS_VOCABULARY)
         supported: dict[str, bool] = {}
         out = []
         for i, role in gated:
@@ -126,7 +131,7 @@ class Matcher:
                         ok = supported[entity_id] = bool(
                             entity_id in named or entity.context
                             or neighbours.get(entity_id, frozenset()) & named
-                            or not programme.isdisjoint(program_words(entity.programs)))
+                            or not present.isdisjoint(program_words(entity.programs)))
                     if ok:
                         tried.append((f, m))
             # a surname alone, of a person no context, relation or programme word can
