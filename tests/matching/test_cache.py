@@ -59,3 +59,27 @@ def test_digest_depends_on_values_not_on_which_objects_hold_them():
         other = Watchlist((changed, shared.entities[1]))
         assert watchlist_digest(other, s) != watchlist_digest(shared, s)
     assert watchlist_digest(shared, MatchSettings(threshold=0.9)) != watchlist_digest(shared, s)
+
+
+def test_only_the_most_recently_used_index_files_are_kept(tmp_path):
+    import os
+
+    from sanctionwatch.matching.cache import KEEP
+
+    lists = [Watchlist((Entity(f"e{n}", "organization", f"KRATOL AVIATION {n}"),))
+             for n in range(KEEP + 1)]
+    for n, wl in enumerate(lists):  # one file per watchlist, oldest first
+        before = set(tmp_path.glob("index-*.pickle"))
+        load_or_build(wl, cache_dir=tmp_path)
+        (new,) = set(tmp_path.glob("index-*.pickle")) - before
+        os.utime(new, (1000 + n, 1000 + n))
+    files = set(tmp_path.glob("index-*.pickle"))
+    assert len(files) == KEEP  # the oldest went when the fifth was written
+    load_or_build(lists[1], cache_dir=tmp_path)  # a hit: now the most recently used
+    load_or_build(Watchlist((Entity("z", "organization", "SEWA SECURITY"),)),
+                  cache_dir=tmp_path)
+    after = set(tmp_path.glob("index-*.pickle"))
+    assert len(after) == KEEP
+    again = load_or_build(lists[1], cache_dir=tmp_path)
+    assert set(tmp_path.glob("index-*.pickle")) == after  # still cached: nothing rebuilt
+    assert [m.entity_id for m in again.find("Kratol Aviation 1 flew.")] == ["e1"]

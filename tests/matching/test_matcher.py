@@ -213,7 +213,7 @@ def test_an_acronym_the_text_defines_names_the_entity_afterwards():
             "Russian company. The charge alleged the company \u201coversaw\u201d the IRA.")
     found = [(x.matched, x.kind) for x in m.find(text)]
     assert found == [("Internet Research Agency", "exact"), ("IRA", "acronym")]
-    acronym = [x for x in m.find(text) if x.kind == "acronym"][0]
+    acronym = next(x for x in m.find(text) if x.kind == "acronym")
     assert text[acronym.start:acronym.end] == "IRA" and acronym.start > text.index("(IRA)")
     assert "acronym the text defines" in acronym.explanation
     wrong = "Mueller charged the Internet Research Agency (FBI). The FBI said nothing."

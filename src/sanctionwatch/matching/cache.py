@@ -21,6 +21,7 @@ from pathlib import Path
 from sanctionwatch.matching.matcher import Matcher, MatchSettings
 from sanctionwatch.types import Watchlist
 
+KEEP = 4  # index files kept in a cache folder: the ones used most recently
 INDEX_FORMAT = 7  # bump when NameIndex or NameForm change shape
 log = logging.getLogger("sanctionwatch.matching")
 
@@ -81,6 +82,7 @@ def load_or_build(watchlist: Watchlist, settings: MatchSettings | None = None,
             with path.open("rb") as fh, paused_gc():
                 index = pickle.load(fh)  # our own file, named by a hash of its input
             log.info("matching.index_cache_hit path=%s", path)
+            path.touch()  # recently used: kept by `_prune`
             return Matcher(watchlist, settings, index=index)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError) as exc:
             log.warning("matching.index_cache_unreadable path=%s reason=%s", path, exc)
@@ -92,6 +94,20 @@ def load_or_build(watchlist: Watchlist, settings: MatchSettings | None = None,
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(matcher.index, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        _prune(cache_dir)
     except OSError as exc:
         log.warning("matching.index_cache_not_written path=%s reason=%s", path, exc)
     return matcher
+
+
+def _prune(cache_dir: Path, keep: int = KEEP) -> None:
+    """Remove all but the `keep` most recently used index files: every watchlist edit makes
+    a new one (a million names: about 150 MB)."""
+    files = sorted(cache_dir.glob("index-*.pickle"), key=lambda p: p.stat().st_mtime,
+                   reverse=True)
+    for old in files[keep:]:
+        try:
+            old.unlink()
+            log.info("matching.index_cache_pruned path=%s", old)
+        except OSError as exc:
+            log.warning("matching.index_cache_not_pruned path=%s reason=%s", old, exc)
