@@ -26,7 +26,13 @@ from sanctionwatch.matching.formtable import (
     FormTable,
     PairTable,
 )
-from sanctionwatch.matching.vocab import DERIVATIONS, INFLECTIONS, VOWELS, program_words
+from sanctionwatch.matching.vocab import (
+    DERIVATIONS,
+    INFLECTIONS,
+    SUPPORT_WORDS,
+    VOWELS,
+    program_words,
+)
 from sanctionwatch.text.normalize import fold_word, name_key
 from sanctionwatch.types import Watchlist
 
@@ -149,6 +155,9 @@ def _first_spellings(keys: list[str], short_spellings: dict[str, set[str]]) -> f
     return frozenset(sp for k in keys for sp in short_spellings.get(k, ()))
 
 
+SUPPORT_PREFIXES = tuple(w for w in SUPPORT_WORDS if " " not in w)
+
+
 class WordRole(NamedTuple):
     """What one word of text may begin."""
 
@@ -163,6 +172,9 @@ class WordRole(NamedTuple):
     # may be the first long word of an anchored form: per offset back to the form's short
     # first word, that word's spellings (empty when any spelling may do)
     back: tuple[tuple[int, frozenset[str]], ...]
+    # the sanctions and programme words it begins with ("sanctions", "missiles"): what may
+    # support a surname or a common word elsewhere in the document
+    support: frozenset[str] = frozenset()
 
 
 class NameIndex:
@@ -306,10 +318,13 @@ class NameIndex:
                         gated.append((f, m))
                     else:
                         by_name.setdefault(entity_id, []).append((f, m))
+        folded = fold_word(word)
+        support = frozenset(p for p in SUPPORT_PREFIXES if folded.startswith(p)) if (
+            folded.startswith(SUPPORT_PREFIXES)) else frozenset()
         role: WordRole | tuple[()] = ()
-        if alone or gated or by_name or firsts or back:
+        if alone or gated or by_name or firsts or back or support:
             role = WordRole(tuple(alone), tuple(gated), {e: tuple(v) for e, v in by_name.items()},
-                            tuple(firsts), tuple(sorted(back.items())))
+                            tuple(firsts), tuple(sorted(back.items())), support)
         if len(self._roles) > 500_000:
             self._roles.clear()
         self._roles[word] = role

@@ -14,8 +14,8 @@ from sanctionwatch.matching.vocab import (
     DESIGNATORS,
     NAME_STOPWORDS,
     SANCTIONS_VOCABULARY,
+    SUPPORT_WORDS,
     program_words,
-    support_words_in,
 )
 from sanctionwatch.text.folded import FoldedWords
 from sanctionwatch.text.normalize import fold_word, name_key
@@ -71,9 +71,12 @@ class Matcher:
         out: list[Candidate] = []
         memo: dict = {}
         gated: list[tuple[int, WordRole]] = []
+        support: set[str] = set()  # sanctions and programme words of the document
         for i in compress(range(n), roles):
             role = roles[i]
-            alone, gated_here, by_name, firsts, back = role
+            alone, gated_here, by_name, firsts, back, words_support = role
+            if words_support:
+                support |= words_support
             for p, spellings in back:
                 if p <= i and (not spellings or fold_word(words[i - p]) in spellings):
                     out += self._anchored(tokens, i, memo)
@@ -101,6 +104,7 @@ class Matcher:
                         cand = self._extend(tokens, i, forms[f], m0, memo)
                         if cand is not None and cand.score >= threshold:
                             out.append(cand)
+        doc.remember_prefixes(SUPPORT_WORDS, frozenset(support))
         if gated:
             out += self._gated(doc, gated, out, memo)
         return out
@@ -114,7 +118,7 @@ class Matcher:
         named = {c.form.entity_id for c in found}
         by_id, neighbours = self.watchlist.by_id, self.watchlist.neighbours
         forms = self.index.forms
-        present = support_words_in(doc)  # sanctions and programme words of the document
+        present = doc.prefixes_present(SUPPORT_WORDS)  # remembered by `candidates`
         sanctions = not present.isdisjoint(SANCTIONS_VOCABULARY)
         supported: dict[str, bool] = {}
         out = []
