@@ -166,7 +166,7 @@ class WordRole(NamedTuple):
     # the document could support them (see `Matcher._gated`); first those of organisations
     # and of entities that context, relations or programme words may support, then, by
     # entity, the surnames that only the document naming the person in full can support
-    gated: tuple[tuple[int, TokenMatch], ...]
+    gated: tuple[tuple[str, tuple[tuple[int, TokenMatch], ...]], ...]  # by entity
     by_name: dict[str, tuple[tuple[int, TokenMatch], ...]]
     firsts: tuple[TokenMatch, ...]  # matches that may be the first word of a longer form
     # may be the first long word of an anchored form: per offset back to the form's short
@@ -291,7 +291,7 @@ class NameIndex:
 
     def _role(self, word: str) -> WordRole | tuple[()]:
         alone: list[tuple[int, TokenMatch]] = []
-        gated: list[tuple[int, TokenMatch]] = []
+        gated: dict[str, list[tuple[int, TokenMatch]]] = {}
         by_name: dict[str, list[tuple[int, TokenMatch]]] = {}
         firsts: list[TokenMatch] = []
         back: dict[int, frozenset[str]] = {}
@@ -315,7 +315,7 @@ class NameIndex:
                 else:
                     entity_id = self.forms.entity_id(f)
                     if flags & ORGANISATION or entity_id in self.supportable:
-                        gated.append((f, m))
+                        gated.setdefault(entity_id, []).append((f, m))
                     else:
                         by_name.setdefault(entity_id, []).append((f, m))
         folded = fold_word(word)
@@ -323,7 +323,8 @@ class NameIndex:
             folded.startswith(SUPPORT_PREFIXES)) else frozenset()
         role: WordRole | tuple[()] = ()
         if alone or gated or by_name or firsts or back or support:
-            role = WordRole(tuple(alone), tuple(gated), {e: tuple(v) for e, v in by_name.items()},
+            role = WordRole(tuple(alone), tuple((e, tuple(v)) for e, v in gated.items()),
+                            {e: tuple(v) for e, v in by_name.items()},
                             tuple(firsts), tuple(sorted(back.items())), support)
         if len(self._roles) > 500_000:
             self._roles.clear()

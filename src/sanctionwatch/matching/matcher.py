@@ -65,6 +65,7 @@ class Matcher:
         index, threshold = self.index, self.settings.threshold
         pairs, forms = index.pairs, index.forms
         roles = index.roles_all(words)
+        folded = doc.folded
         n = len(words)
         lookup, seen = index.lookup, index.seen_words()
         pair_forms, known_pair = pairs.get, pairs.known()
@@ -77,10 +78,13 @@ class Matcher:
             alone, gated_here, by_name, firsts, back, words_support = role
             if words_support:
                 support |= words_support
-            for p, spellings in back:
-                if p <= i and (not spellings or fold_word(words[i - p]) in spellings):
-                    out += self._anchored(tokens, i, memo)
-                    break
+            if back:
+                offsets = None
+                for p, spellings in back:
+                    if p <= i and (not spellings or folded[i - p] in spellings):
+                        offsets = [p] if offsets is None else [*offsets, p]
+                if offsets:
+                    out += self._anchored(tokens, i, offsets, memo)
             for f, m in alone:
                 cand = self._extend(tokens, i, forms[f], m, memo)
                 if cand is not None and cand.score >= threshold:
@@ -92,8 +96,8 @@ class Matcher:
             j = i + 1
             if j >= n:
                 continue
-            if gaps[i] != " " or fold_word(words[j]) in NAME_STOPWORDS:
-                j = _next_word(tokens, i)
+            if gaps[i] != " " or folded[j] in NAME_STOPWORDS:
+                j = _next_word(tokens, folded, i)
                 if j is None:
                     continue
             nxt = seen(words[j])
@@ -124,35 +128,39 @@ class Matcher:
         out = []
         for i, role in gated:
             tried: list[tuple[int, TokenMatch]] = []
-            if sanctions:
-                tried += role.gated
-            else:
-                for f, m in role.gated:
-                    entity_id = forms.entity_id(f)
-                    ok = supported.get(entity_id)
-                    if ok is None:
-                        entity = by_id[entity_id]
-                        ok = supported[entity_id] = bool(
-                            entity_id in named or entity.context
-                            or neighbours.get(entity_id, frozenset()) & named
-                            or not present.isdisjoint(program_words(entity.programs)))
-                    if ok:
-                        tried.append((f, m))
+            for entity_id, fms in role.gated:
+                ok = sanctions or supported.get(entity_id)
+                if ok is None:
+                    entity = by_id[entity_id]
+                    ok = supported[entity_id] = bool(
+                        entity_id in named or entity.context
+                        or neighbours.get(entity_id, frozenset()) & named
+                        or not present.isdisjoint(program_words(entity.programs)))
+                if ok:
+                    tried += fms
             # a surname alone, of a person no context, relation or programme word can
             # support: only the person named in full makes it a mention (sanctions words
             # alone are one piece of weak evidence, see `resolve`)
-            if role.by_name and named:
-                for entity_id in named:
-                    tried += role.by_name.get(entity_id, ())
+            by_name = role.by_name
+            if by_name and named:
+                if len(by_name) < len(named):
+                    for entity_id, fms in by_name.items():
+                        if entity_id in named:
+                            tried += fms
+                else:
+                    for entity_id in named:
+                        tried += by_name.get(entity_id, ())
             for f, m in tried:
                 cand = self._extend(doc.tokens, i, forms[f], m, memo)
                 if cand is not None and cand.score >= self.settings.threshold:
                     out.append(cand)
         return out
 
-    def _anchored(self, tokens: TokenList, j: int, memo: dict) -> list[Candidate]:
+    def _anchored(self, tokens: TokenList, j: int, offsets: list[int],
+                  memo: dict) -> list[Candidate]:
         """Forms with a short first word, found from their first long word at position j:
-        the words before it must be the form's words before its anchor."""
+        the words before it must be the form's words before its anchor. `offsets`: how far
+        back the short first words stand that may begin such a form."""
         out = []
         words, gaps = tokens.words, tokens.gaps
         index = self.index
@@ -160,9 +168,9 @@ class Matcher:
             by_first = index.anchored.get(m.key)
             if not by_first:
                 continue
-            for p in index.anchor_offsets[m.key]:
+            for p in offsets:
                 i = j - p
-                if i < 0 or not all(_gap_ok(gaps[k], True) for k in range(i, j)):
+                if not all(_gap_ok(gaps[k], True) for k in range(i, j)):
                     continue
                 for first in index.lookup(words[i]):
                     for f in by_first.get((p, first.key), ()):
@@ -233,11 +241,12 @@ class Matcher:
 _UNSEEN = object()
 
 
-def _next_word(tokens: TokenList, i: int) -> int | None:
-    """The next token that may continue a name after token i (up to two stopwords skipped)."""
+def _next_word(tokens: TokenList, folded: list[str], i: int) -> int | None:
+    """The next token that may continue a name after token i (up to two stopwords skipped);
+    `folded`: the folded words."""
     j = i + 1
-    while j < len(tokens.words) and _gap_ok(tokens.gaps[j - 1], True):
-        if fold_word(tokens.words[j]) not in NAME_STOPWORDS or j - i > 2:
+    while j < len(folded) and _gap_ok(tokens.gaps[j - 1], True):
+        if folded[j] not in NAME_STOPWORDS or j - i > 2:
             return j
         j += 1
     return None

@@ -10,8 +10,8 @@ exclude word nearby ("Richard", "opéra") rules it out, whatever else supports i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from sanctionwatch.matching.commonness import is_common
 from sanctionwatch.matching.forms import NameForm
@@ -40,9 +40,9 @@ _HOW_WHY = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A name form matched at a span, before resolution."""
+class Candidate(NamedTuple):
+    """A name form matched at a span, before resolution (a named tuple: a large list makes
+    tens of thousands per batch of articles, and tuples are the cheapest to make)."""
 
     form: NameForm
     first: int        # first token, including organisation words next to the name
