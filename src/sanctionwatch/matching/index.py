@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -45,9 +44,9 @@ SIM_DERIVED = 0.92
 SIM_VARIANT = 0.97    # same phonetic key, different spelling (transliteration)
 
 
-@dataclass(frozen=True, slots=True)
-class TokenMatch:
-    """How one word of text matched one token of a name form."""
+class TokenMatch(NamedTuple):
+    """How one word of text matched one token of a name (a named tuple: made and hashed in
+    C, and the matcher makes and hashes many)."""
 
     key: str       # the name token key that was matched
     sim: float     # similarity of the word's key to `key`, before exact/variant refinement
