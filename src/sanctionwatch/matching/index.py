@@ -146,12 +146,14 @@ def _affix_match(word_key: str, keys: set[str] | dict[str, object],
     return found
 
 
-def _first_spellings(keys: list[str], short_spellings: dict[str, set[str]]) -> frozenset[str]:
-    """The spellings a word must have to match one of `keys` (all short); empty when one of
-    them is longer and so matched by its key, not its spelling."""
-    if any(len(k) > SHORT_KEY for k in keys):
-        return frozenset()
-    return frozenset(sp for k in keys for sp in short_spellings.get(k, ()))
+def _first_words(keys: list[str], short_spellings: dict[str, set[str]]
+                 ) -> tuple[frozenset[str], frozenset[str]]:
+    """What a word must be to match one of `keys`: a spelling, for the short keys (they match
+    only the spellings the watchlist uses), or, for a longer key ("Xia" is "ksia"), a word
+    whose look-up finds that key."""
+    spellings = frozenset(sp for k in keys if len(k) <= SHORT_KEY
+                          for sp in short_spellings.get(k, ()))
+    return spellings, frozenset(k for k in keys if len(k) > SHORT_KEY)
 
 
 SUPPORT_PREFIXES = tuple(w for w in SUPPORT_WORDS if " " not in w)
@@ -169,8 +171,9 @@ class WordRole(NamedTuple):
     by_name: dict[str, tuple[tuple[int, TokenMatch], ...]]
     firsts: tuple[TokenMatch, ...]  # matches that may be the first word of a longer form
     # may be the first long word of an anchored form: per offset back to the form's short
-    # first word, that word's spellings (empty when any spelling may do)
-    back: tuple[tuple[int, frozenset[str]], ...]
+    # first word, that word's spellings, and the keys (longer than its spelling) its look-up
+    # must find
+    back: tuple[tuple[int, frozenset[str], frozenset[str]], ...]
     # the sanctions and programme words it begins with ("sanctions", "missiles"): what may
     # support a surname or a common word elsewhere in the document
     support: frozenset[str] = frozenset()
@@ -234,8 +237,8 @@ class NameIndex:
         self.anchor_reach = max((p for ps in self.anchor_offsets.values() for p in ps), default=0)
         # per anchor, per offset: the spellings of the short first words its forms begin
         # with, so that "said" after "has" costs a set look-up (empty: any spelling may do)
-        self.anchor_firsts: dict[str, tuple[tuple[int, frozenset[str]], ...]] = {
-            k: tuple((p, _first_spellings([k0 for q, k0 in by if q == p], self.short_spellings))
+        self.anchor_firsts: dict[str, tuple[tuple[int, frozenset[str], frozenset[str]], ...]] = {
+            k: tuple((p, *_first_words([k0 for q, k0 in by if q == p], self.short_spellings))
                      for p in self.anchor_offsets[k])
             for k, by in self.anchored.items()}
         self.vocab: dict[str, None] = dict.fromkeys(sorted(vocab))
@@ -293,13 +296,12 @@ class NameIndex:
         gated: dict[str, list[tuple[int, TokenMatch]]] = {}
         by_name: dict[str, list[tuple[int, TokenMatch]]] = {}
         firsts: list[TokenMatch] = []
-        back: dict[int, frozenset[str]] = {}
+        back: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
         common = None
         for m in self.lookup(word):
-            for p, spellings in self.anchor_firsts.get(m.key, ()):
-                old = back.get(p)
-                back[p] = spellings if old is None else (old | spellings if old and spellings
-                                                         else frozenset())
+            for p, spellings, keys in self.anchor_firsts.get(m.key, ()):
+                old_spellings, old_keys = back.get(p, (frozenset(), frozenset()))
+                back[p] = (old_spellings | spellings, old_keys | keys)
             if m.key in self.pair_starters:
                 firsts.append(m)
             for f in self.single.get(m.key, ()):
@@ -324,7 +326,8 @@ class NameIndex:
         if alone or gated or by_name or firsts or back or support:
             role = WordRole(tuple(alone), tuple((e, tuple(v)) for e, v in gated.items()),
                             {e: tuple(v) for e, v in by_name.items()},
-                            tuple(firsts), tuple(sorted(back.items())), support)
+                            tuple(firsts), tuple((p, *sk) for p, sk in sorted(back.items())),
+                            support)
         if len(self._roles) > 500_000:
             self._roles.clear()
         self._roles[word] = role

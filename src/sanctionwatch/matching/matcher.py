@@ -80,8 +80,9 @@ class Matcher:
                 support |= words_support
             if back:
                 offsets = None
-                for p, spellings in back:
-                    if p <= i and (not spellings or folded[i - p] in spellings):
+                for p, spellings, first_keys in back:
+                    if p <= i and (folded[i - p] in spellings or (first_keys and any(
+                            h.key in first_keys for h in lookup(words[i - p])))):
                         offsets = [p] if offsets is None else [*offsets, p]
                 if offsets:
                     out += self._anchored(tokens, i, offsets, memo)
