@@ -40,3 +40,15 @@ def test_prefix_search_agrees_with_a_word_scan(words, gaps, prefixes):
     assert doc.has_prefix(prefixes) == bool(expected)
     assert doc.prefixes_present(prefixes) == frozenset(
         p for p in singles if any(w.startswith(p) for w in doc.folded))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_token_offsets_slice_back_to_the_words_and_gaps(text):
+    """Offsets are worked out on first use; they always point at the words, and the gaps
+    are the text between them."""
+    tokens = tokenize(text)
+    assert [text[a:b] for a, b in zip(tokens.starts, tokens.ends, strict=True)] == tokens.words
+    assert [text[tokens.ends[i]:tokens.starts[i + 1]]
+            for i in range(len(tokens.words) - 1)] == tokens.gaps[:max(0, len(tokens) - 1)]
+    assert [t.text for t in tokens] == tokens.words

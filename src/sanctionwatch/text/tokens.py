@@ -1,8 +1,9 @@
 """Tokenisation with character offsets into the original text (pure).
 
-`tokenize` splits with one C-level regex call and computes offsets with `accumulate`; a
-`Token` object is made only for the tokens someone looks at, so scanning long news texts
-for a few names stays cheap.
+`tokenize` splits with one C-level regex call; offsets are computed with `accumulate` when
+first asked for (a text in which nothing is found never needs them), and a `Token` object is
+made only for the tokens someone looks at, so scanning long news texts for a few names stays
+cheap.
 """
 
 from __future__ import annotations
@@ -26,17 +27,37 @@ class TokenList(Sequence[Token]):
     """The words of a text (Unicode letters and digits; punctuation separates words) with
     their offsets, and the text between each word and the next (`gaps`)."""
 
-    __slots__ = ("ends", "gaps", "starts", "text", "words")
+    __slots__ = ("_ends", "_parts", "_starts", "gaps", "text", "words")
 
     def __init__(self, text: str):
         parts = _SPLIT.split(text)
+        self.text = text
+        self._parts = parts
+        self.words: list[str] = parts[1::2]
+        self.gaps: list[str] = parts[2::2]  # gaps[i]: between word i and word i + 1
+        self._starts: list[int] | None = None
+        self._ends: list[int] | None = None
+
+    def _offsets(self) -> None:
+        parts = self._parts
         n = len(parts) // 2
         offsets = list(accumulate(map(len, parts)))
-        self.text = text
-        self.words: list[str] = parts[1::2]
-        self.starts: list[int] = offsets[0:2 * n:2]
-        self.ends: list[int] = offsets[1:2 * n:2]
-        self.gaps: list[str] = parts[2::2]  # gaps[i]: between word i and word i + 1
+        self._starts = offsets[0:2 * n:2]
+        self._ends = offsets[1:2 * n:2]
+
+    @property
+    def starts(self) -> list[int]:
+        """Where each word begins in the text."""
+        if self._starts is None:
+            self._offsets()
+        return self._starts  # type: ignore[return-value]
+
+    @property
+    def ends(self) -> list[int]:
+        """Where each word ends in the text."""
+        if self._ends is None:
+            self._offsets()
+        return self._ends  # type: ignore[return-value]
 
     def __len__(self) -> int:
         return len(self.words)
