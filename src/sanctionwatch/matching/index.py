@@ -127,23 +127,33 @@ def _stems(keys: Iterable[str]) -> dict[str, list[str]]:
     return out
 
 
+# each ending: (is an inflection, is a derivation)
+_ENDINGS: dict[str, tuple[bool, bool]] = {
+    e: (e in _INFLECTION_SET, e in _DERIVATION_SET) for e in INFLECTIONS + DERIVATIONS}
+
+
 def _affix_match(word_key: str, keys: set[str] | dict[str, object],
                  stems: dict[str, list[str]]) -> list[TokenMatch]:
-    found: list[TokenMatch] = []
-    for endings, sim, how in ((_INFLECTION_SET, SIM_INFLECTED, "inflected"),
-                              (_DERIVATION_SET, SIM_DERIVED, "derived")):
-        for length in _ENDING_LENGTHS:
-            if len(word_key) - length < MIN_STEM or word_key[-length:] not in endings:
-                continue
-            base = word_key[:-length]
+    """Name keys the word is an inflected form of, longest ending first; failing those, the
+    ones it is a derived form of (one pass over the ending lengths)."""
+    inflected: list[TokenMatch] = []
+    derived: list[TokenMatch] = []
+    longest = len(word_key) - MIN_STEM
+    for length in _ENDING_LENGTHS:
+        if length > longest:
+            continue
+        kinds = _ENDINGS.get(word_key[-length:])
+        if kinds is None:
+            continue
+        base = word_key[:-length]
+        if kinds[0] and base in keys:
+            inflected.append(TokenMatch(base, SIM_INFLECTED, "inflected"))
+        if kinds[1] and not inflected:
             if base in keys:
-                found.append(TokenMatch(base, sim, how))
-            if how == "derived":
-                for k in stems.get(base, ()):
-                    found.append(TokenMatch(k, sim, how))
-        if found:
-            return found
-    return found
+                derived.append(TokenMatch(base, SIM_DERIVED, "derived"))
+            for k in stems.get(base, ()):
+                derived.append(TokenMatch(k, SIM_DERIVED, "derived"))
+    return inflected or derived
 
 
 def _first_words(keys: list[str], short_spellings: dict[str, set[str]]
