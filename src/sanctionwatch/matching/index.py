@@ -3,8 +3,10 @@
 Cost does not grow with the size of the watchlist: a word is looked up by its phonetic key
 (exact), by the key less an inflection or derivation ending, and, for fuzzy matching, through
 a deletion neighbourhood (every key with one character deleted, two for long keys), then the
-few candidates found are verified with rapidfuzz. Results are cached per distinct word, and
-news vocabulary repeats, so most words cost one dictionary look-up.
+few candidates found are verified with rapidfuzz. What a word may begin (its `WordRole`) is
+cached per distinct word, and news vocabulary repeats, so most words cost one dictionary
+look-up. The forms and first-word pairs themselves are kept in flat arrays
+(`formtable`), so a list of a million names stays small and loads from its cache quickly.
 """
 
 from __future__ import annotations
