@@ -53,10 +53,10 @@ def test_a_paragraph_rule_sees_a_trigger_in_another_sentence(analyzer, tmp_path)
 
 
 def test_the_key_checked_before_building_an_intent_is_the_intent_key(analyzer, rules):
-    """`_intent` returns the intent already raised under a key instead of building another;
+    """`make_intent` returns the intent already raised under a key instead of building another;
     the key it checks must be exactly `AlertIntent.key`, and the first intent of each key is
     the one kept (as when every intent was built)."""
-    from sanctionwatch.rules import evaluate as ev
+    from sanctionwatch.rules import context as ev
 
     by_id = {r.id: r for r in rules.rules}
     checked = 0
