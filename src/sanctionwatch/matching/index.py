@@ -246,7 +246,6 @@ class NameIndex:
             self.anchored) | {k0 for by in self.anchored.values() for _, k0 in by}
         self.anchor_offsets = {k: tuple(sorted({p for p, _ in by}))
                                for k, by in self.anchored.items()}
-        self.anchor_reach = max((p for ps in self.anchor_offsets.values() for p in ps), default=0)
         # per anchor, per offset: the spellings of the short first words its forms begin
         # with, so that "said" after "has" costs a set look-up (empty: any spelling may do)
         self.anchor_firsts: dict[str, tuple[tuple[int, frozenset[str], frozenset[str]], ...]] = {

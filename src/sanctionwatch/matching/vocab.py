@@ -86,13 +86,9 @@ SUPPORT_WORDS: tuple[str, ...] = tuple(dict.fromkeys(
     [w for w in SANCTIONS_VOCABULARY if " " not in w] + list(ALL_PROGRAM_WORDS)))
 
 
-def support_words_in(doc: FoldedWords) -> frozenset[str]:
-    """The sanctions and programme words (prefixes) the document uses."""
-    return doc.prefixes_present(SUPPORT_WORDS)
-
-
 def has_sanctions_words(doc: FoldedWords) -> bool:
-    return not support_words_in(doc).isdisjoint(SANCTIONS_VOCABULARY)
+    """Does the document use sanctions words? (Learnt with the programme words in one go.)"""
+    return not doc.prefixes_present(SUPPORT_WORDS).isdisjoint(SANCTIONS_VOCABULARY)
 
 
 @lru_cache(maxsize=4096)

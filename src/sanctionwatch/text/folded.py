@@ -101,10 +101,6 @@ class FoldedWords:
         word by word as it reads the document)."""
         self._present[prefixes] = found
 
-    def has_prefix(self, prefixes: tuple[str, ...]) -> bool:
-        """Does a word begin with one of `prefixes`?"""
-        return bool(self.prefixes_present(prefixes))
-
     def prefix_positions(self, prefixes: tuple[str, ...]) -> list[int]:
         """Positions of the words that begin with one of `prefixes` (phrases with a space are
         ignored), in order; computed once per document and prefix tuple."""
