@@ -59,7 +59,8 @@ class Matcher:
         a role (see `WordRole`, cached per word) are visited: an anchored form is tried when
         its short first word stands before; a one-word form that stands alone at once; a
         gated one after the walk, when the document could support it; a longer form when
-        the next word (small words skipped) matches its second token."""
+        the next word (small words skipped) matches its second token. The sanctions and
+        programme words met on the way are noted in `doc` for `_gated` and `resolve`."""
         tokens = doc.tokens
         words, gaps = tokens.words, tokens.gaps
         index, threshold = self.index, self.settings.threshold
