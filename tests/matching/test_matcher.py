@@ -237,3 +237,13 @@ def test_support_words_learnt_while_reading_equal_a_fresh_search(matcher):
         matcher.candidates(walked)
         fresh = FoldedWords(text, tokenize(text))
         assert walked.prefixes_present(SUPPORT_WORDS) == fresh.prefixes_present(SUPPORT_WORDS)
+
+
+def test_a_short_first_word_whose_key_is_longer_than_its_spelling():
+    """'Xia' is keyed 'ksia' (longer than its three letters): the anchored form is found
+    through the first word's look-up, and another short word before the anchor starts
+    nothing."""
+    m = Matcher(Watchlist((Entity("xia", "person", "XIA LONGHAI", programs=("SDGT",)),)))
+    assert [x.matched for x in m.find("Xia Longhai was sanctioned on Monday.")] == [
+        "Xia Longhai"]
+    assert m.find("Mr Xi Longhai was sanctioned on Monday.") == []
