@@ -1,11 +1,10 @@
-"""One document as the rules see it: cut into units (sentences, paragraphs, runs of
-sentences), each folded when a rule first asks for it, with the trigger strings it contains.
+"""One document as the rules see it: folded once, cut into units (sentences, paragraphs, runs
+of sentences), each with the trigger strings it contains (scanned when a rule first asks).
 
-Folding is character by character, so the fold of a slice is the slice of the fold: a unit,
-or the few words between a trigger and a name, is folded on its own (`fold_text`),
-and sentences no rule looks at are never folded. Offsets between a unit and its fold are
-worked out only when a rule asks for one (a trigger matched), and only for the characters
-whose fold is not exactly one character ("щ" -> "shch"), looked up by bisection.
+Folding is character by character, so the fold of a slice is the slice of the fold: the
+document is folded once, and a unit, or the few words between a trigger and a name, is a
+slice of that fold. Offsets between the text and its fold are worked out only for the
+characters whose fold is not exactly one character ("щ" -> "shch"), looked up by bisection.
 """
 
 from __future__ import annotations
@@ -108,7 +107,10 @@ class Folding:
 
     def folded_index(self, pos: int) -> int:
         """Index in the fold of the first character folded from `text[pos:]`."""
-        k = bisect_left(self._offsets(), pos)
+        positions = self._offsets()
+        if not positions:
+            return pos
+        k = bisect_left(positions, pos)
         return pos + (self._delta[k - 1] if k else 0)
 
     def orig(self, index: int) -> int:
@@ -125,39 +127,43 @@ class Folding:
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """A scope of text a rule looks at: original offsets, its folded text, and the required
-    trigger strings found in it."""
+    """A scope of text a rule looks at: original offsets, its folded text (a slice of the
+    document's fold from `offset`), and the required trigger strings found in it."""
 
     start: int
     end: int
     sentence: Sentence
     folded: str
-    folding: Folding          # of text[start:end]
+    offset: int
+    folding: Folding          # of the whole document
     found: frozenset[str]
 
     def orig(self, folded_index: int) -> int:
-        """Index in the document of the character folded to `folded[folded_index]`."""
-        return self.start + self.folding.orig(folded_index)
+        """Index in the document of the character folded to `folded[folded_index]` (the
+        unit's end for its fold's end, not past a soft hyphen after it that folds to "")."""
+        return min(self.folding.orig(self.offset + folded_index), self.end)
 
 
 class Document:
-    """The text of one document, its sentences, and its units (folded on first use)."""
+    """The text of one document, its fold, its sentences, and its units."""
 
-    __slots__ = ("_units", "scanner", "sentences", "text")
+    __slots__ = ("_units", "folding", "scanner", "sentences", "text")
 
     def __init__(self, text: str, sentences: list[Sentence], scanner: Scanner) -> None:
         self.text = text
         self.sentences = sentences
         self.scanner = scanner
+        self.folding = Folding(text)
         self._units: dict[tuple[str, int, int], Unit] = {}
 
     def fold(self, start: int, end: int) -> str:
-        """The folded form of `text[start:end]`."""
-        return fold_text(self.text[start:end])
+        """The folded form of `text[start:end]`: a slice of the document's fold."""
+        at = self.folding.folded_index
+        return self.folding.folded[at(start):at(end)]
 
     def orig_in_fold(self, start: int, end: int, folded_index: int) -> int:
         """Index in `text` of the character folded to `fold(start, end)[folded_index]`."""
-        return start + Folding(self.text[start:end]).orig(folded_index)
+        return min(self.folding.orig(self.folding.folded_index(start) + folded_index), end)
 
     def unit(self, scope: str, s: Sentence, last: Sentence | None = None) -> Unit:
         """The sentence `s`, its paragraph, or the sentences from `s` to `last`."""
@@ -169,7 +175,9 @@ class Document:
         key = (scope, first.index, last.index)
         unit = self._units.get(key)
         if unit is None:
-            f = Folding(self.text[first.start:last.end])
-            unit = self._units[key] = Unit(first.start, last.end, s, f.folded, f,
-                                           self.scanner.found(f.folded))
+            at = self.folding.folded_index
+            lo, hi = at(first.start), at(last.end)
+            folded = self.folding.folded[lo:hi]
+            unit = self._units[key] = Unit(first.start, last.end, s, folded, lo, self.folding,
+                                           self.scanner.found(folded))
         return unit

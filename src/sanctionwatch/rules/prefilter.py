@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover - older Pythons
     import sre_parse  # type: ignore[no-redef]
 
 MIN_LITERAL = 3  # shorter required strings filter too little to be worth a test
+MEMO = 4096  # sets of found strings whose chosen triggers a prefilter remembers
 
 
 class Prefilter:
@@ -37,6 +38,7 @@ class Prefilter:
             for r in t.required[0] if t.required else ():
                 self._at.setdefault(r, []).append(i)
         self.strings = frozenset(self._at)  # the first groups' strings
+        self._chosen: dict[frozenset[str], list] = {}  # memo of `chosen`
         every = {r for t in triggers for group in t.required for r in group}
         self.automaton = None
         if every:
@@ -48,13 +50,22 @@ class Prefilter:
     def candidates(self, folded: str) -> list:
         if self.automaton is None:
             return self.always
-        return self.chosen({r for _end, r in self.automaton.iter(folded)})
+        return self.chosen(frozenset(r for _end, r in self.automaton.iter(folded)))
 
-    def chosen(self, found: set[str] | frozenset[str]) -> list:
+    def chosen(self, found: frozenset[str]) -> list:
         """The triggers that can match a text in which exactly `found` strings occur, in
-        their order."""
+        their order. Sentences repeat the same few sets of strings ("sanctions", "against"),
+        so the answer is kept for the last `MEMO` sets seen."""
         if self.strings.isdisjoint(found):
             return self.always
+        known = self._chosen.get(found)
+        if known is None:
+            if len(self._chosen) >= MEMO:
+                self._chosen.clear()
+            known = self._chosen[found] = self._choose(found)
+        return known
+
+    def _choose(self, found: frozenset[str]) -> list:
         at = set(self._always_at)
         for r in self.strings.intersection(found):
             at.update(self._at[r])
