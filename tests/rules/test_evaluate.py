@@ -85,3 +85,22 @@ def test_a_repeated_network_link_keeps_the_first_sentence(analyzer, rules):
     assert len(links) == 1
     assert links[0].evidence_start == 0
     assert links[0].roles == (("linked", "prigozhin-yevgeniy"), ("target", "wagner-group"))
+
+
+def test_a_pair_named_twice_in_a_sentence_is_traced_once(analyzer, rules):
+    """`rules test` shows one line per linked pair and sentence, however often the pair's
+    names repeat in it; the alert keeps the first mentions."""
+    from sanctionwatch.types import Relation, Watchlist
+
+    wl = analyzer.watchlist
+    linked = Watchlist(wl.entities, (Relation("prigozhin-yevgeniy", "founder", "wagner-group"),))
+    text = ("Yevgeniy Prigozhin said the Wagner Group, which Prigozhin founded, "
+            "would stay; the Wagner Group is his.")
+    an = Analyzer(linked, rules)
+    trace: list = []
+    result = an.analyze(text, trace)
+    fired = [t for t in trace if t.rule_id == "network.link" and t.fired]
+    assert len(fired) == 1
+    assert fired[0].reason.endswith("are linked (prigozhin-yevgeniy founder wagner-group)")
+    link = next(i for i in result.intents if i.type == "network_link")
+    assert [m.start for m in link.mentions] == [0, text.index("the Wagner Group") + 4]

@@ -106,24 +106,35 @@ def _key(rule: Rule, roles: tuple[tuple[str, str], ...], entity_ids: tuple[str, 
     return f"{rule.type}|{rule.phase or ''}|{joined}|{','.join(sorted(entity_ids))}"
 
 
+def already(ctx: Context, rule: Rule, roles: tuple[tuple[str, str], ...],
+            ms: list[Mention]) -> AlertIntent | None:
+    """The intent the document already raised under the key `ms` in `roles` would have,
+    when no trace is kept: nothing is left to work out for it, not even why."""
+    if ctx.trace is not None or not ctx.intents:
+        return None
+    return ctx.intents.get(_key(rule, roles, tuple(dict.fromkeys(m.entity_id for m in ms))))
+
+
 def make_intent(ctx: Context, rule: Rule, unit: Unit, ms: list[Mention],
             roles: tuple[tuple[str, str], ...], why: str) -> AlertIntent:
-    """The intent for `ms` in `roles`; when the document already raised one under the same
-    key, that one (`evaluate` keeps the first of a key, so building another is wasted)."""
+    """The intent for `ms` in `roles`, kept in `ctx.intents` under its key; when the
+    document already raised one under that key, that one (the first of a key is kept)."""
     entity_ids = tuple(dict.fromkeys(m.entity_id for m in ms))
-    raised = ctx.intents.get(_key(rule, roles, entity_ids)) if ctx.intents else None
+    key = _key(rule, roles, entity_ids)
+    raised = ctx.intents.get(key)
     if raised is not None:
         return raised
     text = ctx.doc.text
     values = {r: v for r, v in roles}
     message = rule.message.format_map(_Default(values, phase=rule.phase or "")) \
         if rule.message else ""
-    return AlertIntent(
+    intent = ctx.intents[key] = AlertIntent(
         type=rule.type, severity=rule.severity, entity_ids=entity_ids, roles=roles,
         evidence=text[unit.start:unit.end], evidence_start=unit.start, evidence_end=unit.end,
         rule_id=rule.id, rule_version=rule.version, why=why, phase=rule.phase,
         message=message, mentions=tuple(ms),
     )
+    return intent
 
 
 class _Default(dict):

@@ -24,6 +24,7 @@ from sanctionwatch.rules.clauses import bullet_head, continue_list, new_clause, 
 from sanctionwatch.rules.context import (
     Context,
     Trace,
+    already,
     find_triggers,
     make_intent,
     meets,
@@ -43,7 +44,8 @@ __all__ = ["Trace", "evaluate"]
 def evaluate(rules: RuleSet, text: str, mentions: list[Mention], watchlist: Watchlist,
              sentences: list[Sentence] | None = None,
              trace: list[Trace] | None = None) -> list[AlertIntent]:
-    """The alert intents the rules raise on one document, one per alert key, first kept."""
+    """The alert intents the rules raise on one document, one per alert key, first kept
+    (`make_intent` keeps them in the context as they are raised)."""
     if not mentions:
         return []
     sentences = sentences if sentences is not None else split_sentences(text)
@@ -76,18 +78,14 @@ def evaluate(rules: RuleSet, text: str, mentions: list[Mention], watchlist: Watc
                     continue  # no trigger can match here
             elif rule.type == "network_link" and trace is None and not _linked(ms, watchlist):
                 continue  # no two entities linked on the list
-            for intent in _apply(rule, ctx, unit, ms, chosen):
-                intents.setdefault(intent.key, intent)
+            _apply(rule, ctx, unit, ms, chosen)
         if rule.type == "designation" and rule.scope == "sentence":
             # "Evguéni Prigojine ... . Il fait l'objet de sanctions": a sentence without a
             # name of its own may designate the one just named
             for idx in following:
-                unit = ctx.doc.unit("sentence", sentences[idx])
-                for intent in _anaphoric(rule, ctx, unit):
-                    intents.setdefault(intent.key, intent)
+                _anaphoric(rule, ctx, ctx.doc.unit("sentence", sentences[idx]))
             # "... eight people were listed. Among them: - A ...; - B ..."
-            for intent in _enumerations(rule, ctx):
-                intents.setdefault(intent.key, intent)
+            _enumerations(rule, ctx)
     return _best_phase(list(intents.values()), rules)
 
 
@@ -311,11 +309,16 @@ def _designation(rule, ctx, unit, hits, targets, note) -> list[AlertIntent]:
         for m in [*chosen, *listed]:
             if m.entity_id in out:
                 continue
+            roles = (("target", m.entity_id),)
+            known = already(ctx, rule, roles, [m])
+            if known is not None:
+                out[m.entity_id] = known
+                continue
             how = "listed with the target, " if m in listed else ""
             why = (f"trigger «{text[a:b]}» ({trig.lang}, {rule.phase}); {how}target "
                    f"{m.matched!r} = {m.entity_id} ({m.explanation})")
             note(True, why)
-            out[m.entity_id] = make_intent(ctx, rule, unit, [m], (("target", m.entity_id),), why)
+            out[m.entity_id] = make_intent(ctx, rule, unit, [m], roles, why)
     if not out:
         trig, a, b = hits[0]
         side = "before" if trig.passive else "after"
@@ -351,21 +354,28 @@ _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]| - ")
 
 
 def _network_links(rule, ctx, unit, targets, mentions, note) -> list[AlertIntent]:
+    """Each pair of mentioned entities linked on the watchlist, once per sentence."""
     wl = ctx.watchlist
     out = []
     neighbours = wl.neighbours
+    pairs: dict[tuple[str, str], tuple[Mention, Mention]] = {}
     for t in targets:
         near = neighbours.get(t.entity_id)
-        if not near:
+        if near:
+            for m in mentions:
+                if m.entity_id < t.entity_id and m.entity_id in near:
+                    pairs.setdefault((m.entity_id, t.entity_id), (m, t))
+    for (mid, tid), (m, t) in pairs.items():
+        roles = (("linked", mid), ("target", tid))
+        known = already(ctx, rule, roles, [m, t])
+        if known is not None:
+            out.append(known)
             continue
-        for m in mentions:
-            if m.entity_id < t.entity_id and m.entity_id in near:
-                rel = wl.links.get(frozenset((t.entity_id, m.entity_id)))
-                why = (f"{m.entity_id} and {t.entity_id} appear together and are linked "
-                       f"({rel.source} {rel.relation} {rel.target})" if rel else "linked")
-                note(True, why)
-                out.append(make_intent(ctx, rule, unit, [m, t],
-                                   (("linked", m.entity_id), ("target", t.entity_id)), why))
+        rel = wl.links.get(frozenset((tid, mid)))
+        why = (f"{mid} and {tid} appear together and are linked "
+               f"({rel.source} {rel.relation} {rel.target})" if rel else "linked")
+        note(True, why)
+        out.append(make_intent(ctx, rule, unit, [m, t], roles, why))
     return out
 
 

@@ -21,7 +21,8 @@ except ImportError:  # pragma: no cover - older Pythons
     import sre_constants  # type: ignore[no-redef]
     import sre_parse  # type: ignore[no-redef]
 
-MIN_LITERAL = 3  # shorter required strings filter too little to be worth a test
+MIN_LITERAL = 3  # shorter required strings filter too little to be worth a test: at least
+MIN_LETTERS = 2  # three characters, of which two are not spaces ("if ", not " a ")
 MEMO = 4096  # sets of found strings whose chosen triggers a prefilter remembers
 
 
@@ -171,7 +172,8 @@ def _piece(op, av) -> tuple:
 
 
 def _useful(group: frozenset[str] | None) -> bool:
-    return bool(group) and min(len(s.strip()) for s in group) >= MIN_LITERAL
+    return bool(group) and all(len(s) >= MIN_LITERAL and len(s.strip()) >= MIN_LETTERS
+                               for s in group)
 
 
 def _shortest(group: frozenset[str]) -> frozenset[str]:
