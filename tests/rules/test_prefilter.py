@@ -42,6 +42,10 @@ def test_required_strings_of_simple_shapes():
         ("cash to", "money to"), ("paid ", "pay ", "paying ", "pays "))
     assert required_groups("(?:ha|hanno) (?:armato|finanziato)") == (
         ("ha armato", "ha finanziato", "hanno armato", "hanno finanziato"),)
+    # a two-letter word with its space is selective enough ("if "); one letter is not
+    assert required_groups("\\b(?:if|whether|unless|should) ") == (
+        ("if ", "should ", "unless ", "whether "),)
+    assert required_groups("\\b(?:a|or) ") == ()
     assert required_groups("(?:a|b)") == ()  # too short to help
     assert required_groups("x*y*") == ()
     assert required_groups("(?i)sanctions") == ()
@@ -61,15 +65,24 @@ def test_required_strings_are_necessary(sentence):
                 assert any(r in sentence for r in group), (source, group)
 
 
-def test_prefiltered_search_finds_exactly_what_every_pattern_finds(rules, seed_text):
-    from sanctionwatch.rules.prefilter import prefilter_for
+def test_prefiltered_search_finds_exactly_what_every_pattern_finds(rules, seed_text,
+                                                                   monkeypatch):
+    """Also when the chosen triggers come from the memo (second pass), and when the memo is
+    full and starts afresh (a memo of two sets)."""
+    from sanctionwatch.rules import prefilter
+    from sanctionwatch.rules.prefilter import Prefilter
 
     sentences = _sentences(seed_text)
-    for rule in rules.rules:
-        for triggers in (rule.triggers, rule.negations):
-            pf = prefilter_for(triggers)
-            for s in sentences:
-                brute = [(t.source, m.span()) for t in triggers for m in t.pattern.finditer(s)]
-                fast = [(t.source, m.span()) for t in pf.candidates(s)
-                        for m in t.pattern.finditer(s)]
-                assert fast == brute, (rule.id, s)
+    for memo in (prefilter.MEMO, 2):
+        monkeypatch.setattr(prefilter, "MEMO", memo)
+        for rule in rules.rules:
+            for triggers in (rule.triggers, rule.negations):
+                pf = Prefilter(triggers)
+                for _pass in range(2):
+                    for s in sentences:
+                        brute = [(t.source, m.span()) for t in triggers
+                                 for m in t.pattern.finditer(s)]
+                        fast = [(t.source, m.span()) for t in pf.candidates(s)
+                                for m in t.pattern.finditer(s)]
+                        assert fast == brute, (rule.id, s)
+                assert len(pf._chosen) <= memo
