@@ -56,7 +56,7 @@ class Prefilter:
     def chosen(self, found: frozenset[str]) -> list:
         """The triggers that can match a text in which exactly `found` strings occur, in
         their order. Sentences repeat the same few sets of strings ("sanctions", "against"),
-        so the answer is kept for the last `MEMO` sets seen."""
+        so the answer is kept for up to `MEMO` sets; a full memo starts afresh."""
         if self.strings.isdisjoint(found):
             return self.always
         known = self._chosen.get(found)
