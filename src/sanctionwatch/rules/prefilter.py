@@ -26,6 +26,18 @@ MIN_LETTERS = 2  # three characters, of which two are not spaces ("if ", not " a
 MEMO = 4096  # sets of found strings whose chosen triggers a prefilter remembers
 
 
+def _automaton(strings: set[str]) -> ahocorasick.Automaton | None:
+    """An Aho-Corasick automaton that reports each of `strings` it finds as itself; None for
+    no strings."""
+    if not strings:
+        return None
+    automaton = ahocorasick.Automaton()
+    for r in strings:
+        automaton.add_word(r, r)
+    automaton.make_automaton()
+    return automaton
+
+
 class Prefilter:
     """The triggers of one rule that can match a sentence, given the strings found in it: a
     trigger's first (most selective) group indexes it, its other groups are then checked."""
@@ -40,13 +52,7 @@ class Prefilter:
                 self._at.setdefault(r, []).append(i)
         self.strings = frozenset(self._at)  # the first groups' strings
         self._chosen: dict[frozenset[str], list] = {}  # memo of `chosen`
-        every = {r for t in triggers for group in t.required for r in group}
-        self.automaton = None
-        if every:
-            self.automaton = ahocorasick.Automaton()
-            for r in every:
-                self.automaton.add_word(r, r)
-            self.automaton.make_automaton()
+        self.automaton = _automaton({r for t in triggers for group in t.required for r in group})
 
     def candidates(self, folded: str) -> list:
         if self.automaton is None:
@@ -204,14 +210,9 @@ class Scanner:
     which strings occur, and each rule's triggers are then chosen from that set."""
 
     def __init__(self, rules) -> None:
-        strings = {r for rule in rules for triggers in (rule.triggers, rule.negations)
-                   for t in triggers for group in t.required for r in group}
-        self.automaton = None
-        if strings:
-            self.automaton = ahocorasick.Automaton()
-            for r in strings:
-                self.automaton.add_word(r, r)
-            self.automaton.make_automaton()
+        self.automaton = _automaton({r for rule in rules
+                                     for triggers in (rule.triggers, rule.negations)
+                                     for t in triggers for group in t.required for r in group})
 
     def found(self, folded: str) -> frozenset[str]:
         if self.automaton is None:
