@@ -23,10 +23,11 @@ class Analyzer:
     """A watchlist's matcher and a rule set, built once and used for many documents."""
 
     def __init__(self, watchlist: Watchlist, rules: RuleSet,
-                 settings: MatchSettings | None = None):
+                 settings: MatchSettings | None = None, matcher: Matcher | None = None):
         self.watchlist = watchlist
         self.rules = rules
-        self.matcher = Matcher(watchlist, settings)
+        # a matcher already built for this watchlist (loaded from the index cache) is used as is
+        self.matcher = matcher if matcher is not None else Matcher(watchlist, settings)
 
     def analyze(self, text: str, trace: list[Trace] | None = None) -> Analysis:
         mentions = self.matcher.find(text)
