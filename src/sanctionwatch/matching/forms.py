@@ -16,7 +16,7 @@ from typing import NamedTuple
 from babel import Locale, UnknownLocaleError
 from rigour.names import remove_org_types
 
-from sanctionwatch.matching.commonness import is_common
+from sanctionwatch.matching.commonness import is_common, is_ordinary
 from sanctionwatch.matching.vocab import DESIGNATORS, NAME_STOPWORDS
 from sanctionwatch.text.normalize import fold, name_key
 from sanctionwatch.text.tokens import words
@@ -102,9 +102,11 @@ def _form(entity: Entity, alias: str, toks: list[str], kind: str) -> NameForm | 
     if not keys or not all(keys):
         return None
     # two words are a name on their own unless both are common words ("Art House", "Mark
-    # Taylor"); three or more always are
+    # Taylor"), or, for an organisation, everyday words ("National Lottery", "New
+    # Technologies"); three or more always are
+    common = is_ordinary if entity.type not in ("person", "country") else is_common
     strong = entity.type == "country" or (kind == "name" and (
-        len(keys) >= 3 or (len(keys) == 2 and not all(map(is_common, toks)))))
+        len(keys) >= 3 or (len(keys) == 2 and not all(map(common, toks)))))
     if len(keys) == 1 and len(keys[0]) < MIN_SHORT_KEY and not strong:
         return None
     return NameForm(entity.id, alias, keys, toks, strong, kind if strong else "short",

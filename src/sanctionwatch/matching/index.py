@@ -12,13 +12,19 @@ look-up. The forms and first-word pairs themselves are kept in flat arrays
 from __future__ import annotations
 
 from array import array
+from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
 
-from sanctionwatch.matching.commonness import is_common
+from sanctionwatch.matching.commonness import (
+    is_common,
+    is_dictionary_word,
+    is_ordinary,
+    zipf,
+)
 from sanctionwatch.matching.forms import name_forms
 from sanctionwatch.matching.formtable import (
     COMMON_FIRST,
@@ -53,6 +59,48 @@ class TokenMatch(NamedTuple):
     key: str       # the name token key that was matched
     sim: float     # similarity of the word's key to `key`, before exact/variant refinement
     how: str       # exact | inflected | derived | fuzzy
+
+
+FREQUENT_PART = 30    # a name part this many listed people share is no evidence of one
+
+
+def frequent_name_parts(watchlist: Watchlist) -> frozenset[str]:
+    """Keys of the name parts that FREQUENT_PART or more listed people share ("muhamad",
+    "ali", "kim"): evidence from the list itself of how much a part says."""
+    counts: Counter[str] = Counter()
+    for entity in watchlist.entities:
+        if entity.type == "person":
+            counts.update({k for form in name_forms(entity) for k in form.keys})
+    return frozenset(k for k, c in counts.items() if c >= FREQUENT_PART)
+
+
+DISTINCTIVE_KEY = 5   # a one-word name stands alone only from this many letters of key
+DISTINCTIVE_ZIPF = 3.8  # ... and when the languages write it less often than this
+
+
+def distinctive_words(watchlist: Watchlist, frequent: frozenset[str]) -> frozenset[str]:
+    """Keys of one-word organisation, vessel and aircraft names that can stand alone: the
+    word names one listed entity only, at most one listed person has it in their name (so it
+    is no common surname or given name: "Kuznetsov", "Sonia"), it is no word
+    of the languages (simplemma's dictionaries) and the languages seldom write it (wordfreq);
+    `resolve` still wants it spelled as listed and not inside a longer unknown name."""
+    owners: dict[str, set[str]] = {}
+    spelling: dict[str, str] = {}
+    person_parts: Counter[str] = Counter()
+    for entity in watchlist.entities:
+        if entity.type == "person":
+            person_parts.update({f for form in name_forms(entity) for f in form.folded})
+        if entity.type in ("person", "country"):
+            continue
+        for form in name_forms(entity):
+            if len(form.keys) == 1 and len(form.keys[0]) >= DISTINCTIVE_KEY:
+                owners.setdefault(form.keys[0], set()).add(entity.id)
+                spelling.setdefault(form.keys[0], form.folded[0])
+    return frozenset(
+        k for k, ids in owners.items()
+        if len(ids) == 1 and k not in frequent and person_parts[spelling[k]] < 2
+        and not is_ordinary(spelling[k]) and zipf(spelling[k]) < DISTINCTIVE_ZIPF
+        and not is_dictionary_word(spelling[k]))
 
 
 def _max_edits(n: int) -> int:
@@ -218,8 +266,20 @@ class NameIndex:
         self.supportable = frozenset(
             e.id for e in watchlist.entities
             if e.context or e.id in watchlist.neighbours or program_words(e.programs))
+        frequent = frequent_name_parts(watchlist)
+        distinctive = distinctive_words(watchlist, frequent)
         for entity in watchlist.entities:
             for form in name_forms(entity):
+                if (not form.strong and len(form.keys) == 1 and form.keys[0] in distinctive
+                        and entity.type not in ("person", "country")):
+                    # "Hamas", "Hizballah", "Belaruskali", "Dilbar": a word no language
+                    # knows that names one listed entity names it on its own
+                    form = form._replace(strong=True, kind="name")
+                elif (form.strong and entity.type == "person" and len(form.keys) == 2
+                        and form.keys[0] in frequent and form.keys[1] in frequent):
+                    # "Mohammed Ali", "Muhammad Mustafa": two name parts that many listed
+                    # people share say no more than a surname alone
+                    form = form._replace(strong=False, kind="short")
                 n = self.forms.add(form)
                 if len(form.keys) == 1:
                     single.setdefault(form.keys[0], []).append(n)

@@ -13,9 +13,11 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from sanctionwatch.matching.commonness import is_common
+from sanctionwatch.matching.commonness import is_attested, is_common, is_known_word, zipf
 from sanctionwatch.matching.forms import NameForm
 from sanctionwatch.matching.vocab import (
+    DESIGNATORS,
+    NAME_STOPWORDS,
     SANCTIONS_VOCABULARY,
     has_sanctions_words,
     program_words,
@@ -131,10 +133,19 @@ def resolve(doc: FoldedWords, candidates: list[Candidate], watchlist: Watchlist,
     named: set[str] = set()           # entities named by a strong form in the document
     pending: list[int] = []
 
+    # a one-word name the document also writes inside a longer name ("Nikolai Nolan") does
+    # not stand alone anywhere in it: "Nolan" alone is then that other person
+    inside_longer = {c.form.entity_id for c in candidates
+                     if _single(c, by_id[c.form.entity_id]) and _inside_longer_name(doc, c)}
     neighbours = watchlist.neighbours
     for n, cand in enumerate(candidates):
         entity = by_id[cand.form.entity_id]
-        if cand.form.strong and cand.how != "derived":
+        if _not_written_as_a_name(doc, cand, entity):
+            continue
+        strong = cand.form.strong and (
+            not _single(cand, entity) or _spelled_as_listed(doc, cand)
+            and cand.form.entity_id not in inside_longer)
+        if strong and cand.how != "derived":
             accepted[n] = (cand, [])
             established.setdefault(entity.id, text[cand.start:cand.end])
             named.add(entity.id)
@@ -177,11 +188,89 @@ def resolve(doc: FoldedWords, candidates: list[Candidate], watchlist: Watchlist,
                 ns = by_name
             most = max(len(accepted[n][1]) for n in ns)
             ns = [n for n in ns if len(accepted[n][1]) == most]
+            # "National Iranian Oil Company" is the company of that name, not its namesake
+            # subsidiary "... PTE LTD" whose legal form the text does not write
+            whole = [n for n in ns if _names_wholly(text, candidates[n],
+                                                    by_id[candidates[n].form.entity_id])]
+            if whole and len(whole) < len(ns):
+                ns = whole
         for n in ns:
             cand, support = accepted[n]
             if cand.score >= threshold:
                 mentions.append(_mention(text, cand, support, by_id[cand.form.entity_id]))
     return mentions
+
+
+def _single(cand: Candidate, entity: Entity) -> bool:
+    """A one-word form that the index lets stand alone ("Hamas", "Belaruskali")."""
+    return cand.form.strong and len(cand.form.keys) == 1 and entity.type != "country"
+
+
+def _spelled_as_listed(doc: FoldedWords, cand: Candidate) -> bool:
+    """The word is written as the list writes it, or inflected ("Belaruskali's"), and is
+    not itself a word of the languages ("Fortune" is no inflection of "Fortun")."""
+    i = cand.name_first
+    if doc.folded[i] == cand.form.folded[0]:
+        return True
+    return cand.how == "inflected" and not is_attested(doc.folded[i])
+
+
+def _inside_longer_name(doc: FoldedWords, cand: Candidate) -> bool:
+    """Right next to another capitalised word that is not a title or an organisation word:
+    part of a longer name the list does not have ("Sonia O'Sullivan", "James Nolan",
+    "Baikal Finance Group")."""
+    tokens, text = doc.tokens, doc.text
+    i, j = cand.name_first, cand.name_last
+    if i > 0:
+        prev = tokens[i - 1]
+        if (text[prev.end:tokens[i].start].strip() in ("", "-") and prev.text[:1].isupper()
+                and not _is_title(prev.text) and zipf(doc.folded[i - 1]) < 5.5):
+            return True  # not "The", "In", "But": sentence-initial words of the language
+    if j + 1 < len(tokens):
+        nxt = tokens[j + 1]
+        if (text[tokens[j].end:nxt.start].strip() in ("", "-", "'", "’")
+                and nxt.text[:1].isupper() and not _is_title(nxt.text)):
+            return True
+    return False
+
+
+def _is_title(word: str) -> bool:
+    w = fold_word(word)
+    return w in _TITLES or w in DESIGNATORS
+
+
+def _names_wholly(text: str, cand: Candidate, entity: Entity) -> bool:
+    """The matched text is one of the entity's names as written, legal form and all."""
+    target = " ".join(fold(text[cand.start:cand.end]).split())
+    return any(" ".join(fold(n).split()) == target for n in entity.names)
+
+
+def _not_written_as_a_name(doc: FoldedWords, cand: Candidate, entity: Entity) -> bool:
+    """The words matched are ordinary words, not the name: a known word written in lower
+    case at either end of the name where the text writes names with capitals ("Khan said",
+    "new technologies", "than Charlie"; derived words such as "nord-coréens" are lower case
+    by rule, and a text written all in lower case says nothing by its case); a fuzzy
+    match on a spelling the languages already know as another word or name ("Koeman" is no
+    typo of "Cosman", nor "Rutland" of "Russland"); a short word in capitals read as a
+    country's name ("IRA" is not "Irã")."""
+    words = doc.tokens.words
+    folded = doc.folded
+    own = cand.form.folded
+    cased = doc.has_capitals  # a text in lower case only says nothing by its case
+    for i in range(cand.name_first, cand.name_last + 1):
+        w, f = words[i], folded[i]
+        if f in NAME_STOPWORDS or f in DESIGNATORS:
+            continue
+        if (cased and cand.how != "derived" and i in (cand.name_first, cand.name_last)
+                and w.islower()
+                and w != w.upper() and (f not in own or is_known_word(f))):
+            return True  # a name begins and ends with capitals; "for", "of" may stand inside
+        if cand.how == "fuzzy" and f not in own and is_attested(f):
+            return True
+        if (entity.type == "country" and w.isupper() and len(w) <= 3
+                and not any(w in name.split() for name in entity.names)):
+            return True
+    return False
 
 
 def _mention(text: str, cand: Candidate, support: list[str], entity: Entity) -> Mention:

@@ -51,7 +51,8 @@ def word_prefixes(prefixes: tuple[str, ...]) -> WordPrefixes:
 class FoldedWords:
     """The tokens of one text, their folded forms and name keys, computed on demand."""
 
-    __slots__ = ("_distinct", "_folded", "_keys", "_positions", "_present", "text", "tokens")
+    __slots__ = ("_capitals", "_distinct", "_folded", "_keys", "_positions", "_present", "text",
+                 "tokens")
 
     def __init__(self, text: str, tokens: TokenList):
         self.text = text
@@ -61,6 +62,14 @@ class FoldedWords:
         self._distinct: set[str] | None = None
         self._positions: dict[tuple[str, ...], list[int]] = {}
         self._present: dict[tuple[str, ...], frozenset[str]] = {}
+        self._capitals: bool | None = None
+
+    @property
+    def has_capitals(self) -> bool:
+        """Does the text write capitals at all (a text in lower case only does not)?"""
+        if self._capitals is None:
+            self._capitals = self.text != self.text.lower()
+        return self._capitals
 
     @property
     def folded(self) -> list[str]:
