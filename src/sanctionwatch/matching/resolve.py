@@ -132,6 +132,7 @@ def resolve(doc: FoldedWords, candidates: list[Candidate], watchlist: Watchlist,
     established: dict[str, str] = {}  # entity -> how the document names it (anchor)
     named: set[str] = set()           # entities named by a strong form in the document
     pending: list[int] = []
+    standalone: set[int] = set()      # accepted on their own strength
 
     # a one-word name the document also writes inside a longer name ("Nikolai Nolan") does
     # not stand alone anywhere in it: "Nolan" alone is then that other person
@@ -147,6 +148,7 @@ def resolve(doc: FoldedWords, candidates: list[Candidate], watchlist: Watchlist,
             and cand.form.entity_id not in inside_longer)
         if strong and cand.how != "derived":
             accepted[n] = (cand, [])
+            standalone.add(n)
             established.setdefault(entity.id, text[cand.start:cand.end])
             named.add(entity.id)
             continue
@@ -186,6 +188,11 @@ def resolve(doc: FoldedWords, candidates: list[Candidate], watchlist: Watchlist,
                        and not candidates[n].form.strong]
             if by_name and len(by_name) < len(ns):
                 ns = by_name
+            # a name that stands on its own ("Hamas") beats a short form that support let
+            # in on the same words (the surname alias "HAMAS, Saidullah")
+            alone = [n for n in ns if n in standalone]
+            if alone and len(alone) < len(ns):
+                ns = alone
             most = max(len(accepted[n][1]) for n in ns)
             ns = [n for n in ns if len(accepted[n][1]) == most]
             # "National Iranian Oil Company" is the company of that name, not its namesake
