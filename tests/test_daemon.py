@@ -17,8 +17,8 @@ import pytest
 import sqlalchemy as sa
 
 REPO = Path(__file__).resolve().parents[1]
-DOCS = REPO / "bench" / "eval" / "docs"
-VARIANTS = 6
+DOCS = REPO / "tests" / "data" / "articles"
+VARIANTS = 30
 RUN = [sys.executable, "-c", "from sanctionwatch.cli import main; main()"]
 
 
@@ -37,7 +37,7 @@ def _corpus(folder: Path) -> int:
                 n += 1
     drop = folder / "drop"
     drop.mkdir()
-    for doc in sorted(DOCS.glob("0[0-1]*.txt")):
+    for doc in sorted(DOCS.glob("*.txt"))[:6]:
         (drop / doc.name).write_text(doc.read_text(encoding="utf-8"), encoding="utf-8")
         n += 1
     return n

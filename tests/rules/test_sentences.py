@@ -12,12 +12,12 @@ import pytest
 from sanctionwatch.analysis import Analyzer
 from sanctionwatch.watchlist.csvfile import load_watchlist
 
-EVAL = Path(__file__).resolve().parents[2] / "bench" / "eval"
+WATCHLIST = Path(__file__).resolve().parents[1] / "data" / "watchlist-wagner"
 
 
 @pytest.fixture(scope="module")
 def analyzer(rules):
-    return Analyzer(load_watchlist(EVAL / "watchlist"), rules)
+    return Analyzer(load_watchlist(WATCHLIST), rules)
 
 
 def designations(analyzer, text: str) -> set[tuple[str, str]]:

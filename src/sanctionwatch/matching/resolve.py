@@ -258,7 +258,8 @@ def _not_written_as_a_name(doc: FoldedWords, cand: Candidate, entity: Entity) ->
     "new technologies", "than Charlie"; derived words such as "nord-coréens" are lower case
     by rule, and a text written all in lower case says nothing by its case); a fuzzy
     match on a spelling the languages already know as another word or name ("Koeman" is no
-    typo of "Cosman", nor "Rutland" of "Russland"); a short word in capitals read as a
+    typo of "Cosman", nor "Rutland" of "Russland"; a given name may drift, "Dimitri" for
+    "Dmitriy", but not change sex, "Francesca" for "Francesco"); a short word in capitals read as a
     country's name ("IRA" is not "Irã")."""
     words = doc.tokens.words
     folded = doc.folded
@@ -272,8 +273,13 @@ def _not_written_as_a_name(doc: FoldedWords, cand: Candidate, entity: Entity) ->
                 and w.islower()
                 and w != w.upper() and (f not in own or is_known_word(f))):
             return True  # a name begins and ends with capitals; "for", "of" may stand inside
-        if cand.how == "fuzzy" and f not in own and is_attested(f):
-            return True
+        if cand.how == "fuzzy" and f not in own:
+            if entity.type != "person" or i == cand.name_last:
+                if is_attested(f):
+                    return True  # a surname or company word the languages know otherwise
+            elif any(len(o) == len(f) > 3 and o[:-1] == f[:-1] and {o[-1], f[-1]} == {"a", "o"}
+                     for o in own):
+                return True  # "Francesca" is not "Francesco": a given name of the other sex
         if (entity.type == "country" and w.isupper() and len(w) <= 3
                 and not any(w in name.split() for name in entity.names)):
             return True
