@@ -89,6 +89,7 @@ def is_dictionary_word(word: str) -> bool:
     return False
 
 
+@cache
 def zipf(word: str) -> float:
     """The word's highest Zipf frequency in LANGUAGES (0 for a word none of them has)."""
     from wordfreq import zipf_frequency
