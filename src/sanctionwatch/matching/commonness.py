@@ -7,7 +7,7 @@ form of a short name ("AFRIC"). Words are compared in their folded (Latin) form.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from wordfreq import get_frequency_dict
 
@@ -70,7 +70,7 @@ def is_ordinary(word: str) -> bool:
 DICTIONARY_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl")
 
 
-@cache
+@lru_cache(maxsize=65_536)
 def is_dictionary_word(word: str) -> bool:
     """True when simplemma's dictionaries (lemmas and inflected forms from Wiktionary) know
     the (folded) word in English or in two or more of DICTIONARY_LANGUAGES: "tango",
@@ -89,7 +89,7 @@ def is_dictionary_word(word: str) -> bool:
     return False
 
 
-@cache
+@lru_cache(maxsize=65_536)  # bounded: a daemon reads new words for months
 def zipf(word: str) -> float:
     """The word's highest Zipf frequency in LANGUAGES (0 for a word none of them has)."""
     from wordfreq import zipf_frequency
