@@ -1,7 +1,10 @@
-"""Rules on real sentences: each behaviour on the sentence of the evaluation document that
-motivated it (copied as written), next to a negative neighbour that must not alert (a denial,
-a hypothetical, a call for sanctions, a name that is not on the list, a support verb
-without a listed entity). Watchlist: bench/eval/watchlist (names as OFAC writes them)."""
+"""Rules on sentences written by the team in the way each language's press writes them, one
+per behaviour (a phase in each language, an enumeration after the trigger, an owner kept
+apart, an anaphora, a noun-phrase support, a possessive financier), next to a negative
+neighbour that must not alert (a denial, a hypothetical, a call for sanctions, a name that is
+not on the list, a support verb without a listed entity). The facts are those of the Wagner
+story of 2020-2023; no sentence is taken from an article. Watchlist:
+tests/data/watchlist-wagner (names as OFAC writes them)."""
 
 from __future__ import annotations
 
@@ -30,34 +33,29 @@ def supports(analyzer, text: str) -> set[tuple[str, str]]:
             for i in analyzer.analyze(text).intents if i.type == "support_network"}
 
 
-# --- designation phases, one real sentence per language, and negatives ------------------
+# --- designation phases, one sentence per language, and negatives ----------------------
 
 @pytest.mark.parametrize("text, expected", [
-    ("The Treasury Department is set to designate the Wagner Group, a Russian mercenary "
-     "organization, as a “transnational criminal organization,” the National Security Council "
-     "announced on Friday.", ("wagner-group", "announced")),                              # 001
-    ("Les Etats-Unis ont imposé jeudi de nouvelles sanctions au groupe paramilitaire russe "
-     "Wagner pour ses activités en Ukraine aux côtés de l'armée régulière russe et en Afrique.",
-     ("wagner-group", "effective")),                                                         # 012
-    ("Im Februar war die Gruppe Wagner bereits wegen Menschenrechtsverletzungen und die "
-     "„Destabilisierung“ afrikanischer Länder einer anderen Sanktionsliste hinzugefügt worden.",
-     ("wagner-group", "effective")),                                                         # 024
-    ("Европейский союз ввел санкции против принадлежащих Евгению Пригожину ЧВК «Вагнер» и "
-     "РИА «Фан».", ("wagner-group", "effective")),                                           # 036
-    ("Міністерство фінансів США визнало російську «ПВК Вагнера» транснаціональною злочинною "
-     "організацією.", ("wagner-group", "effective")),                                        # 038
-    ("Estados Unidos anunció este viernes que impondrá sanciones adicionales al grupo "
-     "paramilitar privado Wagner Group, al que declarará como una «significativa organización "
-     "criminal trasnacional» en un esfuerzo por dificultar sus operaciones internacionales, en "
-     "respuesta a sus «atrocidades» en Ucrania.", ("wagner-group", "announced")),           # 049
-    ("Via libera del Consiglio Affari Esteri Ue, a quanto si apprende, al pacchetto di sanzioni "
-     "contro l'organizzazione paramilitare russa \"Wagner Group”, che secondo l'Ue è coinvolta "
-     "in attività di \"destabilizzazione\" e violazione dei diritti umani in Libia, Mali, Siria "
-     "e Ucraina.", ("wagner-group", "effective")),                                           # 054
-    ("- \"La decisione dell'amministrazione di rinunciare alle sanzioni che hanno imposto a "
-     "Nord Stream 2 AG e al Ceo della società Matthias Warnig è semplicemente sbagliata\", ha "
-     "spiegato Risch, definendo l'iniziativa \"un regalo a Putin\".",
-     ("nord-stream-2", "lifted")),                                                           # 057
+    ("On Friday the National Security Council said the Treasury Department is set to designate "
+     "the Wagner Group, the private military company run from Russia, a “transnational "
+     "criminal organization”.", ("wagner-group", "announced")),
+    ("Washington a frappé jeudi le groupe paramilitaire russe Wagner de nouvelles sanctions, en "
+     "raison de son rôle en Ukraine et en Afrique.", ("wagner-group", "effective")),
+    ("Auf eine Sanktionsliste der EU war die Söldnertruppe Wagner schon 2021 wegen Verbrechen in "
+     "Libyen und Syrien gesetzt worden.", ("wagner-group", "effective")),
+    ("Брюссель ввел ограничительные меры против подконтрольных Евгению Пригожину ЧВК «Вагнер» "
+     "и агентства РИА «ФАН».", ("wagner-group", "effective")),
+    ("Американське міністерство фінансів визнало «ПВК Вагнера» транснаціональною злочинною "
+     "організацією ще в січні.", ("wagner-group", "effective")),
+    ("La Casa Blanca anunció el viernes que impondrá nuevas sanciones al grupo Wagner, al que "
+     "declarará «organización criminal transnacional» por sus crímenes en Ucrania.",
+     ("wagner-group", "announced")),
+    ("I ministri degli Esteri dell'Ue hanno approvato un pacchetto di sanzioni contro la "
+     "compagnia militare privata russa Wagner, accusata di abusi in Libia, Siria e Ucraina.",
+     ("wagner-group", "effective")),
+    ("Per il senatore Jim Risch la scelta della Casa Bianca di rinunciare alle sanzioni su Nord "
+     "Stream 2 AG e sul suo amministratore delegato Matthias Warnig è «un errore».",
+     ("nord-stream-2", "lifted")),
 ])
 def test_designation_phase_in_each_language(analyzer, text, expected):
     assert expected in designations(analyzer, text)
@@ -67,7 +65,7 @@ def test_designation_phase_in_each_language(analyzer, text, expected):
     "Senators called for sanctions against the Wagner Group after the massacre.",
     "Si l'UE sanctionnait le groupe Wagner, Moscou répliquerait.",
     "Die Opposition fordert Sanktionen gegen die Gruppe Wagner.",
-    "США отложат новые санкции против ЧВК Вагнера — СМИ",                                     # 039
+    "Вашингтон решил отложить новые санкции против ЧВК Вагнера",
     "Депутати закликали запровадити санкції проти ПВК Вагнера.",
     "La oposición pide sanciones contra el grupo Wagner.",
     "L'opposizione chiede sanzioni contro il gruppo Wagner.",
@@ -79,20 +77,16 @@ def test_no_designation_on_calls_hypotheticals_and_other_names(analyzer, text):
 
 # --- lists ----------------------------------------------------------------------------
 
-SENTENCE_014 = (
-    "Le Conseil européen – l’organe exécutif de l’UE – a donc adopté des « mesures restrictives "
-    "» contre Wagner, mais surtout contre « huit personnes et trois entités qui lui sont liées » "
-    ": Aleksandr Kuznetsov (commandant, blessé en Libye en 2019), Dimitri Outkin (fondateur, "
-    "ex-officier du renseignement militaire russe), Stanyslas Dychko (mercenaire en Syrie), "
-    "Valery Zakharov (considéré comme le représentant de Wagner en Centrafrique), Denis "
-    "Kharitonov (commandant dans le Donbass, en Ukraine), Serge Shcherbakov (combattant dans le "
-    "Donbass), Andrey Troshev (chef d’état-major en Syrie), Andrey Bogatov (commandant en "
-    "Syrie), Velada LLC, Mercury LLC et Evro Polis LLC (sociétés pétrolières et gazières "
-    "opérant en Syrie).")
+EU_LIST_FR = (
+    "Les Vingt-Sept ont adopté des « mesures restrictives » contre Wagner et « huit personnes "
+    "et trois entités » liées au groupe : Dimitri Outkin (fondateur présumé, ancien "
+    "du renseignement militaire), Valery Zakharov (décrit comme son représentant à Bangui), "
+    "Andreï Trochev (chef d’état-major en Syrie), ainsi que les sociétés Velada LLC, Mercury "
+    "LLC et Evro Polis LLC (hydrocarbures syriens).")
 
 
 def test_a_list_after_the_trigger_is_designated_to_its_last_item(analyzer):
-    found = designations(analyzer, SENTENCE_014)
+    found = designations(analyzer, EU_LIST_FR)
     assert {("utkin-dmitriy", "effective"), ("zakharov-valery", "effective"),
             ("evro-polis", "effective")} <= found
 
@@ -102,24 +96,21 @@ def test_a_relative_clause_ends_the_list(analyzer):
     assert designations(analyzer, text) == {("utkin-dmitriy", "effective")}
 
 
-SENTENCES_040 = (
-    "Кроме того, под ограничения попали ряд компаний, относящихся к Пригожину. Это такие "
-    "компании, как М Инвест, Lobaye Invest SARLU, Meroe Gold, и другие.")
-SENTENCES_035 = (
-    "Под санкции подпали, в частности, восемь лиц. Среди них:\n"
-    "- Александр Кузнецов, которого в ЕС считают \"ответственным за деятельность группы "
-    "\"Вагнера\", которая подрывает мир, стабильность и безопасность в Ливии;\n"
-    "- Дмитрий Уткин, названный там основателем ЧВК \"Вагнер\". Под его командованием, как "
-    "полагают в ЕС, осуществлялись действия, \"подрывающие территориальную целостность, "
-    "суверенитет и независимость Украины\";\n"
-    "- Сергей Щербаков - внештатный сотрудник ГРУ и наемник ЧВК \"Вагнера\";\n")
+FIRMS_RU = (
+    "Ограничения коснулись также нескольких фирм из окружения Пригожина. В их числе "
+    "М Инвест, Lobaye Invest SARLU, Meroe Gold и другие.")
+BULLETS_RU = (
+    "Санкционный список пополнили восемь человек. Среди них:\n"
+    "- Дмитрий Уткин, которого в Брюсселе называют основателем ЧВК \"Вагнер\" и чьи бойцы, "
+    "по данным ЕС, \"подрывают суверенитет Украины\";\n"
+    "- Андрей Трошев, начальник штаба группы \"Вагнера\" в Сирии;\n")
 
 
 def test_an_enumeration_after_a_designation_names_what_it_designates(analyzer):
-    assert designations(analyzer, SENTENCES_040) == {
+    assert designations(analyzer, FIRMS_RU) == {
         ("m-invest", "effective"), ("lobaye-invest", "effective"), ("meroe-gold", "effective")}
     # only the name heading each bulleted item: not Wagner, named inside the items
-    assert designations(analyzer, SENTENCES_035) == {("utkin-dmitriy", "effective")}
+    assert designations(analyzer, BULLETS_RU) == {("utkin-dmitriy", "effective")}
 
 
 def test_an_enumeration_after_postponed_sanctions_designates_nothing(analyzer):
@@ -130,27 +121,29 @@ def test_an_enumeration_after_postponed_sanctions_designates_nothing(analyzer):
 
 # --- who is not the object -------------------------------------------------------------
 
+EIGHT_RUSSIANS = ("Лондон ввел санкции в отношении восьми граждан России, которые, по его "
+                  "данным, связаны с деятельностью ЧВК «Вагнер».")
+
+
 def test_names_in_a_relative_clause_or_owners_are_not_designated(analyzer):
-    text_040 = ("Великобритания ввела санкции в отношении восьми россиян, которые якобы связаны "
-                "с деятельностью ЧВК «Вагнер».")
-    assert designations(analyzer, text_040) == set()
-    text_051 = ("sancionó a Ivan Maslov, jefe del grupo Wagner en Mali, donde la agencia acusó al "
-                "grupo Wagner de “intentar ocultar sus esfuerzos para adquirir equipamiento "
-                "militar para su uso en Ucrania”.")
-    assert designations(analyzer, text_051) == {("maslov-ivan", "effective")}
-    text_036 = ("Европейский союз ввел санкции против принадлежащих Евгению Пригожину ЧВК "
-                "«Вагнер» и РИА «Фан».")
-    assert designations(analyzer, text_036) == {("wagner-group", "effective")}
+    assert designations(analyzer, EIGHT_RUSSIANS) == set()
+    maslov = ("El Tesoro sancionó además a Ivan Maslov, que dirige al grupo Wagner en Malí, "
+              "donde según la agencia el grupo Wagner “intenta ocultar” sus compras de armamento "
+              "para la guerra en Ucrania.")
+    assert designations(analyzer, maslov) == {("maslov-ivan", "effective")}
+    owner = ("Брюссель ввел ограничительные меры против подконтрольных Евгению Пригожину ЧВК "
+             "«Вагнер» и агентства РИА «ФАН».")
+    assert designations(analyzer, owner) == {("wagner-group", "effective")}
 
 
 def test_those_two_parties_stand_for_the_last_two_named(analyzer):
-    text = ("A State Department report to be delivered to Congress as early as Wednesday "
-            "concludes that Nord Stream 2 AG and its CEO, Matthias Warnig, an ally of Russian "
-            "President Vladimir Putin, engaged in sanctionable activity but that it was in the "
-            "U.S. national interest to waive the sanctions, the source said.\n\n"
-            "German Foreign Minister Heiko Maas said the administration had waived the "
-            "sanctions on those two parties but also imposed sanctions on Russian entities and "
-            "ships linked to the construction of Nord Stream 2.")
+    text = ("A State Department report due in Congress this week finds that Nord Stream 2 AG "
+            "and its chief executive, Matthias Warnig, a long-time associate of Russian "
+            "President Vladimir Putin, engaged in sanctionable conduct, but that waiving the "
+            "sanctions serves the U.S. national interest, a person who has read it said.\n\n"
+            "Germany's foreign minister Heiko Maas welcomed the decision to waive the sanctions "
+            "on those two parties, while Washington imposed sanctions on several Russian "
+            "entities and ships tied to the building of Nord Stream 2.")
     assert {("warnig-matthias", "lifted"), ("nord-stream-2", "lifted")} <= designations(
         analyzer, text)
     assert designations(analyzer, "Those two parties met in Geneva with Matthias Warnig.") == set()
@@ -158,48 +151,42 @@ def test_those_two_parties_stand_for_the_last_two_named(analyzer):
 
 # --- support networks ------------------------------------------------------------------
 
+KIRBY_EN = (
+    "Washington accuses North Korea of sending rockets and missiles to the Russian mercenary "
+    "group Wagner for use in Ukraine.\n"
+    "“North Korea has completed a first arms delivery to Wagner, and Wagner paid for it,” "
+    "said John Kirby, a White House spokesman.")
+
+
 @pytest.mark.parametrize("text, expected", [
-    ("The US has accused North Korea of supplying missiles and rockets to the Russian "
-     "mercenary group Wagner to be used in the war in Ukraine.\n"
-     "On Thursday, the White House said Wagner was searching for arms suppliers to support its "
-     "military operations in Ukraine.\n“We can confirm that North Korea has completed an "
-     "initial arms delivery to Wagner, which paid for that equipment,” White House national "
-     "security spokesman John Kirby told reporters, as per Reuters.",
-     ("wagner-group", "north-korea")),                                                     # 003 en
-    ("Selon la Maison Blanche, la Corée du Nord aurait livré des armes au groupe Wagner, afin "
-     "d’aider l’organisation paramilitaire russe dans ses actions en Ukraine.",
-     ("wagner-group", "north-korea")),                                                     # 015 fr
-    ("Derzeit sollen etwa 50.000 Söldner der russischen »Wagner«-Kampfgruppe in der Ukraine "
-     "stationiert sein. Der Kommunikationsdirektor des Weißen Hauses, John Kirby, gab am "
-     "Donnerstag an, dass "
-     "»Nordkorea eine erste Waffenlieferung an Wagner abgeschlossen« habe – die Söldnergruppe "
-     "habe dafür bezahlt.", ("wagner-group", "north-korea")),                              # 027 de
-    ("У Сполучених Штатах оприлюднили нещодавно розсекречені фотографії вагонів, які прямували "
-     "в Росію з Північної Кореї і ймовірно перевозили зброю для російської армії, зокрема для "
-     "приватної військової компанії \"Вагнер\".", None),                                   # 044 uk
-    ("Gli Stati Uniti hanno diffuso foto satellitari recentemente declassificate di vagoni "
-     "ferroviari russi in viaggio dalla Corea del Nord, scattate a novembre, in quella che "
-     "Washington ritiene sia stata la consegna iniziale di razzi e missili per l’uso in Ucraina "
-     "da parte della milizia paramilitare Gruppo Wagner.",
-     ("wagner-group", "north-korea")),                                                     # 058 it
-    ("Kirby además reveló fotografías que prueban que el grupo Wagner recibió un cargamento de "
-     "armas provenientes de Corea del Norte para su uso en la invasión de Rusia a algo que "
-     "Pyongyang había desmentido y el director del Wagner Group, Evgueni Prigozhin, descalificó "
-     "como «rumores».", ("wagner-group", "north-korea")),                                  # 049 es
-    ("Il Wagner Group, si diceva, è un'organizzazione paramilitare russa che fornisce mercenari, "
-     "o contractors, attiva in diversi Paesi, finanziata da Yevgeny Prigozhin, un oligarca noto "
-     "come “il cuoco di Putin”.", ("wagner-group", "prigozhin-yevgeniy")),                 # 054 it
+    (KIRBY_EN, ("wagner-group", "north-korea")),
+    ("La Corée du Nord aurait fourni des roquettes au groupe Wagner pour épauler la milice "
+     "russe en Ukraine, selon la Maison Blanche.", ("wagner-group", "north-korea")),
+    ("In der Ukraine sollen rund 50.000 »Wagner«-Söldner kämpfen. Nordkorea habe »eine erste "
+     "Waffenlieferung an Wagner abgeschlossen«, sagte John Kirby am Donnerstag in Washington – "
+     "die Truppe habe dafür bezahlt.", ("wagner-group", "north-korea")),
+    ("Американська сторона показала розсекречені знімки вагонів, що йшли з Північної Кореї до "
+     "Росії, ймовірно зі зброєю для російських військових і для ПВК \"Вагнер\".", None),
+    ("Washington ha reso pubbliche immagini satellitari di vagoni russi partiti a novembre dalla "
+     "Corea del Nord: per gli Stati Uniti era la prima consegna di razzi e missili al Gruppo "
+     "Wagner per la guerra in Ucraina.", ("wagner-group", "north-korea")),
+    ("Kirby mostró además fotografías que, según él, prueban que el grupo Wagner recibió armas "
+     "procedentes de Corea del Norte, algo que Pyongyang había negado y que el jefe del Wagner "
+     "Group, Evgueni Prigozhin, tachó de «rumores».", ("wagner-group", "north-korea")),
+    ("Il Wagner Group, compagnia militare privata russa attiva in vari Paesi, è finanziato da "
+     "Yevgeny Prigozhin, l'imprenditore soprannominato «il cuoco di Putin».",
+     ("wagner-group", "prigozhin-yevgeniy")),
 ])
 def test_support_in_each_language(analyzer, text, expected):
     found = supports(analyzer, text)
-    if expected is None:  # the document's support is in its headline; this sentence is prose
-        assert all(t == "wagner-group" for t, _s in found)
+    if expected is None:  # a supply that is only likely, to the army and to Wagner: if any,
+        assert all(t == "wagner-group" for t, _s in found)  # Wagner is the target
     else:
         assert expected in found
 
 
 @pytest.mark.parametrize("text", [
-    "Основатель ЧВК «Вагнера» Евгений Пригожин опроверг поставки вооружения из КНДР.",  # 043 ru
+    "Евгений Пригожин, основатель ЧВК «Вагнер», опроверг поставки вооружения из КНДР.",
     "Pyongyang desmintió que el grupo Wagner recibiera un cargamento de armas de Corea del "
     "Norte.",
     "Pyongyang ha smentito la consegna di razzi e missili al Gruppo Wagner.",
@@ -214,13 +201,8 @@ def test_no_support_on_denials_and_without_a_listed_target(analyzer, text):
 
 
 def test_a_noun_phrase_names_the_support(analyzer):
-    text = ("The US has accused North Korea of supplying missiles and rockets to the Russian "
-            "mercenary group Wagner to be used in the war in Ukraine.\n"
-            "“We can confirm that North Korea has completed an initial arms delivery to Wagner, "
-            "which paid for that equipment,” White House national security spokesman John Kirby "
-            "told reporters, as per Reuters.")                                             # 003
     trace: list = []
-    analyzer.analyze(text, trace)
+    analyzer.analyze(KIRBY_EN, trace)
     fired = [t.reason for t in trace if t.fired and t.rule_id == "support.supply"
              and t.sentence == 1]
     assert fired and "«arms delivery to»" in fired[0] and "= north-korea" in fired[0]
@@ -233,10 +215,10 @@ def test_a_denial_before_the_claim_still_rules_it_out(analyzer):
 
 
 def test_channels_the_supporter_acted_through_support_too(analyzer):
-    text = ("The other individual defendant, Yevgeniy Viktorovich Prigozhin, allegedly funded "
-            "the Internet Research Agency through companies he controlled, Concord Management "
-            "and Consulting LLC, Concord Catering, often distributing the funds through "
-            "affiliates.")                                                                 # 006
+    text = ("The second individual defendant, Yevgeniy Viktorovich Prigozhin, is accused of "
+            "financing the Internet Research Agency through companies under his control, "
+            "Concord Management and Consulting LLC, Concord Catering, often moving the money "
+            "through affiliates.")
     assert supports(analyzer, text) == {
         ("internet-research-agency", "prigozhin-yevgeniy"),
         ("internet-research-agency", "concord-management"),
@@ -247,27 +229,23 @@ def test_channels_the_supporter_acted_through_support_too(analyzer):
 
 
 def test_a_possessive_financier_supports_what_it_owns(analyzer):
-    text = ("Initiées par la diplomatie française et Jean-Yves Le Drian, les sanctions de l’Union "
-            "européenne contre le groupe Wagner et plusieurs personnalités liées à son financier "
-            "présumé, Evgueni Prigojine, relancent le bras de fer entre la France et la "
-            "Russie.")                                                                     # 014
+    text = ("Voulues par Paris, les sanctions européennes contre le groupe Wagner et plusieurs "
+            "proches de son financier présumé, Evgueni Prigojine, ravivent la tension entre la "
+            "France et la Russie.")
     assert supports(analyzer, text) == {("wagner-group", "prigozhin-yevgeniy")}
     assert ("prigozhin-yevgeniy", "effective") not in designations(analyzer, text)
 
 
 def test_the_network_of_an_entity_names_its_supporters(analyzer):
-    text_012 = ("Les autorités américaines ciblent aussi d'autres entités qu'elles disent liées "
-                "aux activités militaires du groupe Wagner, dont une société chinoise, Changsha "
-                "Tianyi Space Science and Technology Research Institute, qui commercialise "
-                "notamment des microsatellites.")
-    assert supports(analyzer, text_012) == {("wagner-group", "changsha-tianyi")}
-    text_037 = ("Под санкции против «глобальной сети» группировки «Вагнер» попала российская "
-                "технологическая фирма «Терра Тех», поставляющая космические и аэрофотоснимки, "
-                "а также китайская Changsha Tianyi Space Science and Technology Research "
-                "Institute Co. LTD.")
-    assert supports(analyzer, text_037) == {("wagner-group", "changsha-tianyi"),
-                                            ("wagner-group", "Терра Тех")}
+    tianyi = ("Washington vise aussi d'autres entités liées aux activités militaires du groupe "
+              "Wagner, parmi lesquelles une société chinoise, Changsha Tianyi Space Science and "
+              "Technology Research Institute, qui vend des microsatellites.")
+    assert supports(analyzer, tianyi) == {("wagner-group", "changsha-tianyi")}
+    terra = ("В санкционный список в рамках удара по «глобальной сети» группировки «Вагнер» "
+             "попали российская фирма «Терра Тех», которая поставляет спутниковые снимки, а "
+             "также китайская Changsha Tianyi Space Science and Technology Research Institute "
+             "Co. LTD.")
+    assert supports(analyzer, terra) == {("wagner-group", "changsha-tianyi"),
+                                         ("wagner-group", "Терра Тех")}
     # the network named, but nobody in it
-    text_040 = ("Великобритания ввела санкции в отношении восьми россиян, которые якобы связаны "
-                "с деятельностью ЧВК «Вагнер».")
-    assert supports(analyzer, text_040) == set()
+    assert supports(analyzer, EIGHT_RUSSIANS) == set()

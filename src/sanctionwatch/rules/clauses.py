@@ -23,10 +23,10 @@ _AGENT = re.compile(
     r"linked|associated|affiliated|connected|lie(?:e|s|es)?|verbunden\w*|vinculad\w*|"
     r"legat\w*|sv[iy]{0,2}azan\w*|pov'?[iy]{0,2}azan\w*|afiliad\w*|"
     r"finansist\w*|glav\w*|zasnovnik\w*|ochil\w*|kerivnik\w*|stvoren\w*)"
-    r"(?:\W+[\w']+){0,2}\W*$"
+    r"(?:[^\w:]+[\w']+){0,2}[^\w:]*$"  # a colon opens a list: "linked to it: A, B"
     # owners, right before their name: "belonging to X", "принадлежащих X", "относящихся к X"
     r"|(?:belonging to|appartenant (?:a|aux?)|gehorend\w*|pertenecientes? a|appartenent\w* a\w*|"
-    r"prinadlezh\w*|otnosyashch\w* k|nalezhn\w*)\W*$")
+    r"prinadlezh\w*|podkontrol'?n\w*|pidkontrol'?n\w*|otnosyashch\w* k|nalezhn\w*)\W*$")
 
 _CLAUSE_WORD = re.compile(
     r"(?<![a-z0-9])(?:(?:in order )?to (?:finance|fund|supply|arm|support)|pour (?:financer|"
