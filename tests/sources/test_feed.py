@@ -31,9 +31,9 @@ def test_rss_entries_become_articles_with_canonical_urls(feed_server):
     arts = {a.external_id: a for a in _articles(items)}
     assert set(arts) == {"capitalwire-1001", "capitalwire-1002", "capitalwire-1003"}
     wagner = arts["capitalwire-1001"]
-    assert wagner.title == "US to label Wagner Group a transnational criminal organization"
+    assert wagner.title == "Washington moves to list Wagner Group as a transnational criminal organization"
     assert wagner.text.startswith(wagner.title + "\n\n")
-    assert "designating Wagner as a significant transnational criminal" in wagner.text
+    assert "make the designation under Executive Order 13581" in wagner.text
     assert "<p>" not in wagner.text and "&quot;" not in wagner.text
     assert wagner.url == "https://capitalwire.example/world/2023/01/20/wagner-tco"
     assert wagner.published == datetime(2023, 1, 20, 17, 42, tzinfo=UTC)
@@ -51,7 +51,7 @@ def test_atom_entries_and_tracking_parameters_removed(feed_server):
                                        "Late header rescues a point for United"]
     assert arts[0].url == "https://northerncourier.example/world/88121-wagner-designation"
     assert arts[0].published == datetime(2023, 1, 20, 18, 30, tzinfo=UTC)
-    assert "WASHINGTON (AP) —" in arts[0].text
+    assert "WASHINGTON —" in arts[0].text
     assert "late header from the captain" in arts[1].text  # summary-only entry
 
 
@@ -147,7 +147,7 @@ def test_fulltext_replaces_a_short_summary_with_the_page_text(feed_server):
     assert "Celebrity chef" not in strike
     assert feed_server.hits("/articles/port_strike.html")
     # entries with enough text are not fetched again
-    assert "designating Wagner" in arts["capitalwire-1001"].text
+    assert "make the designation" in arts["capitalwire-1001"].text
 
 
 def test_fulltext_failure_keeps_the_summary(feed_server):
