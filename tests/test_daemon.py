@@ -23,7 +23,7 @@ RUN = [sys.executable, "-c", "from sanctionwatch.cli import main; main()"]
 
 
 def _corpus(folder: Path) -> int:
-    """A JSONL export of every evaluation document in several copies (a dateline and a
+    """A JSONL export of every test article (tests/data/articles) in several copies (a dateline and a
     credit line differ, as between outlets carrying one wire story), plus a drop folder."""
     folder.mkdir()
     n = 0

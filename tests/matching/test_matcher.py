@@ -204,7 +204,7 @@ def test_overlap_resolution_agrees_with_its_plain_statement(specs):
 
 
 def test_an_acronym_the_text_defines_names_the_entity_afterwards():
-    """From The Epoch Times (eval doc 007): 'the Internet Research Agency (IRA)' makes the
+    """A name defined in the text, "the Internet Research Agency (IRA)", makes the
     later 'the IRA' a mention; initials that do not fit, or the letters before the
     definition, do not."""
     wl = Watchlist((Entity("ira", "organization", "INTERNET RESEARCH AGENCY LLC"),))

@@ -1,6 +1,6 @@
 """Noise is a bug: business and arts news that merely contains words of listed names, or
 verbs like "added" and "paid tribute", raises no alert. (Names below are real SDN-style
-entries made of common words; sentences are ordinary news prose.)"""
+entries made of common words; sentences are ordinary news prose, written for the test.)"""
 
 from __future__ import annotations
 
@@ -27,11 +27,11 @@ def analyzer(rules):
 
 
 @pytest.mark.parametrize("text", [
-    "Nestle added that it had performed strongly in Africa and Asia despite high oil prices.",
-    "Surprise hits came from some of the more art-house offerings such as Sideways.",
-    "Swank paid tribute to Million Dollar Baby director and co-star Clint Eastwood.",
-    "Those that are listed have suffered: Hotel Holdings, a small tourism firm, halved in value.",
-    "He will be joined by former Chelsea finance director Yvonne Todd and lawyer Mark Taylor.",
+    "The chocolate maker added that sales had held up well in Africa and Asia despite dearer cocoa.",
+    "Most of the festival's prizes went to art-house films from small studios.",
+    "The actress paid tribute to her director and co-star at the awards dinner.",
+    "Shares listed in the spring have fallen since: Hotel Holdings, a small tourism firm, lost half its value.",
+    "The board will be joined by a retired banker and by the lawyer Mark Taylor.",
     "The African Union said the elections in Africa were free and fair.",
 ])
 def test_ordinary_news_raises_no_alert(analyzer, text):
