@@ -139,6 +139,19 @@ def test_a_document_without_sources_row_and_a_label_for_no_document_are_errors(t
     assert "unknown document 'en_09_gone.txt'" in str(exc.value)
 
 
+def test_languages_can_be_loaded_alone_while_others_are_being_written(tmp_path):
+    folder = write_corpus(tmp_path, {"en_01_a.txt": TEXT},
+                          [{"doc": "en_01_a.txt", "entity_id": "sdn:1", "present": "1"}])
+    (folder / "docs" / "de_01_half_written.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(DataFileError):
+        load_corpus(folder)
+    only = load_corpus(folder, ["en"])
+    assert [d.name for d in only.documents] == ["en_01_a.txt"]
+    with pytest.raises(DataFileError) as exc:
+        load_corpus(folder, ["de", "en"])
+    assert "de_01_half_written.txt:1:1: no row in sources/" in str(exc.value)
+
+
 def test_bbc_pairs_precision_misses_and_unlabelled(tmp_path):
     path = tmp_path / "pairs.csv"
     path.write_text("article,entity_id,label,matched,note\n"

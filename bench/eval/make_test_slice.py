@@ -1,7 +1,7 @@
 """Write the slice of the OFAC SDN list (2023-12-28) that the corpus labels name into
 tests/data/ofac-eval/, so that the test suite checks every label id without ../shared.
 
-    python bench/eval/make_test_slice.py
+    python bench/eval/make_test_slice.py [LANG ...]
 
 The rows are copied byte for byte from ../shared/data/ofac/sdn.csv and alt.csv (US
 government data, public domain); run it again whenever labels name new entries.
@@ -21,7 +21,8 @@ OUT = ROOT / "tests" / "data" / "ofac-eval"
 
 
 def main() -> int:
-    ids = {i.split(":", 1)[1] for i in load_corpus(HERE).entity_ids()
+    langs = sys.argv[1:] or None  # while some languages are being written: the finished ones
+    ids = {i.split(":", 1)[1] for i in load_corpus(HERE, langs).entity_ids()
            if i.startswith("ofac_sdn:")}
     OUT.mkdir(parents=True, exist_ok=True)
     for name in ("sdn.csv", "alt.csv"):

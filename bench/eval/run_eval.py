@@ -61,7 +61,7 @@ def main() -> int:
               file=sys.stderr)
         return 2
     t0 = time.perf_counter()
-    corpus = load_corpus(HERE)
+    corpus = load_corpus(HERE, args.lang)
     watchlist = eval_watchlist(HERE / "watchlist", sdn)
     matcher = load_or_build(watchlist, cache_dir=ROOT / ".cache" / "eval-index")
     analyzer = Analyzer(watchlist, load_rules([args.rules]), matcher=matcher)

@@ -7,6 +7,8 @@ nothing is returned unless the whole corpus is consistent. Pure apart from readi
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -132,12 +134,17 @@ def _label(path: Path, line: int, row: dict[str, str], problems: list[Problem]) 
     return None
 
 
-def load_corpus(folder: Path) -> Corpus:
-    """The corpus in `folder`, checked; raises DataFileError listing every problem."""
+def load_corpus(folder: Path, langs: Collection[str] | None = None) -> Corpus:
+    """The corpus in `folder` (only the documents of `langs` when given), checked; raises
+    DataFileError listing every problem."""
     problems: list[Problem] = []
-    texts = {p.name: p for p in sorted((folder / "docs").glob("*.txt"))}
+
+    def wanted(name: str) -> bool:
+        return langs is None or name.split("_", 1)[0].split(".", 1)[0] in langs
+
+    texts = {p.name: p for p in sorted((folder / "docs").glob("*.txt")) if wanted(p.name)}
     meta: dict[str, tuple[str, dict[str, str]]] = {}
-    for path in sorted((folder / "sources").glob("*.csv")):
+    for path in sorted(p for p in (folder / "sources").glob("*.csv") if wanted(p.name)):
         for line, row in _rows(path, SOURCE_COLUMNS, problems):
             where = f"{path}:{line}"
             if row["doc"] in meta:
@@ -155,7 +162,7 @@ def load_corpus(folder: Path) -> Corpus:
     for name in texts.keys() - meta.keys():
         problems.append(Problem(str(folder / "docs" / name), 1, 1, "no row in sources/"))
     labels: dict[str, list[Label]] = {}
-    for path in sorted((folder / "labels").glob("*.csv")):
+    for path in sorted(p for p in (folder / "labels").glob("*.csv") if wanted(p.name)):
         for line, row in _rows(path, LABEL_COLUMNS, problems):
             if row["doc"] not in meta:
                 problems.append(Problem(str(path), line, 1, f"unknown document {row['doc']!r}"))
