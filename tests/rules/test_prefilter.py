@@ -23,7 +23,8 @@ def _sentences(seed_text: str) -> list[str]:
 
 def test_shipped_patterns_on_real_sentences(rules, seed_text):
     sentences = _sentences(seed_text)
-    triggers = [t for r in rules.rules for t in (*r.triggers, *r.negations)]
+    # lemma patterns run on the lemmas of sentences that name an entity: no prefilter
+    triggers = [t for r in rules.rules for t in (*r.triggers, *r.negations) if not t.lemma]
     with_filter = [t for t in triggers if t.required]
     assert len(with_filter) > len(triggers) // 2, "most patterns should be filterable"
     for t in triggers:

@@ -44,6 +44,13 @@ def test_transliterations_of_prigozhin_meet():
     assert len(given_names) == 1
 
 
+def test_polish_spellings_of_belarusian_names_meet_the_list():
+    assert name_key("Łukaszenka") == name_key("LUKASHENKA") == name_key("Лукашенка")
+    assert name_key("Laszenka") == name_key("LASHENKA")
+    assert name_key("Szczerbakow") == name_key("Shcherbakov")
+    assert name_key("Wiktar") == name_key("Viktar")
+
+
 def test_typography_is_plain():
     assert fold("«Вагнер» – l’État") == '"vagner" - l\'etat'
 

@@ -76,11 +76,11 @@ def is_dictionary_word(word: str) -> bool:
     the (folded) word in English or in two or more of DICTIONARY_LANGUAGES: "tango",
     "castle", "wagner" are words of the languages; "hamas" (German only), "belaruskali",
     "dilbar" are names. The dictionaries load once, on first use."""
-    import simplemma
+    from sanctionwatch.text.lemmas import is_known
 
     known = 0
     for lang in DICTIONARY_LANGUAGES:
-        if simplemma.is_known(word, lang=lang):
+        if is_known(word, lang):
             if lang == "en":
                 return True
             known += 1

@@ -71,7 +71,8 @@ LIST_ITEM_WORDS = 5  # a list item between two names is a short name, not a clau
 
 def list_gap(gap: str) -> str | None:
     """How the original text between two names joins them in one list: "conjunction"
-    (", B and "), "comma" (", "), "inside" (the second name is inside brackets), or None."""
+    (", B and "), "comma" (", "), "semicolon" (described items: "; his successor B"),
+    "inside" (the second name is inside brackets), or None."""
     text = gap
     for _ in range(2):
         text = _PARENTHESIS.sub(" ", text)
@@ -80,6 +81,10 @@ def list_gap(gap: str) -> str | None:
     text = _QUOTES.sub(" ", text)
     if ":" in text or "." in text.replace("Co.", "Co"):
         return None
+    if ";" in text:  # "A, a Jordanian who ran it; his successor B, ...; and C": described items
+        tail = text.rsplit(";", 1)[1].split()
+        if len(tail) <= 3 and not any(w[:1].isupper() for w in tail):
+            return "semicolon"
     pieces = _SEPARATOR.split(" " + text + " ")
     if len(pieces) < 2 or pieces[0].strip() or pieces[-1].strip():
         return None
@@ -114,7 +119,8 @@ def continue_list(text: str, heads: list, pool: list, end: int) -> list:
         if id(m) in chosen:
             last = m.end
             continue
-        if kind == "conjunction" or (kind == "comma" and item_ends(text[m.end:end])):
+        if kind == "conjunction" or (kind in ("comma", "semicolon")
+                                     and item_ends(text[m.end:end])):
             out.append(m)
             chosen.add(id(m))
             last = m.end

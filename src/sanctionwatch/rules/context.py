@@ -80,8 +80,18 @@ def find_triggers(triggers: tuple[Trigger, ...], unit: Unit,
     folded = unit.folded
     if chosen is None:
         chosen = prefilter_for(triggers).chosen(unit.found)
-    return [(t, unit.orig(m.start()), unit.orig(m.end()))
-            for t in chosen for m in t.pattern.finditer(folded)]
+    out = []
+    for t in chosen:
+        if t.lemma:
+            if t.lang not in unit.folding.languages():
+                continue  # lemma patterns read only the document's own languages
+            lemmas = unit.lemmas(t.lang)
+            out += [(t, *lemmas.orig(m.start(), m.end()))
+                    for m in t.pattern.finditer(lemmas.text)]
+        else:
+            out += [(t, unit.orig(m.start()), unit.orig(m.end()))
+                    for m in t.pattern.finditer(folded)]
+    return out
 
 
 def record(ctx: Context, unit: Unit, rule: Rule, fired: bool, reason: str) -> None:

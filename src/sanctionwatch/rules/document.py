@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sanctionwatch.rules.prefilter import Scanner
+from sanctionwatch.text.lemmas import LemmaText, languages_of
 from sanctionwatch.text.normalize import fold_char
 from sanctionwatch.types import Sentence
 
@@ -78,7 +79,8 @@ def fold_text(text: str) -> str:
 class Folding:
     """A text's fold and, on first use, the offsets between the two."""
 
-    __slots__ = ("_delta", "_folded_at", "_lengths", "_positions", "folded", "size", "text")
+    __slots__ = ("_delta", "_folded_at", "_languages", "_lengths", "_positions", "folded",
+                 "size", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -88,6 +90,13 @@ class Folding:
         self._delta: list[int] = []         # folded minus original index just after it
         self._folded_at: list[int] = []     # folded index where its fold starts
         self._lengths: list[int] = []
+        self._languages: frozenset[str] | None = None
+
+    def languages(self) -> frozenset[str]:
+        """The languages the text is written in (`lemmas.languages_of`), told once."""
+        if self._languages is None:
+            self._languages = languages_of(self.text)
+        return self._languages
 
     def _offsets(self) -> list[int]:
         if self._positions is None:
@@ -137,6 +146,15 @@ class Unit:
     offset: int
     folding: Folding          # of the whole document
     found: frozenset[str]
+    _lemmas: dict[str, LemmaText] = field(default_factory=dict, compare=False, repr=False)
+
+    def lemmas(self, lang: str) -> LemmaText:
+        """The unit's words as lemmas of `lang`, made when a lemma trigger first asks."""
+        made = self._lemmas.get(lang)
+        if made is None:
+            made = self._lemmas[lang] = LemmaText.of(self.folding.text, self.start, self.end,
+                                                     lang)
+        return made
 
     def orig(self, folded_index: int) -> int:
         """Index in the document of the character folded to `folded[folded_index]` (the

@@ -20,11 +20,14 @@ from sanctionwatch.rules.model import (
     Trigger,
 )
 from sanctionwatch.rules.prefilter import required_groups
+from sanctionwatch.text.lemmas import LANGUAGES as LEMMA_LANGUAGES
+from sanctionwatch.text.lemmas import expand_gaps
 from sanctionwatch.text.normalize import fold_pattern
 from sanctionwatch.types import ENTITY_TYPES, SEVERITIES
 
 _RULE_KEYS = {"id", "version", "type", "phase", "priority", "severity", "scope", "window",
-              "triggers", "passive_triggers", "network_triggers", "negations", "target",
+              "triggers", "passive_triggers", "network_triggers", "negations",
+              "lemma_triggers", "lemma_passive_triggers", "lemma_negations", "target",
               "supporter", "supporter_names", "message", "enabled", "description"}
 _COND_KEYS = {"types", "programs", "curated", "related_to_target"}
 
@@ -158,7 +161,12 @@ def _rule(path: Path, data: dict[str, Any], node: _Marked, problems: list[Proble
     if network and rtype != "support_network":
         bad("'network_triggers' are for support_network rules")
     triggers += [replace(t, network=True) for t in network]
+    triggers += _patterns(data.get("lemma_triggers"), "lemma_triggers", False, bad, lemma=True)
+    triggers += _patterns(data.get("lemma_passive_triggers"), "lemma_passive_triggers", True,
+                          bad, lemma=True)
     negations = _patterns(data.get("negations"), "negations", False, bad)
+    negations += _patterns(data.get("lemma_negations"), "lemma_negations", False, bad,
+                           lemma=True)
     if rtype in ("designation", "support_network") and not triggers:
         bad("this rule type needs 'triggers'")
     target = _condition(data.get("target"), "target", bad)
@@ -177,7 +185,10 @@ def _rule(path: Path, data: dict[str, Any], node: _Marked, problems: list[Proble
     )
 
 
-def _patterns(value: Any, key: str, passive: bool, bad) -> list[Trigger]:
+def _patterns(value: Any, key: str, passive: bool, bad, lemma: bool = False) -> list[Trigger]:
+    """Triggers of one key; `lemma`: patterns over dictionary forms, in a language the
+    lemmatizer knows, with `<N>` for up to N words; no prefilter strings (the lemma text is
+    made only for sentences that name a watchlist entity)."""
     if value is None:
         return []
     if not isinstance(value, dict):
@@ -188,10 +199,18 @@ def _patterns(value: Any, key: str, passive: bool, bad) -> list[Trigger]:
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             bad(f"'{key}.{lang}' must be a list of patterns (strings)")
             continue
+        if lemma and lang not in LEMMA_LANGUAGES:
+            bad(f"'{key}.{lang}': no lemmatizer for {lang!r} (known: "
+                f"{', '.join(sorted(LEMMA_LANGUAGES))}); write 'triggers' for it")
+            continue
         for item in items:
             try:
-                out.append(Trigger(str(lang), item, compile_pattern(item), passive,
-                                   required_groups(fold_pattern(item))))
+                if lemma:
+                    out.append(Trigger(str(lang), item, compile_pattern(expand_gaps(item)),
+                                       passive, (), lemma=True))
+                else:
+                    out.append(Trigger(str(lang), item, compile_pattern(item), passive,
+                                       required_groups(fold_pattern(item))))
             except re.error as exc:
                 bad(f"'{key}.{lang}': bad pattern {item!r}: {exc}")
     return out

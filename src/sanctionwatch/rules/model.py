@@ -29,6 +29,7 @@ class Trigger:
     # first
     required: tuple[tuple[str, ...], ...] = ()
     network: bool = False  # "the global network of X": X right after, supporters after X
+    lemma: bool = False    # matched on the words' dictionary forms in `lang` (text.lemmas)
 
 
 @dataclass(frozen=True, slots=True)

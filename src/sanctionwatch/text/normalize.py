@@ -75,6 +75,8 @@ _NOT_KEY_CHAR = re.compile(r"[^a-z0-9]")  # apostrophes, dots: removed first
 _KEY_REWRITES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
     (re.compile(p), r, trigger)
     for p, r, trigger in (
+        (r"szcz", "2", "szcz"),            # щ in Polish: Szczerbakow
+        (r"sz", "2", "sz"),                # ш in Polish: Łukaszenka, Laszenka
         (r"shch|sch|sh|zh", "2", "h"),     # ш щ ж: sh / sch / zh
         (r"tsch|tch|ch|cz|c(?=[ei])", "3", "c"),  # ч: ch / tsch / tch / cz
         (r"kh|ckh", "h", "kh"),            # х: kh / h
