@@ -23,8 +23,9 @@ RUN = [sys.executable, "-c", "from sanctionwatch.cli import main; main()"]
 
 
 def _corpus(folder: Path) -> int:
-    """A JSONL export of every test article (tests/data/articles) in several copies (a dateline and a
-    credit line differ, as between outlets carrying one wire story), plus a drop folder."""
+    """A JSONL export of every test article (tests/data/articles) in several copies (a
+    dateline and a credit line differ, as between outlets carrying one wire story), plus a
+    drop folder."""
     folder.mkdir()
     n = 0
     with (folder / "export.jsonl").open("w", encoding="utf-8") as fh:

@@ -222,7 +222,8 @@ def test_an_acronym_the_text_defines_names_the_entity_afterwards():
 
 def test_support_words_learnt_while_reading_equal_a_fresh_search(matcher):
     """The matcher notes the sanctions and programme words as it walks the words; what it
-    notes is what a search of the whole document finds (articles written for the tests, seven languages)."""
+    notes is what a search of the whole document finds (articles written for the tests,
+    seven languages)."""
     from pathlib import Path
 
     from sanctionwatch.matching.vocab import SUPPORT_WORDS

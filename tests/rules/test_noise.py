@@ -27,10 +27,10 @@ def analyzer(rules):
 
 
 @pytest.mark.parametrize("text", [
-    "The chocolate maker added that sales had held up well in Africa and Asia despite dearer cocoa.",
+    "The chocolate maker added that sales held up well in Africa and Asia despite dear cocoa.",
     "Most of the festival's prizes went to art-house films from small studios.",
     "The actress paid tribute to her director and co-star at the awards dinner.",
-    "Shares listed in the spring have fallen since: Hotel Holdings, a small tourism firm, lost half its value.",
+    "Shares listed in spring have fallen since: Hotel Holdings, a tourism firm, lost half.",
     "The board will be joined by a retired banker and by the lawyer Mark Taylor.",
     "The African Union said the elections in Africa were free and fair.",
 ])

@@ -31,7 +31,8 @@ def test_rss_entries_become_articles_with_canonical_urls(feed_server):
     arts = {a.external_id: a for a in _articles(items)}
     assert set(arts) == {"capitalwire-1001", "capitalwire-1002", "capitalwire-1003"}
     wagner = arts["capitalwire-1001"]
-    assert wagner.title == "Washington moves to list Wagner Group as a transnational criminal organization"
+    assert wagner.title == ("Washington moves to list Wagner Group as a transnational "
+                            "criminal organization")
     assert wagner.text.startswith(wagner.title + "\n\n")
     assert "make the designation under Executive Order 13581" in wagner.text
     assert "<p>" not in wagner.text and "&quot;" not in wagner.text

@@ -36,6 +36,9 @@ def _plain_split(text: str) -> list[tuple[int, int, int]]:
                 if word and ((len(word.group(1)) == 1 and word.group(1).isalpha())
                              or word.group(1).casefold() in _ABBREVIATIONS):
                     continue
+                if re.match(r"\s*[^\W\d_]", chunk[m.end():]) and re.match(
+                        r"\s*(\S)", chunk[m.end():]).group(1).islower():
+                    continue  # the next word begins in lower case: the sentence goes on
             add(line.start() + start, line.start() + m.end())
             start = m.end()
         add(line.start() + start, line.start() + len(chunk))
@@ -53,6 +56,12 @@ def test_split_cuts_where_the_plain_rules_do(text):
     got = split_sentences(text)
     assert [(s.start, s.end, s.paragraph) for s in got] == _plain_split(text)
     assert all(s.text == text[s.start:s.end] and s.index == i for i, s in enumerate(got))
+
+
+def test_a_company_abbreviation_before_a_verb_does_not_end_the_sentence():
+    text = "Koto Machinery Co. sold engines to HESA. Then a unit of Guilin Alpha Co. shipped."
+    assert [s.text for s in split_sentences(text)] == [
+        "Koto Machinery Co. sold engines to HESA.", "Then a unit of Guilin Alpha Co. shipped."]
 
 
 def test_a_long_line_of_initials_splits_quickly():

@@ -50,7 +50,8 @@ def test_lists_import_twice_then_show(tmp_path, repo):
     (row,) = [json.loads(line) for line in runner.invoke(
         app, ["lists", "show", "--config", cfg, "--format", "jsonl"]).stdout.splitlines()]
     assert (row["list"], row["version"], row["list_date"]) == ("ofac_sdn", 2, "2023-01-26")
-    assert row["summary"] == "116 entities, 0 aliases, 76 relations"
+    # the aliases are those OFAC writes only in the remarks ("a.k.a. '...'"); no alt.csv here
+    assert row["summary"] == "116 entities, 22 aliases, 76 relations"
     one = runner.invoke(app, ["lists", "show", "ofac_sdn", "--search", "kratol", "--config",
                               cfg, "--format", "jsonl"])
     (kratol,) = [json.loads(line) for line in one.stdout.splitlines()]

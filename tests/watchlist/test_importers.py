@@ -59,6 +59,15 @@ def test_sdn_alias_kinds_are_kept():
     assert set(dict(e.extra)["fka"].split("|")) <= set(e.aliases)
 
 
+def test_aliases_written_only_in_the_remarks_are_aliases():
+    lst = import_list("ofac_sdn", DATA / "ofac")
+    by = {e.id: e for e in lst.entities}
+    assert "BNC" in by["ofac_sdn:306"].aliases           # "a.k.a. 'BNC'." (final full stop)
+    lazarus = by["ofac_sdn:27307"].aliases
+    assert {"HIDDEN COBRA", "OFFICE 91", "GUARDIANS OF PEACE"} <= set(lazarus)
+    assert not any("Digital Currency" in a or "'" in a for a in lazarus)
+
+
 def test_ofac_consolidated_set():
     lst = import_list("ofac_consolidated", DATA / "ofac-consolidated")
     assert lst.kind == "ofac_consolidated" and len(lst.entities) == 10

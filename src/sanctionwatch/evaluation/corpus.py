@@ -7,10 +7,8 @@ nothing is returned unless the whole corpus is consistent. Pure apart from readi
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
 import csv
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 

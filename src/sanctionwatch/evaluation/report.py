@@ -15,7 +15,7 @@ def _row(group: str, c: Counts) -> str:
 
 
 def _groups(report: Report) -> list[str]:
-    return ["all"] + sorted(g for g in report.mentions if g != "all")
+    return ["all", *sorted(g for g in report.mentions if g != "all")]
 
 
 def corpus_summary(corpus: Corpus) -> str:

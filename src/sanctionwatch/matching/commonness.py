@@ -43,8 +43,11 @@ def _known(floor_zipf: float, wordlist: str = "small") -> frozenset[str]:
     floor = 10 ** (floor_zipf - 9)
     out: set[str] = set()
     for lang in LANGUAGES:
-        out |= {fold(w) for w, f in get_frequency_dict(lang, wordlist=wordlist).items()
-                if f >= floor}
+        try:
+            words = get_frequency_dict(lang, wordlist=wordlist)
+        except LookupError:  # no large list for this language (Turkish, Greek): the small
+            words = get_frequency_dict(lang, wordlist="small")
+        out |= {fold(w) for w, f in words.items() if f >= floor}
     return frozenset(out)
 
 

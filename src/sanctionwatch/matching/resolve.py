@@ -13,6 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
+from sanctionwatch.matching.commonness import LANGUAGES as FREQUENCY_LANGUAGES
 from sanctionwatch.matching.commonness import is_attested, is_common, is_known_word, zipf
 from sanctionwatch.matching.forms import NameForm
 from sanctionwatch.matching.vocab import (
@@ -23,6 +24,7 @@ from sanctionwatch.matching.vocab import (
     program_words,
 )
 from sanctionwatch.text.folded import FoldedWords
+from sanctionwatch.text.lemmas import languages_of, lemmatizer
 from sanctionwatch.text.normalize import fold, fold_word, name_key
 from sanctionwatch.text.tokens import Token
 from sanctionwatch.types import Entity, Feature, Mention, Watchlist
@@ -144,8 +146,8 @@ def resolve(doc: FoldedWords, candidates: list[Candidate], watchlist: Watchlist,
         if _not_written_as_a_name(doc, cand, entity):
             continue
         strong = cand.form.strong and (
-            not _single(cand, entity) or _spelled_as_listed(doc, cand)
-            and cand.form.entity_id not in inside_longer)
+            not _single(cand, entity) or (_spelled_as_listed(doc, cand)
+            and cand.form.entity_id not in inside_longer))
         if strong and cand.how != "derived":
             accepted[n] = (cand, [])
             standalone.add(n)
@@ -231,14 +233,36 @@ def _inside_longer_name(doc: FoldedWords, cand: Candidate) -> bool:
     if i > 0:
         prev = tokens[i - 1]
         if (text[prev.end:tokens[i].start].strip() in ("", "-") and prev.text[:1].isupper()
-                and not _is_title(prev.text) and zipf(doc.folded[i - 1]) < 5.5):
-            return True  # not "The", "In", "But": sentence-initial words of the language
+                and not _is_title(prev.text) and zipf(doc.folded[i - 1]) < 5.5
+                and not (_opens_sentence(text, prev.start)
+                         and _word_of_the_text_language(prev.text, text))):
+            return True  # not "The", "In", "But", "Koncern": words of the language
     if j + 1 < len(tokens):
         nxt = tokens[j + 1]
         if (text[tokens[j].end:nxt.start].strip() in ("", "-", "'", "’")
                 and nxt.text[:1].isupper() and not _is_title(nxt.text)):
             return True
     return False
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip()
+    return not before or before[-1] in ".!?:;\n\"»”"
+
+
+def _word_of_the_text_language(word: str, text: str) -> bool:
+    """A common word of the document's own languages that `zipf` does not read (Polish,
+    Russian, Turkish ...: "Koncern", "Spółka" opening a sentence before a company's name),
+    by wordfreq in those languages: Zipf 3.5 and above."""
+    langs = languages_of(text) - set(FREQUENCY_LANGUAGES)
+    return bool(langs) and _common_in(word.casefold(), langs)
+
+
+@lru_cache(maxsize=65_536)
+def _common_in(word: str, langs: frozenset[str]) -> bool:
+    from wordfreq import zipf_frequency
+
+    return any(zipf_frequency(word, lang) >= 3.5 for lang in langs)
 
 
 def _is_title(word: str) -> bool:
@@ -283,7 +307,29 @@ def _not_written_as_a_name(doc: FoldedWords, cand: Candidate, entity: Entity) ->
         if (entity.type == "country" and w.isupper() and len(w) <= 3
                 and not any(w in name.split() for name in entity.names)):
             return True
-    return False
+    # "России", "Kirgizië": a country's name in the text's language, not a one-word name
+    return (entity.type != "country" and cand.name_first == cand.name_last
+            and _place_name(words[cand.name_first], doc.text)
+            and not any(_place_name(n, "") for n in entity.names))
+
+
+def _place_name(word: str, text: str) -> bool:
+    """The word is the name of a country or territory in some language (rigour's
+    territory names), as written or, inflected, as its lemma in the text's languages."""
+    return _territory(word, languages_of(text) if text else frozenset())
+
+
+@lru_cache(maxsize=65_536)
+def _territory(word: str, langs: frozenset[str]) -> bool:
+    from rigour.territories import lookup_territory
+
+    if len(word) < 4:  # "US", "UK": initials are read elsewhere
+        return False
+    if lookup_territory(word) is not None:
+        return True
+    return any(lookup_territory(lemma_form) is not None
+               for lemma_form in {lemmatizer().lemmatize(word, lang=lang) for lang in langs}
+               if lemma_form != word)
 
 
 def _mention(text: str, cand: Candidate, support: list[str], entity: Entity) -> Mention:

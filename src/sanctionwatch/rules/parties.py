@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from sanctionwatch.text.lemmas import languages_of
 from sanctionwatch.text.normalize import fold
 from sanctionwatch.types import Mention
 
@@ -25,6 +26,15 @@ _NOT_NAMES = frozenset("""le la les l un une il elle ils elles on nous vous the 
     apres après avant avec dans pour par sur cela ceci ce cette ces wenn während obwohl jedoch
     auch nach vor mit für von als dass aunque mientras sin embargo también cuando con en para
     por однако когда после хотя также в на с для коли після хоча також image photo""".split())
+# the authorities and reporters of sanctions news, who find or tell of the support but do not
+# give it: "OFAC", "Według Departamentu Skarbu", "У Мінфіні", "Amerykanie" (folded prefixes)
+_AUTHORITY = re.compile(
+    r"^(?:u |v |w |y |po |selon |laut |segun |secondo |wedlug |according to )?(?:ofac|treasur|"
+    r"tesor|tresor|skarb|minfin|minist|departament|department|departement|regierung|govern|"
+    r"gouvern|gobiern|rzad|pravitel|uriad|uryad|washington|waszyngton|vashington|amerik|"
+    r"americ|ameryk|usa|u\.?s\.?a?\b|eu\b|ue\b|un\b|onu\b|oon\b|ssha\b|es\b|white house|"
+    r"maison blanche|weisse|casa bianca|casa blanca|bialy dom|belyi dom|bilii dim|kreml|"
+    r"office of foreign|biuro kontroli|aktywow zagranicznych|kontroli aktywow)")
 _NAME_RUN = re.compile(
     r"(?:[A-ZÀ-ÖØ-ÞА-ЯЁЄІЇҐ][\w'’\-]*(?:\s+(?:of|de|du|des|la|al|of the)\s+|\s+)?)+")
 
@@ -41,7 +51,9 @@ def named_party(text: str, unit_start: int, trigger_start: int,
         while name and first_word in _NOT_NAMES:
             name = name.partition(" ")[2].strip()
             first_word = name.split()[0].casefold() if name else ""
-        if len(name) < 3:
+        while name and _is_everyday_word(name.split()[0], text):
+            name = name.partition(" ")[2].strip()  # "Наиболее ...", "Według ...": no name
+        if len(name) < 3 or _AUTHORITY.match(fold(name)):
             continue
         start = lo + m.start()
         sentence_initial = not text[unit_start:start].strip()
@@ -53,6 +65,19 @@ def named_party(text: str, unit_start: int, trigger_start: int,
             continue
         best = name
     return best
+
+
+def _is_everyday_word(word: str, text: str) -> bool:
+    """A word the document's languages write very often (wordfreq, Zipf 4.5 and above,
+    "Według", "Наиболее"): a capitalised sentence opening, not a name."""
+    return _everyday(word.casefold(), languages_of(text))
+
+
+@lru_cache(maxsize=65_536)
+def _everyday(word: str, langs: frozenset[str]) -> bool:
+    from wordfreq import zipf_frequency
+
+    return any(zipf_frequency(word, lang) >= 4.5 for lang in langs)
 
 
 @lru_cache(maxsize=1)

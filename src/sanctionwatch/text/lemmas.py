@@ -90,6 +90,7 @@ def _markers() -> dict[str, frozenset[str]]:
     return _MARKERS
 
 
+@lru_cache(maxsize=256)  # the rules and the matcher ask it of the same document
 def languages_of(text: str) -> frozenset[str]:
     """The languages a document is written in, told from its commonest words: the best
     scoring language and any other scoring at least 60 % of it (a word shared by several
@@ -108,8 +109,12 @@ def languages_of(text: str) -> frozenset[str]:
                 if w in ws:
                     score[lang] += 1 / n
     best = max(score.values(), default=0.0)
-    if best <= 0:
-        return frozenset()
+    if best <= 0:  # a line too short for its commonest words: the dictionaries that know it
+        words = [m.group() for m in _WORD.finditer(text, 0, 400) if m.group()[0].isalpha()]
+        score = {lang: sum(is_known(w, lang) for w in words[:30]) for lang in markers}
+        best = max(score.values(), default=0)
+        if best <= 0:
+            return frozenset()
     return frozenset(lang for lang, v in score.items() if v >= 0.6 * best)
 
 

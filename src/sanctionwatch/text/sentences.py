@@ -33,6 +33,16 @@ def _ends_with_abbreviation(text: str, end: int) -> bool:
     return word.casefold() in _ABBREVIATIONS
 
 
+def _lower_case_follows(text: str, end: int) -> bool:
+    """The next word begins in lower case: "Koto Machinery Co. sold engines" goes on (a
+    sentence of a cased script begins with a capital)."""
+    i = end
+    n = len(text)
+    while i < n and text[i].isspace():
+        i += 1
+    return i < n and text[i].islower()
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Split `text` into sentences. Lines and blank-line paragraphs are hard boundaries."""
     sentences: list[Sentence] = []
@@ -47,7 +57,8 @@ def split_sentences(text: str) -> list[Sentence]:
         for end_match in _END.finditer(chunk):
             end = end_match.end()
             single_dot = chunk[end_match.start()] == "." and end - end_match.start() == 1
-            if single_dot and _ends_with_abbreviation(chunk, end):
+            if single_dot and (_ends_with_abbreviation(chunk, end)
+                               or _lower_case_follows(chunk, end)):
                 continue
             _add(sentences, text, base + start, base + end, paragraph)
             start = end

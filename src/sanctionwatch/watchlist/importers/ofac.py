@@ -10,7 +10,10 @@ and the consolidated non-SDN list (`cons_prim.csv`, `cons_alt.csv`, `cons_add.cs
 
 `-0-` means empty; a trailing Ctrl-Z (0x1A) ends the file. Names are written "LAST, First"
 for individuals (the matcher reads both orders). Programmes come joined as `TCO] [CAR`.
-"Linked To: NAME" in the remarks becomes an `associate_of` relation to the entry of that name.
+"Linked To: NAME" in the remarks becomes an `associate_of` relation to the entry of that name;
+"a.k.a. 'NAME'" (and f.k.a., n.k.a.) in the remarks, an alias like those of `alt.csv`
+(OFAC writes some aliases, "HESA" for Iran Aircraft Manufacturing Industrial Company, only
+there).
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ CONS_FILES = ("cons_prim.csv", "cons_alt.csv", "cons_add.csv", "cons_comments.cs
 _TYPES = {"individual": "person", "vessel": "vessel", "aircraft": "aircraft", "": "organization"}
 _ALT_KINDS = {"aka": "a.k.a.", "fka": "f.k.a.", "nka": "n.k.a."}
 _NATIONALITY = re.compile(r"^(?:alt\. )?(?:nationality|citizen)\s+(.+)$", re.I)
+# aliases OFAC writes only in the remarks: "a.k.a. 'HESA'; a.k.a. 'IAMI'"
+_REMARK_ALIAS = re.compile(r"^(a\.k\.a\.|f\.k\.a\.|n\.k\.a\.)\s+'(.+)'\.?$", re.I)
 
 
 def clean(value: str | None) -> str:
@@ -148,7 +153,13 @@ def _import(path: Path, files: tuple[str, ...], kind: str, name: str, date: str,
             if p.startswith("Linked To: "):
                 links.append((entity_id(name, entry), p[len("Linked To: "):], str(primary),
                               line))
-        entry_alts = alts.get(entry, [])
+        entry_alts = list(alts.get(entry, []))
+        for p in parts:
+            m = _REMARK_ALIAS.match(p)
+            if m and (alias := clean(m.group(2))):
+                alt_kind = m.group(1).lower().replace(".", "")
+                if (alt_kind, alias) not in entry_alts:
+                    entry_alts.append((alt_kind, alias))
         alias_kinds = tuple(
             (k, "|".join(a for t, a in entry_alts if t == k)) for k in ("fka", "nka")
         )
