@@ -75,7 +75,7 @@ def main() -> int:
     report = score_corpus(corpus, analyzer.analyze, ids, args.lang,
                           names=lambda i: by_id[i].names if i in by_id else ())
     pairs = None
-    if not args.no_bbc and not args.lang and BBC.is_file():
+    if not args.no_bbc and BBC.is_file():
         pairs = score_pairs(bbc_found(analyzer), load_pairs(HERE / "bbc_pairs.csv"))
     if args.json:
         print(json.dumps(as_json(report, corpus, pairs), ensure_ascii=False, indent=1))

@@ -97,3 +97,28 @@ def test_the_same_names_in_a_sanctions_sentence_are_still_found(matcher):
 def test_a_lower_case_text_says_nothing_by_its_case(matcher):
     assert "khan-said" in found(matcher, "the treasury sanctioned khan said, a financier.")
     assert "khan-said" not in found(matcher, "The Treasury sanctioned Khan said a financier.")
+
+
+def test_an_alias_given_only_in_the_remarks_needs_the_full_name_or_support():
+    """OFAC writes "a.k.a. 'SAIC'" in the remarks of the Shahed Aviation Industries Research
+    Center; SAIC is also a carmaker, so the acronym alone is not the drone maker."""
+    entity = Entity("ofac_sdn:39637", "organization", "SHAHED AVIATION INDUSTRIES RESEARCH CENTER",
+                    aliases=("SAIC",), programs=("NPWMD", "IRGC"),
+                    extra=(("weak_aliases", "SAIC"),))
+    m = Matcher(Watchlist((entity,)))
+    assert m.find("SAIC Motor sold more cars in China this year than ever.") == []
+    text = ("The Treasury sanctioned the Shahed Aviation Industries Research Center, which "
+            "makes drones. SAIC supplied drones to Russia.")
+    assert [x.matched for x in m.find(text)] == [
+        "Shahed Aviation Industries Research Center", "SAIC"]
+
+
+def test_a_web_name_is_found_with_its_dot():
+    """OFAC lists the mixer as "BLENDER.IO": the dot joins its parts, and "io" is part of the
+    name though Italian writes it as a word; a sentence break is still no part of a name."""
+    mixer = Entity("ofac_sdn:37070", "organization", "BLENDER.IO", aliases=("BLENDERIO",),
+                   programs=("CYBER2",))
+    m = Matcher(Watchlist((mixer,)))
+    assert [x.matched for x in m.find("OFAC sanctioned Blender.io, a mixer.")] == ["Blender.io"]
+    assert [x.matched for x in m.find("the mixer blender.io was sanctioned")] == ["blender.io"]
+    assert m.find("She bought a blender. Io sono contenta.") == []

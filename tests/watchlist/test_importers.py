@@ -174,3 +174,10 @@ def test_followthemoney_delta_and_multilingual_files(tmp_path):
 def test_unknown_kind_names_the_known_ones():
     with pytest.raises(ValueError, match="one of " + ", ".join(KINDS)):
         import_list("eu", DATA)
+
+
+def test_aliases_from_the_remarks_are_marked_weak():
+    lst = import_list("ofac_sdn", DATA / "ofac")
+    lazarus = lst.watchlist.by_id["ofac_sdn:27307"]
+    weak = dict(lazarus.extra)["weak_aliases"].split("|")
+    assert "HIDDEN COBRA" in weak and "LAZARUS GROUP" not in weak

@@ -113,6 +113,13 @@ def _form(entity: Entity, alias: str, toks: list[str], kind: str) -> NameForm | 
                     entity.type in ("organization", "other"))
 
 
+def weak_aliases(entity: Entity) -> frozenset[str]:
+    """The entity's aliases that its list gives only in passing (OFAC's remarks: acronyms,
+    kunyas, nicknames, user names), from `extra["weak_aliases"]`, `|`-separated."""
+    value = dict(entity.extra).get("weak_aliases", "")
+    return frozenset(a for a in value.split("|") if a)
+
+
 @lru_cache(maxsize=250_000)
 def name_forms(entity: Entity) -> tuple[NameForm, ...]:
     """Every distinct name form of an entity. Cached by the (frozen) entity, so rebuilding

@@ -25,7 +25,7 @@ from sanctionwatch.matching.commonness import (
     is_ordinary,
     zipf,
 )
-from sanctionwatch.matching.forms import name_forms
+from sanctionwatch.matching.forms import name_forms, weak_aliases
 from sanctionwatch.matching.formtable import (
     COMMON_FIRST,
     ORGANISATION,
@@ -269,8 +269,14 @@ class NameIndex:
         frequent = frequent_name_parts(watchlist)
         distinctive = distinctive_words(watchlist, frequent)
         for entity in watchlist.entities:
+            weak = weak_aliases(entity)
             for form in name_forms(entity):
-                if (not form.strong and len(form.keys) == 1 and form.keys[0] in distinctive
+                if form.alias in weak:
+                    # an alias the list gives only in passing ("a.k.a. 'UKIP'", "a.k.a.
+                    # 'ABU MAZEN'"): a short form, that support or the full name must back
+                    if form.strong:
+                        form = form._replace(strong=False, kind="short")
+                elif (not form.strong and len(form.keys) == 1 and form.keys[0] in distinctive
                         and entity.type not in ("person", "country")):
                     # "Hamas", "Hizballah", "Belaruskali", "Dilbar": a word no language
                     # knows that names one listed entity names it on its own

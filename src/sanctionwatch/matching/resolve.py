@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from sanctionwatch.matching.commonness import LANGUAGES as FREQUENCY_LANGUAGES
 from sanctionwatch.matching.commonness import is_attested, is_common, is_known_word, zipf
-from sanctionwatch.matching.forms import NameForm
+from sanctionwatch.matching.forms import NameForm, weak_aliases
 from sanctionwatch.matching.vocab import (
     DESIGNATORS,
     NAME_STOPWORDS,
@@ -155,7 +155,8 @@ def resolve(doc: FoldedWords, candidates: list[Candidate], watchlist: Watchlist,
             named.add(entity.id)
             continue
         if not (cand.designator or entity.context or has_sanctions_words(doc)
-                or neighbours.get(entity.id, frozenset()) & present or _is_acronym(doc, cand)):
+                or neighbours.get(entity.id, frozenset()) & present
+                or (_is_acronym(doc, cand) and cand.form.alias not in weak_aliases(entity))):
             pending.append(n)  # nothing nearby could support it: only an anchor can
             continue
         if _exclusion(doc, cand, entity):
@@ -284,16 +285,20 @@ def _not_written_as_a_name(doc: FoldedWords, cand: Candidate, entity: Entity) ->
     match on a spelling the languages already know as another word or name ("Koeman" is no
     typo of "Cosman", nor "Rutland" of "Russland"; a given name may drift, "Dimitri" for
     "Dmitriy", but not change sex, "Francesca" for "Francesco"); a short word in capitals read as a
-    country's name ("IRA" is not "Irã")."""
+    country's name ("IRA" is not "Irã"). The parts of a web name ("Blender.io") keep
+    the case they are registered in."""
     words = doc.tokens.words
     folded = doc.folded
     own = cand.form.folded
     cased = doc.has_capitals  # a text in lower case only says nothing by its case
+    gaps = doc.tokens.gaps
     for i in range(cand.name_first, cand.name_last + 1):
         w, f = words[i], folded[i]
         if f in NAME_STOPWORDS or f in DESIGNATORS:
             continue
-        if (cased and cand.how != "derived" and i in (cand.name_first, cand.name_last)
+        web = ((i < cand.name_last and gaps[i] == ".")
+               or (i > cand.name_first and gaps[i - 1] == "."))  # "Blender.io", "suex.io"
+        if (cased and not web and cand.how != "derived" and i in (cand.name_first, cand.name_last)
                 and w.islower()
                 and w != w.upper() and (f not in own or is_known_word(f))):
             return True  # a name begins and ends with capitals; "for", "of" may stand inside
@@ -372,12 +377,16 @@ def _local_support(doc: FoldedWords, cand: Candidate, entity: Entity, watchlist:
     """(strong, weak) evidence near a short or derived form."""
     strong: list[str] = []
     weak: list[str] = []
-    if cand.designator and entity.type in ("organization", "other"):
+    weak_alias = cand.form.alias in weak_aliases(entity)
+    if cand.designator and entity.type in ("organization", "other") and not weak_alias:
         # "groupe Wagner" settles it; "Hotel Holdings" is still made of common words
         common = all(map(is_common, cand.form.folded))
         (weak if common else strong).append("an organisation word next to the name")
     if _is_acronym(doc, cand):
-        strong.append("an acronym written in capitals")
+        # an acronym the list gives only in its remarks ("a.k.a. 'SAIC'") may be another
+        # body's too (the carmaker): it counts with other evidence, not on its own
+        (weak if weak_alias else strong).append(
+            "an acronym written in capitals")
     lo, hi = cand.first - CONTEXT_WINDOW, cand.last + CONTEXT_WINDOW + 1
     if entity.context:
         hit = _find_context(doc, lo, hi, entity.context)

@@ -154,12 +154,14 @@ def _import(path: Path, files: tuple[str, ...], kind: str, name: str, date: str,
                 links.append((entity_id(name, entry), p[len("Linked To: "):], str(primary),
                               line))
         entry_alts = list(alts.get(entry, []))
+        in_remarks: list[str] = []
         for p in parts:
             m = _REMARK_ALIAS.match(p)
             if m and (alias := clean(m.group(2))):
                 alt_kind = m.group(1).lower().replace(".", "")
                 if (alt_kind, alias) not in entry_alts:
                     entry_alts.append((alt_kind, alias))
+                    in_remarks.append(alias)
         alias_kinds = tuple(
             (k, "|".join(a for t, a in entry_alts if t == k)) for k in ("fka", "nka")
         )
@@ -174,7 +176,7 @@ def _import(path: Path, files: tuple[str, ...], kind: str, name: str, date: str,
             countries=tuple(dict.fromkeys(countries.get(entry, []) + nationalities)),
             notes=remarks,
             extra=provenance(name, entry, date, ("title", clean(cells[4])), *alias_kinds,
-                             *vessel),
+                             *vessel, ("weak_aliases", "|".join(in_remarks))),
             origin=name,
         ))
         if progress and n % 2000 == 0:
