@@ -122,3 +122,13 @@ def test_a_web_name_is_found_with_its_dot():
     assert [x.matched for x in m.find("OFAC sanctioned Blender.io, a mixer.")] == ["Blender.io"]
     assert [x.matched for x in m.find("the mixer blender.io was sanctioned")] == ["blender.io"]
     assert m.find("She bought a blender. Io sono contenta.") == []
+
+
+def test_an_ampersand_stands_inside_a_name():
+    """"GUILIN ALPHA RUBBER & PLASTICS TECHNOLOGY CO., LTD." as papers write it; without
+    the ampersand its one word "Alpha" was left to match another entry."""
+    firm = Entity("ofac_sdn:41127", "organization",
+                  "GUILIN ALPHA RUBBER & PLASTICS TECHNOLOGY CO., LTD.", programs=("NPWMD",))
+    m = Matcher(Watchlist((firm,)))
+    text = "Guilin Alpha Rubber & Plastics Technology Co. shipped parts to the drone maker."
+    assert [x.matched for x in m.find(text)] == ["Guilin Alpha Rubber & Plastics Technology Co"]

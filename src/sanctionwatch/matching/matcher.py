@@ -258,13 +258,14 @@ _GAP_OK: tuple[dict[str, bool], dict[str, bool]] = ({}, {})  # without, with a c
 
 
 def _gap_ok(gap: str, comma: bool) -> bool:
-    """Only spaces, quotes, hyphens or apostrophes (and, with `comma`, a comma), or a lone dot,
-    between two words: no sentence or list break. Cached: gaps repeat."""
+    """Only spaces, quotes, hyphens or apostrophes (and, with `comma`, a comma), a lone dot or
+    an ampersand between two words: no sentence or list break. Cached: gaps repeat."""
     cache = _GAP_OK[comma]
     ok = cache.get(gap)
     if ok is None:
-        # a dot with no space around it joins the parts of a web name ("Blender.io")
-        ok = gap == "." or len(gap) <= 4 and all(c in _GAP or (comma and c == ",") for c in gap)
+        ok = ((len(gap) <= 4 and all(c in _GAP or (comma and c == ",") for c in gap))
+              or gap == "."             # a web name: "Blender.io"
+              or gap.strip() == "&")    # "Guilin Alpha Rubber & Plastics", "S&C Trade"
         if len(cache) < 10_000:
             cache[gap] = ok
     return ok

@@ -16,6 +16,24 @@ ANAPHORA_REACH = 2  # sentences back in which "it", "il", "the group" find what 
 SUBJECT_PRONOUN = re.compile(
     r"^\W*(?:he|she|it|they|il|elle|ils|elles|er|sie|es|on|ona|ono|oni|vin|vona|vono|voni|"
     r"el|ella|ellos|ellas|lui|lei|loro|esso|essa)(?![a-z0-9])")
+# a pronoun, subject or object, that stands for the supporter before an active support
+# trigger ("accusing him of financing", "it shipped"); folded, so Cyrillic is transliterated
+OBJECT_PRONOUN = re.compile(
+    r"(?<![a-z0-9])(?P<p>he|him|she|it|they|them|il|elle|ils|elles|lui|er|ihn|ihm|ella|"
+    r"ellos|hij|zij|hem|ego|oni|vin|vona|voni|yogo|jego|jej|ich)(?![a-z0-9])")
+# "the company", "dat bedrijf", "the firms", "these entities": a noun on the supplying side
+# that stands for what was named just before; `pl` when it stands for all of them
+SUPPORTER_NOUN = re.compile(
+    r"(?<![a-z0-9])(?P<p>(?:the|this|that|these|those|le|la|ce|cette|ces|les|der|die|das|"
+    r"dieses|diese|el|la|los|las|este|esta|estos|estas|il|lo|i|gli|le|questo|questa|questi|"
+    r"queste|de|het|dat|deze|die|ta|ten|te|ci) (?:[\w'-]+ )?"
+    r"(?:(?P<pl>companies|firms|entities|individuals|men|networks|entreprises|societes|"
+    r"entites|personnes|unternehmen|firmen|personen|empresas|companias|entidades|personas|"
+    r"aziende|societa|entita|persone|bedrijven|ondernemingen|personen|firmy|spolki|podmioty|"
+    r"osoby)|company|firm|exchange|mixer|network|bank|group|entreprise|societe|reseau|"
+    r"unternehmen|firma|netzwerk|empresa|compania|red|azienda|societa|rete|bedrijf|netwerk|"
+    r"spolka|siec|kantor))(?![a-z0-9])"
+    r"|(?P<pl2>zij allen|ze allen|sie alle|ils tous|todos ellos|tutti loro|they all|all of them)")
 GROUP_NOUN = re.compile(
     r"(?<![a-z0-9])(?:(?:the|this|le|la|ce|cette|der|die|das|el|la|il|lo|questo|questa) "
     r"(?:[\w'-]+ ){0,2}(?:group|company|firm|organi[sz]ation|militia|mercenar\w*|groupe|"

@@ -4,7 +4,10 @@ network trigger (pure)."""
 
 from __future__ import annotations
 
-from sanctionwatch.rules.clauses import channel_gap, continue_list
+import re
+
+from sanctionwatch.rules.anaphora import ANAPHORA_REACH, OBJECT_PRONOUN, SUPPORTER_NOUN
+from sanctionwatch.rules.clauses import channel_gap, continue_list, list_gap
 from sanctionwatch.rules.context import make_intent, meets, side_of, token_distance
 from sanctionwatch.rules.model import Rule
 from sanctionwatch.rules.parties import named_party, quoted_names
@@ -26,6 +29,8 @@ def support(rule, ctx, unit, hits, targets, mentions, note) -> list[AlertIntent]
         if side:
             near = min(side, key=lambda m, a=a, b=b: min(abs(m.start - b), abs(m.end - a)))
             nearest.add(id(near))
+            if not _trig.passive:
+                nearest.update(map(id, co_targets(ctx, unit, near, side, text[a:b])))
     for target in targets:
         if not hits or (nearest and id(target) not in nearest):
             continue
@@ -39,14 +44,22 @@ def support(rule, ctx, unit, hits, targets, mentions, note) -> list[AlertIntent]
             supporter = min(side, key=lambda m, a=a, b=b: min(abs(m.start - a), abs(m.end - b)),
                             default=None)
             if supporter is not None:
-                roles = (("target", target.entity_id), ("supporter", supporter.entity_id))
-                why = (f"trigger «{text[a:b]}» ({trig.lang}); supporter {supporter.matched!r} = "
-                       f"{supporter.entity_id}; target {target.matched!r} = {target.entity_id}")
-                note(True, why)
-                out.append(make_intent(ctx, rule, unit, [supporter, target], roles, why))
+                group = [supporter] if trig.passive else [
+                    *_list_before(text, supporter, side), supporter]
+                for sup in group:
+                    roles = (("target", target.entity_id), ("supporter", sup.entity_id))
+                    why = (f"trigger «{text[a:b]}» ({trig.lang}); supporter {sup.matched!r} = "
+                           f"{sup.entity_id}"
+                           + (f" (listed with {supporter.matched!r})" if sup is not supporter
+                              else "")
+                           + f"; target {target.matched!r} = {target.entity_id}")
+                    note(True, why)
+                    out.append(make_intent(ctx, rule, unit, [sup, target], roles, why))
                 out += channels(rule, ctx, unit, target, others, trig, note)
                 found = True
                 break
+        if not found:
+            found = _pronoun_supporter(rule, ctx, unit, hits, target, mentions, note, out)
         if found or not rule.supporter_names:
             continue
         for trig, a, b in hits:
@@ -66,6 +79,90 @@ def support(rule, ctx, unit, hits, targets, mentions, note) -> list[AlertIntent]
             note(False, f"trigger and target {target.matched!r} found, but no supporter named "
                         "on the supplying side of a trigger")
     return out
+
+
+def _list_before(text: str, last: Mention, side: list[Mention]) -> list[Mention]:
+    """The names listed before `last` in one enumeration ("Odeh, Ali and Qafisheh had
+    helped to move money"): each is a supporter as much as the one next to the trigger."""
+    out: list[Mention] = []
+    head = last
+    for m in sorted((m for m in side if m.end <= last.start), key=lambda m: -m.end):
+        if m.end > head.start:
+            continue
+        if list_gap(text[m.end:head.start]) not in ("comma", "conjunction"):
+            break
+        out.insert(0, m)
+        head = m
+    return out
+
+
+def co_targets(ctx, unit, near: Mention, side: list[Mention], trigger: str) -> list[Mention]:
+    """The targets an active trigger governs besides the nearest one: the rest of a list
+    ("supplied drones to A, B and C") and a target the trigger's preposition repeats for
+    after a conjunction ("gave material support to A, which …, and to B")."""
+    text = ctx.doc.text
+    after = sorted((m for m in side if m.start >= near.end), key=lambda m: m.start)
+    out = continue_list(text, [near], after, unit.end)
+    words = trigger.split()
+    prep = words[-1].casefold() if words else ""
+    if prep.isalpha() and len(prep) <= 4:
+        again = re.compile(rf"(?:^|\W)(?:{_AND}),? (?:also |even )?{re.escape(prep)}"
+                           rf" (?:the |its |their )?$")
+        for m in after:
+            if m not in out and again.search(ctx.fold(max(near.end, m.start - 40), m.start)):
+                out.append(m)
+    return out
+
+
+_AND = r"and|et|und|y|e|i|en|ve|oraz|ta|as well as|ainsi que|sowie"
+_PERSON_PRONOUN = frozenset("he him she il elle lui er ihn ihm ella hij zij hem ego vin vona "
+                            "yogo jego jej".split())
+_PLURAL_PRONOUN = frozenset("they them ils elles ellos oni voni ich".split())
+_SUPPORTER_WINDOW = 4  # words between a pronoun that stands for the supporter and the trigger
+
+
+def _pronoun_supporter(rule, ctx, unit, hits, target, mentions, note, out) -> bool:
+    """"… accusing him of financing Hizballah", "It shipped the parts to HESA", "the firms
+    generate income for Hamas": a pronoun or a noun like "the company" right before an
+    active trigger stands for the supporter named last before it (a person for "him", "er";
+    an organisation, vessel or aircraft for "it", "the firm"); a plural ("they", "zij allen",
+    "the companies") for every entity named in the last ANAPHORA_REACH sentences."""
+    text, wl = ctx.doc.text, ctx.watchlist
+    first = ctx.doc.sentences[max(0, unit.sentence.index - ANAPHORA_REACH)].start
+    for trig, a, b in hits:
+        if trig.passive or not side_of([target], a, b, after=True):
+            continue
+        lo = max(unit.start, a - 60)
+        window = ctx.fold(lo, a)
+        found = [*OBJECT_PRONOUN.finditer(window), *SUPPORTER_NOUN.finditer(window)]
+        if not found:
+            continue
+        p = max(found, key=lambda m: m.start())
+        if len(window[p.end():].split()) > _SUPPORTER_WINDOW:
+            continue
+        at = ctx.doc.orig_in_fold(lo, a, p.start())
+        if any(at <= m.start < a for m in mentions):
+            continue  # a name between the pronoun and the trigger is the supporter
+        word = p.group("p") or ""
+        plural = word in _PLURAL_PRONOUN or bool(p.groupdict().get("pl")
+                                                 or p.groupdict().get("pl2"))
+        person = None if plural else word in _PERSON_PRONOUN
+        pool = [m for m in ctx.mentions if first <= m.start and m.end <= at
+                and m.entity_id != target.entity_id and supports(rule, wl, m, target)
+                and wl.by_id[m.entity_id].type != "country"
+                and (person is None or (wl.by_id[m.entity_id].type == "person") == person)]
+        if not pool:
+            continue
+        chosen = list({m.entity_id: m for m in pool}.values()) if plural else [pool[-1]]
+        for sup in chosen:
+            roles = (("target", target.entity_id), ("supporter", sup.entity_id))
+            why = (f"trigger «{text[a:b]}» ({trig.lang}); «{p.group().strip()}» stands for "
+                   f"{sup.matched!r} = {sup.entity_id}, named just before, the supporter; "
+                   f"target {target.matched!r} = {target.entity_id}")
+            note(True, why)
+            out.append(make_intent(ctx, rule, unit, [sup, target], roles, why))
+        return True
+    return False
 
 
 def supports(rule: Rule, wl: Watchlist, m: Mention, target: Mention) -> bool:
