@@ -66,6 +66,10 @@ _SEPARATOR = re.compile(rf"\s*[,;]\s*|\s+(?:{_CONJUNCTION})\s+", re.IGNORECASE)
 _ENDS_WITH_CONJUNCTION = re.compile(rf"\s(?:{_CONJUNCTION})\s*$", re.IGNORECASE)
 _PARENTHESIS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _QUOTES = re.compile(r"[«»\"“”„‘’]")
+# "die Bella, die Bogatyr und die Neptun", "the Patriot and the Bella": the article before
+# each item of a list of vessels or firms is no item of its own
+_ARTICLE_BEFORE_NAME = re.compile(r"(?<!\w)(?:the|die|der|das|den|le|la|les|el|los|las|il|lo|"
+                                  r"gli|het|de)\s*$", re.IGNORECASE)
 LIST_ITEM_WORDS = 5  # a list item between two names is a short name, not a clause
 
 
@@ -78,7 +82,7 @@ def list_gap(gap: str) -> str | None:
         text = _PARENTHESIS.sub(" ", text)
     if "(" in text or "[" in text:
         return "inside"
-    text = _QUOTES.sub(" ", text)
+    text = _ARTICLE_BEFORE_NAME.sub(" ", _QUOTES.sub(" ", text))
     if ":" in text or "." in text.replace("Co.", "Co"):
         return None
     if ";" in text:  # "A, a Jordanian who ran it; his successor B, ...; and C": described items

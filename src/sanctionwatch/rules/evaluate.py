@@ -289,7 +289,10 @@ def _designation(rule, ctx, unit, hits, targets, note) -> list[AlertIntent]:
     for trig, a, b in hits:
         if trig.passive:
             chosen = _passive_subjects(text, unit, targets, a, b)
-            pool = [m for m in targets if m.end <= a]
+            # "Four individuals were designated: A, ...; B, ...": a subject written after
+            # the verb heads a list that goes on after it
+            pool = [m for m in targets if m.end <= a] if any(m.end <= a for m in chosen) \
+                else [m for m in targets if m.start >= a]
         else:
             chosen = [m for m in targets if m.start >= a
                       and token_distance(text, m, a, b) <= rule.window
@@ -338,7 +341,14 @@ def _passive_subjects(text: str, unit: Unit, targets: list[Mention], a: int,
     if not before:
         inside = [m for m in targets if a <= m.start and m.end <= b]
         after = [m for m in targets if m.start >= b and token_distance(text, m, a, b) <= 3]
-        return inside or after[:1]
+        if inside or after:
+            return inside or after[:1]
+        # "Ebenfalls gelistet wurden fünf weitere Schiffe …: die Bella, die Bogatyr": the
+        # subject announced after the verb, named after a colon
+        colon = text.find(":", b, unit.end)
+        if colon >= 0 and len(text[b:colon].split()) <= COLON_REACH:
+            return [m for m in targets if m.start > colon][:1]
+        return []
     cuts = [unit.start] + [unit.start + x.end() for x in
                            _CLAUSE_BREAK.finditer(text, unit.start, a)] + [a]
 
@@ -350,6 +360,7 @@ def _passive_subjects(text: str, unit: Unit, targets: list[Mention], a: int,
     return [m for m in before if segment(m) in (first, last)]
 
 
+COLON_REACH = 15  # words from a passive trigger to the colon after which its subjects are named
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]| - ")
 
 

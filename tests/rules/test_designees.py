@@ -1,0 +1,49 @@
+"""Who a designation is about when the names come after a passive verb: after a colon, in a
+list of described items, with an article before each name. Sentences written for the tests;
+watchlist: entries as OFAC writes them."""
+
+from __future__ import annotations
+
+import pytest
+
+from sanctionwatch.analysis import Analyzer
+from sanctionwatch.types import Entity, Watchlist
+
+WATCHLIST = Watchlist((
+    Entity("ofac_sdn:37476", "person", "ODEH, Ahmed Sharif Abdallah", programs=("SDGT",)),
+    Entity("ofac_sdn:37477", "person", "QAFISHEH, Hisham Younis Yahia", programs=("SDGT",)),
+    Entity("ofac_sdn:37489", "person", "SABRI, Abdallah Yusuf Faisal", programs=("SDGT",)),
+    Entity("ofac_sdn:24512", "vessel", "PARTIZAN", programs=("DPRK3",)),
+    Entity("ofac_sdn:24511", "vessel", "BOGATYR", programs=("DPRK3",)),
+    Entity("ofac_sdn:24509", "vessel", "NEPTUN", programs=("DPRK3",)),
+))
+
+
+@pytest.fixture(scope="module")
+def analyzer(rules):
+    return Analyzer(WATCHLIST, rules)
+
+
+def designated(analyzer, text: str) -> set[str]:
+    return {i.role("target") for i in analyzer.analyze(text).intents
+            if i.type == "designation" and i.phase == "effective"}
+
+
+def test_described_items_after_a_colon_are_all_designated(analyzer):
+    text = ("Three individuals were designated: Ahmed Sharif Abdallah Odeh, a Jordanian who ran "
+            "the portfolio until 2017; his successor Hisham Younis Yahia Qafisheh, who sits on "
+            "the council; and Abdallah Yusuf Faisal Sabri, an accountant in Kuwait.")
+    assert designated(analyzer, text) == {"ofac_sdn:37476", "ofac_sdn:37477", "ofac_sdn:37489"}
+
+
+def test_vessels_named_after_a_colon_with_their_articles(analyzer):
+    text = ("Ebenfalls gelistet wurden drei weitere Schiffe unter russischer Flagge: die Partizan, "
+            "die Bogatyr und die Neptun.")
+    assert designated(analyzer, text) == {"ofac_sdn:24512", "ofac_sdn:24511", "ofac_sdn:24509"}
+
+
+def test_a_colon_far_from_the_verb_names_no_subject(analyzer):
+    text = ("Also listed were several tankers that the Treasury says carried fuel for months "
+            "between ports of three countries in breach of the rules, the report said: the "
+            "Partizan was seen in Busan.")
+    assert designated(analyzer, text) == set()
