@@ -132,3 +132,20 @@ def test_an_ampersand_stands_inside_a_name():
     m = Matcher(Watchlist((firm,)))
     text = "Guilin Alpha Rubber & Plastics Technology Co. shipped parts to the drone maker."
     assert [x.matched for x in m.find(text)] == ["Guilin Alpha Rubber & Plastics Technology Co"]
+
+
+def test_an_organisation_named_with_other_vowels_is_found_but_a_person_is_not():
+    """OFAC writes "HIZBALLAH"; papers write Hezbollah, Hisbollah, Хезболла. A person's name
+    with other vowels ("Mohammed" for "MUHAMMAD, Abu") is too often someone else."""
+    wl = Watchlist((
+        Entity("ofac_sdn:4697", "organization", "HIZBALLAH", programs=("SDGT", "FTO")),
+        Entity("ofac_sdn:18530", "person", "MUHAMMAD, Abu", programs=("SDGT",)),
+    ))
+    m = Matcher(wl)
+    for text in ("Nazem Ahmad was sanctioned as a financier of Hezbollah.",
+                 "Die USA verhängten Sanktionen gegen Geldgeber der Terrormiliz Hisbollah.",
+                 "Минфин США ввёл санкции против спонсоров террористической «Хезболлы»."):
+        found = m.find(text)
+        assert [x.entity_id for x in found] == ["ofac_sdn:4697"], text
+        assert found[0].kind == "vowels" or found[0].features[0].why.startswith("same consonants")
+    assert m.find("The Treasury sanctioned Mohammed Amer, a businessman, on Friday.") == []

@@ -43,7 +43,7 @@ class NameForm(NamedTuple):
 # Languages whose CLDR country names (Unicode's maintained tables, via Babel) are added to a
 # country entity's names: "Korea, North" is also "Corée du Nord", "Nordkorea", "КНДР" ...
 COUNTRY_NAME_LOCALES = ("en", "fr", "de", "ru", "uk", "be", "es", "it", "pt", "pl", "nl", "ar",
-                        "zh", "ja", "ko", "tr", "fa", "sv", "cs", "ro")
+                        "zh", "ja", "ko", "tr", "fa", "sv", "cs", "ro", "el")
 
 
 @lru_cache(maxsize=512)

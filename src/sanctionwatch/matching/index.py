@@ -40,7 +40,7 @@ from sanctionwatch.matching.vocab import (
     VOWELS,
     program_words,
 )
-from sanctionwatch.text.normalize import fold_word, name_key
+from sanctionwatch.text.normalize import fold_word, name_key, skeleton
 from sanctionwatch.types import Watchlist
 
 SHORT_KEY = 3         # keys this short match only the spellings the watchlist uses
@@ -50,6 +50,7 @@ LONG_FUZZY = 11       # keys this long tolerate two edits
 SIM_INFLECTED = 0.96
 SIM_DERIVED = 0.92
 SIM_VARIANT = 0.97    # same phonetic key, different spelling (transliteration)
+SIM_SKELETON = 0.86   # same consonants, other vowels ("Hezbollah" for "HIZBALLAH")
 
 
 class TokenMatch(NamedTuple):
@@ -58,7 +59,7 @@ class TokenMatch(NamedTuple):
 
     key: str       # the name token key that was matched
     sim: float     # similarity of the word's key to `key`, before exact/variant refinement
-    how: str       # exact | inflected | derived | fuzzy
+    how: str       # exact | variant | inflected | vowels | fuzzy | derived
 
 
 FREQUENT_PART = 30    # a name part this many listed people share is no evidence of one
@@ -129,10 +130,12 @@ def _edit_sim(a: str, b: str, limit: int) -> float | None:
 
 
 def match_key(word_key: str, name_token_key: str, fuzzy: bool = True,
-              fuzzy_floor: float = 0.8, extra_edit: bool = False) -> TokenMatch | None:
+              fuzzy_floor: float = 0.8, extra_edit: bool = False,
+              vowels: bool = False) -> TokenMatch | None:
     """Does the key of a word of text match one token of a name? Pure, used for the tokens
     after the first of a multi-token form. `extra_edit` allows one more edit in words of 8+
-    letters, when the rest of the name already matched exactly ("Yevgeny Prighozin")."""
+    letters, when the rest of the name already matched exactly ("Yevgeny Prighozin");
+    `vowels` (organisations' names) the same consonants with other vowels."""
     if word_key == name_token_key:
         return TokenMatch(name_token_key, 1.0, "exact")
     affixed = _ending_match(word_key, name_token_key)
@@ -145,6 +148,9 @@ def match_key(word_key: str, name_token_key: str, fuzzy: bool = True,
         sim = _edit_sim(word_key, name_token_key, limit)
         if sim is not None and sim >= fuzzy_floor - (0.05 if extra_edit else 0.0):
             return TokenMatch(name_token_key, sim, "fuzzy")
+    if (fuzzy and vowels and abs(len(word_key) - len(name_token_key)) <= 2
+            and (sk := skeleton(name_token_key)) and sk == skeleton(word_key)):
+        return TokenMatch(name_token_key, SIM_SKELETON, "vowels")
     return None
 
 
@@ -327,6 +333,16 @@ class NameIndex:
                 if edits:
                     for d in _name_deletes(key, edits):
                         self.deletes.setdefault(d, []).append(key)
+        # Arabic names with the vowels each press gives them: looked up by their consonants
+        # (of organisations: a person's name with other vowels is too often a namesake's)
+        self.skeletons: dict[str, list[str]] = {}
+        if fuzzy:
+            keys = {k for e in watchlist.entities if e.type in ("organization", "other")
+                    for form in name_forms(e) for k in form.keys}
+            for key in sorted(keys):
+                sk = skeleton(key)
+                if sk:
+                    self.skeletons.setdefault(sk, []).append(key)
         self._cache: dict[str, tuple[TokenMatch, ...]] = {}
         self._roles: dict[str, tuple] = {}
 
@@ -411,6 +427,8 @@ class NameIndex:
         return role
 
     def _lookup(self, key: str, fuzzy: bool = True) -> tuple[TokenMatch, ...]:
+        """The keys `key` matches: exactly, with an ending, and when `fuzzy` (a word that is
+        no common word) with a typo or other vowels."""
         if not key:
             return ()
         matches: dict[str, TokenMatch] = {}
@@ -422,6 +440,12 @@ class NameIndex:
             matches.setdefault(m.key, m)
         if not matches and fuzzy and self.fuzzy and len(key) >= MIN_FUZZY - 1:
             self._fuzzy(key, matches)
+        if fuzzy and self.fuzzy:
+            # also beside an exact hit: "Hezbollah" is a word of "KATA'IB HEZBOLLAH" and,
+            # with other vowels, the one-word "HIZBALLAH"
+            for cand in self.skeletons.get(skeleton(key), ()):
+                if cand not in matches and abs(len(cand) - len(key)) <= 2:
+                    matches[cand] = TokenMatch(cand, SIM_SKELETON, "vowels")
         return tuple(matches.values())
 
     def _fuzzy(self, key: str, matches: dict[str, TokenMatch]) -> None:

@@ -22,7 +22,7 @@ from sanctionwatch.text.normalize import fold_word, name_key
 from sanctionwatch.text.tokens import TokenList, tokenize
 from sanctionwatch.types import Mention, Watchlist
 
-_HOW_RANK = {"exact": 0, "variant": 1, "inflected": 2, "fuzzy": 3, "derived": 4}
+_HOW_RANK = {"exact": 0, "variant": 1, "inflected": 2, "vowels": 3, "fuzzy": 4, "derived": 5}
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +204,8 @@ class Matcher:
     def _span(self, tokens: TokenList, i: int, form: NameForm, first: TokenMatch):
         words, gaps = tokens.words, tokens.gaps
         n, fuzzy, floor = len(words), self.settings.fuzzy, self.settings.fuzzy_floor
+        if first.how == "vowels" and not form.organisation:
+            return None  # a person's name with other vowels is too often a namesake's
         m = _refine(first, words[i], form.folded[0])
         matched = [(i, m)]
         exact_so_far = m.how in ("exact", "variant")
@@ -213,7 +215,7 @@ class Matcher:
             m = None
             while j < n and _gap_ok(gaps[j - 1], True):
                 m = match_key(name_key(words[j]), form.keys[pos], fuzzy, floor,
-                              extra_edit=exact_so_far)
+                              extra_edit=exact_so_far, vowels=form.organisation)
                 if m is not None or skipped >= 2 or fold_word(words[j]) not in NAME_STOPWORDS:
                     break
                 skipped += 1

@@ -39,6 +39,7 @@ _HOW_WHY = {
     "exact": "exact spelling",
     "variant": "same name in another transliteration",
     "inflected": "inflected form",
+    "vowels": "same consonants, other vowels (an Arabic name as each press writes it)",
     "fuzzy": "close spelling (typo or transliteration drift)",
     "derived": "derived word (adjective, demonym or member)",
 }
@@ -380,7 +381,7 @@ def _local_support(doc: FoldedWords, cand: Candidate, entity: Entity, watchlist:
     weak_alias = cand.form.alias in weak_aliases(entity)
     if cand.designator and entity.type in ("organization", "other") and not weak_alias:
         # "groupe Wagner" settles it; "Hotel Holdings" is still made of common words
-        common = all(map(is_common, cand.form.folded))
+        common = all(map(is_common, cand.form.folded)) or cand.how == "vowels"
         (weak if common else strong).append("an organisation word next to the name")
     if _is_acronym(doc, cand):
         # an acronym the list gives only in its remarks ("a.k.a. 'SAIC'") may be another

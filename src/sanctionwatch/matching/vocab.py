@@ -33,21 +33,23 @@ NAME_STOPWORDS: frozenset[str] = frozenset(
 )
 
 # Endings of running text, as they appear after `name_key`: case endings of Russian and
-# Ukrainian (transliterated), German genitive, plural and possessive "s".
+# Ukrainian (transliterated), German genitive, plural and possessive "s", Greek cases.
 INFLECTIONS: tuple[str, ...] = tuple(sorted(
     """a u e i o s es om em im oi oiu ov ev ami ah ih iu ia ogo ego omu emu ovi evi
-    eiu ie""".split(),
+    eiu ie os is as on us""".split(),
     key=len, reverse=True,
 ))
 
 # Derivational endings: adjectives, demonyms and members ("wagnériens", "nord-coréens",
+# "ιρανικού",
 # "North Korean", "вагнеровцы", "Wagner-Söldner" is a compound and not handled here).
 DERIVATIONS: tuple[str, ...] = tuple(sorted(
     """ien iens ienne iennes ian ians ean eans an ans ens ene enes ese eses ois oise oises ais
     aise aises ist ists iste istes ite ites ism isme ismus isch ische ischen ischer iski iskii
     nisch nische nischen nischer anisch anische anischen anischer ano ana anos anas
     ovets ovtsi ovtsev ovtsam ovtsami ovtsah ovsk ovskii ovskaia ovskogo ovskie ovskih ets tsi
-    evtsi ovetz ovtsy ovci ovcev ovec""".split(),
+    evtsi ovetz ovtsy ovci ovcev ovec
+    ikos iki iko iku ikis ika ikes ikon anikos aniki aniko aniku anika""".split(),
     key=len, reverse=True,
 ))
 

@@ -97,19 +97,56 @@ _KEY_REWRITES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
 )
 
 
+# Greek as Greek papers spell foreign names: "μπ" is b, "ντ" d, "γκ" g, "ου" u, "χ" h
+# ("Χεζμπολάχ" Hezbollah, "Μουκαλέντ" Moukalled); digraphs first, on the accentless word.
+_GREEK_DIGRAPHS = (("ου", "u"), ("μπ", "b"), ("ντ", "d"), ("γκ", "g"), ("γγ", "ng"),
+                   ("τσ", "ts"), ("τζ", "j"), ("αι", "e"), ("ει", "i"), ("οι", "i"),
+                   ("υι", "i"), ("αυ", "av"), ("ευ", "ev"))
+_GREEK_LETTERS = str.maketrans({
+    "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th", "ι": "i",
+    "κ": "k", "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "σ": "s",
+    "ς": "s", "τ": "t", "υ": "i", "φ": "f", "χ": "h", "ψ": "ps", "ω": "o"})
+_GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
+
+
+def _greek_to_latin(token: str) -> str:
+    s = _COMBINING.sub("", unicodedata.normalize("NFD", token.casefold()))
+    for greek, latin in _GREEK_DIGRAPHS:
+        s = s.replace(greek, latin)
+    return s.translate(_GREEK_LETTERS)
+
+
 @lru_cache(maxsize=200_000)
 def name_key(token: str) -> str:
     """The phonetic key of one name token (folded first). Idempotent on its own output.
 
     The ш/ж class is written "2" and the ч class "3", so a key never collides with a spelling.
     """
-    s = fold(token)
+    s = fold(_greek_to_latin(token) if _GREEK.search(token) else token)
     if not (s.isascii() and s.isalnum()):  # folded text is lower case: else [a-z0-9] already
         s = _NOT_KEY_CHAR.sub("", s)
     for pattern, repl, trigger in _KEY_REWRITES:
         if trigger in s:
             s = pattern.sub(repl, s)
     return s
+
+
+_SKELETON_TAIL = re.compile(r"[aeiou]?h?[aeiou]?$")
+_INNER_VOWELS = re.compile(r"[aeiou]+")
+SKELETON_MIN_KEY = 7   # keys shorter than this have no skeleton: too many words share one
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(key: str) -> str:
+    """The consonants of a name key after its first letter, without a final vowel or "h":
+    Arabic writes no short vowels, so its names reach the Latin and Cyrillic press with
+    any ("Hizballah", "Hezbollah", "Хезболла", "Hisbollah" -> "hsbl"). "" for keys under
+    SKELETON_MIN_KEY letters."""
+    if len(key) < SKELETON_MIN_KEY:
+        return ""
+    k = _SKELETON_TAIL.sub("", key)
+    out = k[:1] + _INNER_VOWELS.sub("", k[1:]).replace("z", "s")  # German "Hisbollah"
+    return out if len(out) >= 4 else ""
 
 
 _CHAR_FOLD: dict[str, str] = {}
