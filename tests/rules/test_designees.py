@@ -47,3 +47,36 @@ def test_a_colon_far_from_the_verb_names_no_subject(analyzer):
             "between ports of three countries in breach of the rules, the report said: the "
             "Partizan was seen in Busan.")
     assert designated(analyzer, text) == set()
+
+
+RU_UK = Watchlist((
+    Entity("ofac_sdn:41127", "organization", "GUILIN ALPHA RUBBER & PLASTICS TECHNOLOGY CO., LTD.",
+           programs=("NPWMD",)),
+    Entity("ofac_sdn:41134", "organization", "SHENZHEN CASPRO TECHNOLOGY CO., LTD.",
+           programs=("NPWMD",)),
+    Entity("ofac_sdn:26119", "organization", "GLOBAL VISION GROUP",
+           programs=("SDGT", "SYRIA", "IRGC")),
+    Entity("ofac_sdn:26118", "organization", "PROMSYRIOIMPORT", aliases=("ПРОМСЫРЬЕИМПОРТ",),
+           programs=("SYRIA",)),
+))
+
+
+@pytest.fixture(scope="module")
+def ru_uk(rules):
+    return Analyzer(RU_UK, rules)
+
+
+@pytest.mark.parametrize("text", [
+    "Санкції також отримали Guilin Alpha Rubber & Plastics Technology і Shenzhen Caspro "
+    "Technology, повідомило відомство.",
+    "Санкции также получили Guilin Alpha Rubber & Plastics Technology и Shenzhen Caspro "
+    "Technology, сообщило ведомство.",
+])
+def test_russian_and_ukrainian_name_the_designees_after_the_verb(ru_uk, text):
+    assert designated(ru_uk, text) == {"ofac_sdn:41127", "ofac_sdn:41134"}
+
+
+def test_the_same_words_without_a_designation_designate_nothing(ru_uk):
+    text = ("Компания Guilin Alpha Rubber & Plastics Technology получила заказ, а "
+            "Shenzhen Caspro Technology открыла завод.")
+    assert designated(ru_uk, text) == set()

@@ -67,9 +67,19 @@ PROGRAM_VOCABULARY: dict[str, tuple[str, ...]] = {
     "ELECTION": ("election", "wahl", "vybor", "interference", "ingerence"),
     "SDGT": ("terror", "jihad", "isis", "qaeda", "hezbollah", "hamas"),
     "IRAN": ("iran", "tehran", "teheran", "irgc"),
+    "IRGC": ("iran", "tehran", "teheran", "irgc", "ksir", "pasdaran", "revolutionary guard"),
+    "IFSR": ("iran", "tehran", "teheran", "irgc"),
+    "SYRIA": ("syri", "siri", "assad", "asad", "damas", "captagon", "kaptagon"),
+    "VENEZUELA": ("venezuel", "maduro", "caracas", "karakas", "pdvsa"),
+    "BELARUS": ("belarus", "belorus", "bielorus", "bilorus", "bialorus", "weissruss",
+                "wit-rus", "lukash", "minsk"),
+    "NICARAGUA": ("nicaragu", "nikaragu", "ortega", "managua"),
+    "CUBA": ("cuba", "kuba", "havan", "habana", "gavan"),
+    "ILLICIT-DRUGS": ("cartel", "kartel", "narco", "drug", "fentanyl", "fentanil"),
+    "GLOMAG": ("corrupt", "korrup", "koroup", "human rights", "droits de l"),
     "DPRK": ("korea", "coree", "pyongyang", "kndr", "kim jong"),
     "NPWMD": ("missile", "nuclear", "nucleaire", "proliferat", "weapon"),
-    "SDNTK": ("cartel", "narco", "drug", "trafic"),
+    "SDNTK": ("cartel", "kartel", "narco", "drug", "trafic", "fentanyl", "fentanil"),
 }
 
 ALL_PROGRAM_WORDS: tuple[str, ...] = tuple(dict.fromkeys(
