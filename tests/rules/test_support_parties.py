@@ -63,3 +63,12 @@ def test_a_pronoun_finds_no_supporter_of_the_wrong_kind(analyzer):
     """"him" is a person: the company named before it is not the supporter."""
     text = "OFAC listed Sidar Company. Prosecutors accused him of financing Hamas."
     assert ("ofac_sdn:4695", "ofac_sdn:37484") not in supports(analyzer, text)
+
+
+def test_turkish_puts_the_target_before_the_verb(analyzer):
+    text = ("ABD Hazine Bakanlığına göre Sidar Company, Hamas'a milyonlarca dolar aktardı.")
+    assert supports(analyzer, text) == {("ofac_sdn:4695", "ofac_sdn:37484")}
+    told = "Hazine Bakanı, Hamas için para toplayan ağları hedef aldıklarını söyledi."
+    assert supports(analyzer, told) == set()
+    other = "Sidar Company, Hamas'ın açıklamasını aktardı."  # passed on a statement: no money
+    assert supports(analyzer, other) == set()

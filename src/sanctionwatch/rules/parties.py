@@ -27,14 +27,16 @@ _NOT_NAMES = frozenset("""le la les l un une il elle ils elles on nous vous the 
     auch nach vor mit für von als dass aunque mientras sin embargo también cuando con en para
     por однако когда после хотя также в на с для коли після хоча також image photo""".split())
 # the authorities and reporters of sanctions news, who find or tell of the support but do not
-# give it: "OFAC", "Według Departamentu Skarbu", "У Мінфіні", "Amerykanie" (folded prefixes)
+# give it: "OFAC", "Według Departamentu Skarbu", "У Мінфіні", "Amerykanie", "Hazine Bakanı"
+# (folded prefixes)
 _AUTHORITY = re.compile(
     r"^(?:u |v |w |y |po |selon |laut |segun |secondo |wedlug |according to )?(?:ofac|treasur|"
     r"tesor|tresor|skarb|minfin|minist|departament|department|departement|regierung|govern|"
     r"gouvern|gobiern|rzad|pravitel|uriad|uryad|washington|waszyngton|vashington|amerik|"
     r"americ|ameryk|usa|u\.?s\.?a?\b|eu\b|ue\b|un\b|onu\b|oon\b|ssha\b|es\b|white house|"
     r"maison blanche|weisse|casa bianca|casa blanca|bialy dom|belyi dom|bilii dim|kreml|"
-    r"office of foreign|biuro kontroli|aktywow zagranicznych|kontroli aktywow)")
+    r"office of foreign|biuro kontroli|aktywow zagranicznych|kontroli aktywow|hazine|bakan|"
+    r"abd\b|beyaz saray|disisleri)")
 _NAME_RUN = re.compile(
     r"(?:[A-ZÀ-ÖØ-ÞА-ЯЁЄІЇҐ][\w'’\-]*(?:\s+(?:of|de|du|des|la|al|of the)\s+|\s+)?)+")
 
