@@ -80,3 +80,17 @@ def test_the_same_words_without_a_designation_designate_nothing(ru_uk):
     text = ("Компания Guilin Alpha Rubber & Plastics Technology получила заказ, а "
             "Shenzhen Caspro Technology открыла завод.")
     assert designated(ru_uk, text) == set()
+
+
+def test_a_relation_named_as_the_reason_is_no_second_designee(ru_uk):
+    text = ("The Treasury imposed sanctions on Global Vision Group for its ties to "
+            "Promsyrioimport.")
+    assert designated(ru_uk, text) == {"ofac_sdn:26119"}
+
+
+@pytest.mark.parametrize("text", [
+    "Στη λίστα προστέθηκε η Promsyrioimport, σύμφωνα με το υπουργείο.",
+    "Η Promsyrioimport βρίσκεται από το 2018 στον αμερικανικό κατάλογο κυρώσεων.",
+])
+def test_greek_lists_in_both_word_orders(ru_uk, text):
+    assert designated(ru_uk, text) == {"ofac_sdn:26118"}

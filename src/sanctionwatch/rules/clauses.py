@@ -33,6 +33,10 @@ _CLAUSE_WORD = re.compile(
     r"soutenir|armer|approvisionner)|para (?:financiar|apoyar|armar|abastecer)|per (?:finanziare|"
     r"sostenere|armare)|zu (?:finanzieren|unterst[uü]tzen|beliefern)|chtoby|shchob)"
     r"(?![a-z0-9])"
+    # the reason names a relation, not a second designee: "sanctions on X for ties to Y"
+    r"|(?<![a-z0-9])(?:(?:ties|links|connections|relations?|dealings) (?:with|to)|"
+    r"liens? (?:avec|a)|verbindung\w* (?:zu|mit)|vinculos? con|legami con|sviaz\w* s|"
+    r"zv'?iaz\w* z|powiazan\w* z|banden met|scheseis me|desmoys me|baglant\w*)(?![a-z0-9])"
     # a relative clause after a comma: its names are not the trigger's object
     r"|,\s*(?:which|who|whom|whose|where|qui|que|qu'|welche\w*|wo|kotor\w*|gde|"
     r"yak(?:yi|a|e|i|oho|ykh)|donde|cuy[oa]s?|quien\w*|che|cui|dove)(?![a-z0-9])")
