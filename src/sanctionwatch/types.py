@@ -12,6 +12,8 @@ from datetime import datetime
 from functools import cached_property
 from typing import Literal
 
+from sanctionwatch.text.clean import clean_text
+
 EntityType = Literal["person", "organization", "vessel", "aircraft", "country", "other"]
 ENTITY_TYPES: tuple[str, ...] = ("person", "organization", "vessel", "aircraft", "country", "other")
 
@@ -51,6 +53,12 @@ class Entity:
     notes: str = ""
     extra: tuple[tuple[str, str], ...] = ()
     origin: str = "curated"  # "curated" or the official list it came from
+
+    def __post_init__(self) -> None:
+        # a NUL or zero-width character inside a listed name would never match again
+        object.__setattr__(self, "name", clean_text(self.name))
+        if self.aliases:
+            object.__setattr__(self, "aliases", tuple(clean_text(a) for a in self.aliases))
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -110,6 +118,12 @@ class ArticleData:
     title: str = ""
     url: str = ""
     published: datetime | None = None
+
+    def __post_init__(self) -> None:
+        # cleaned once where it enters (NUL, zero-width and bidi controls, piled-up marks):
+        # what is stored is what is matched, and evidence offsets refer to it
+        object.__setattr__(self, "text", clean_text(self.text))
+        object.__setattr__(self, "title", clean_text(self.title))
 
     @property
     def content_hash(self) -> str:
