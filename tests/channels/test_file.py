@@ -65,3 +65,35 @@ def test_spans_cut_the_evidence_exactly(make_alert):
     assert "".join(t for t, _ in segments(a)) == a.intent.evidence
     assert [t for t, hit in segments(a) if hit] == ["Corée du Nord", "groupe Wagner"]
     assert evidence_html(a).count("<mark>") == 2
+
+
+def test_csv_cells_a_spreadsheet_would_evaluate_are_quoted(tmp_path, make_alert):
+    """Evidence is text strangers write: "=HYPERLINK(...)" must stay text (OWASP's rule)."""
+    from dataclasses import replace
+
+    from sanctionwatch.text.cells import safe_cell
+
+    a = make_alert(1)
+    hostile = replace(a, intent=replace(a.intent, evidence='=HYPERLINK("http://x.test","Wagner")',
+                                        why="+1+cmd|' /C calc'!A0"))
+    path = tmp_path / "alerts.csv"
+    FileChannel("f", path).send([hostile])
+    (row,) = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
+    assert row["evidence"] == "'=HYPERLINK(\"http://x.test\",\"Wagner\")"
+    assert row["why"].startswith("'+1")
+    assert [safe_cell(v) for v in ("-2", "@x", "\tx", "ok", 0.5, -1)] == \
+        ["'-2", "'@x", "'\tx", "ok", 0.5, -1]
+
+
+def test_the_audit_export_quotes_formulas_in_notes_and_actors():
+    from sanctionwatch.cli.alerts_admin import _csv_rows
+
+    record = {"id": 1, "type": "designation", "phase": "effective", "severity": "high",
+              "status": "dismissed", "assignee": None, "entity_ids": ["x"], "target": "x",
+              "supporter": "", "created": "t", "updated": "t", "evidence": "-5 killed",
+              "mentions": [], "why": "w", "rule_id": "r", "rule_version": 1, "sources": [],
+              "events": [{"at": "t", "actor": "@mallory", "from_status": None,
+                          "to_status": "dismissed", "note": "=WEBSERVICE(\"x\")"}]}
+    (row,) = _csv_rows([record])
+    assert (row["evidence"], row["event_actor"], row["event_note"]) == \
+        ("'-5 killed", "'@mallory", "'=WEBSERVICE(\"x\")")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sanctionwatch.channels.base import alert_record
 from sanctionwatch.errors import ChannelError
+from sanctionwatch.text.cells import safe_row
 from sanctionwatch.types import Alert
 
 FORMATS = ("jsonl", "csv")
@@ -68,4 +69,4 @@ class FileChannel:
             rec["sources"] = "|".join(s.get("url") or f"{s['source']}:{s['external_id']}"
                                       for s in rec.get("sources", []))
             rec["digest_period"] = period or ""
-            writer.writerow(rec)
+            writer.writerow(safe_row(rec))  # evidence is text strangers write: no formulas

@@ -32,6 +32,7 @@ from sanctionwatch.cli.alerts import (
     with_store,
 )
 from sanctionwatch.storage.store import AlertFilter
+from sanctionwatch.text.cells import safe_row
 
 sup_app = typer.Typer(no_args_is_help=True, help="Suppressions made when dismissing noise.")
 alerts_app.add_typer(sup_app, name="suppressions")
@@ -75,9 +76,9 @@ def _csv_rows(records: list[dict]) -> list[dict]:
                                 for s in r["sources"]),
         }
         for e in r["events"]:
-            rows.append({**base, "event_at": e["at"], "event_actor": e["actor"],
-                         "event_from": e["from_status"] or "", "event_to": e["to_status"],
-                         "event_note": e["note"]})
+            rows.append(safe_row({**base, "event_at": e["at"], "event_actor": e["actor"],
+                                  "event_from": e["from_status"] or "",
+                                  "event_to": e["to_status"], "event_note": e["note"]}))
     return rows
 
 

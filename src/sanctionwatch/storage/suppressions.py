@@ -10,11 +10,12 @@ Removing a suppression keeps its row (`removed`, `removed_by`) for the audit.
 
 from __future__ import annotations
 
-import re
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
+import regex
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -25,6 +26,10 @@ from sanctionwatch.types import AlertIntent
 
 class SuppressionError(SanctionwatchError):
     """A suppression is invalid, unknown or already removed."""
+
+
+PATTERN_TIMEOUT = 0.05  # seconds one pattern may search one evidence sentence
+log = logging.getLogger("sanctionwatch.suppressions")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +55,7 @@ class Suppression:
         return f"suppression #{self.id} ({self.entity_id}, {what}{until})"
 
     def matches(self, evidence: str, source: str, url: str) -> bool:
-        if self.pattern and re.search(self.pattern, evidence, re.IGNORECASE):
+        if self.pattern and _search(self, evidence):
             return True
         if self.source:
             want = self.source.lower()
@@ -58,6 +63,19 @@ class Suppression:
                 return True
             host = (urlsplit(url).hostname or "").lower() if url else ""
             return bool(host) and (host == want or host.endswith("." + want))
+        return False
+
+
+def _search(sup: Suppression, evidence: str) -> bool:
+    """The analyst's pattern in the evidence, under a time limit: a catastrophic pattern
+    ("(\\w+\\s?)*$@") is reported and skipped, it never holds the daemon."""
+    try:
+        return regex.search(sup.pattern, evidence, regex.IGNORECASE,
+                            timeout=PATTERN_TIMEOUT) is not None
+    except TimeoutError:
+        log.warning("%s: the pattern took longer than %.0f ms on one sentence and was "
+                    "skipped; rewrite it without nested repeats", sup.describe(),
+                    PATTERN_TIMEOUT * 1000)
         return False
 
 
@@ -78,8 +96,8 @@ def validate(entity_id: str, pattern: str | None, source: str | None,
                                "not both (make two suppressions)")
     if pattern:
         try:
-            re.compile(pattern)
-        except re.error as exc:
+            regex.compile(pattern)
+        except regex.error as exc:
             raise SuppressionError(f"suppression for {entity_id}: pattern {pattern!r} is not a "
                                    f"valid regular expression: {exc}") from exc
     if expires is not None and expires <= now:
