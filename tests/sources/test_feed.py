@@ -160,3 +160,15 @@ def test_fulltext_failure_keeps_the_summary(feed_server):
     arts = {a.external_id: a for a in _articles(_items(src))}
     assert arts["capitalwire-1003"].text.endswith("Dock workers extended their walkout on "
                                                   "Friday.")
+
+
+def test_one_broken_byte_does_not_re_decode_a_utf8_feed(feed_server, caplog):
+    """A UTF-8 feed with a single 0xFF: feedparser alone re-decoded all of it as a legacy
+    encoding and every Cyrillic name was lost; now the byte alone is replaced and named."""
+    src = FeedSource("lenta", feed_server.url("/feeds/utf8_one_bad_byte.rss"), FAST)
+    with caplog.at_level("WARNING", logger="sanctionwatch.sources.feed"):
+        first, second = _articles(_items(src))
+    assert first.title == "Минфин США расширил санкции против сети Пригожина"
+    assert "«Вагнер»" in first.text and first.text.count("\ufffd") == 1
+    assert second.title == "Поставщики беспилотников для ВС России"
+    assert "feed.broken_utf8" in caplog.text and "bytes=1" in caplog.text

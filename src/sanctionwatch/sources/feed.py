@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from xml.etree.ElementTree import ParseError
@@ -109,7 +110,8 @@ class FeedSource:
         reject_hostile_xml(resp.body, self.url)
         headers = {"content-type": resp.headers.get("content-type", ""),
                    "content-location": resp.url}
-        parsed = feedparser.parse(resp.body, response_headers=headers, sanitize_html=False,
+        body = self._repaired_utf8(resp.body, headers["content-type"])
+        parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False,
                                   resolve_relative_uris=False)
         problem = parsed.get("bozo_exception")
         if not parsed.entries:
@@ -124,6 +126,30 @@ class FeedSource:
             log.warning("feed.malformed source=%s url=%s entries=%d reason=%s: %s", self.name,
                         self.url, len(parsed.entries), type(problem).__name__, problem)
         return parsed
+
+    def _repaired_utf8(self, body: bytes, content_type: str) -> bytes:
+        """A UTF-8 feed with a few broken bytes keeps its encoding: each broken byte becomes
+        U+FFFD (and a warning names where), instead of feedparser re-decoding the whole feed
+        as KOI8-U or MacRoman and losing every non-Latin name. A feed that declares UTF-8 but
+        is written in another encoding throughout (more than a tenth of its non-ASCII bytes
+        invalid) is left to feedparser's detection."""
+        declared = _declared_charset(body, content_type)
+        if declared not in ("", "utf-8", "utf8"):
+            return body
+        try:
+            body.decode("utf-8")
+            return body
+        except UnicodeDecodeError as exc:
+            first = exc.start
+        text = body.decode("utf-8", errors="replace")
+        broken = text.count("\ufffd")
+        non_ascii = sum(b >= 0x80 for b in body)
+        if broken * 10 > non_ascii:
+            return body  # not UTF-8 with a slip: another encoding throughout
+        log.warning("feed.broken_utf8 source=%s url=%s bytes=%d first_at=%d: replaced by "
+                    "U+FFFD, the rest of the feed kept as UTF-8", self.name, self.url, broken,
+                    first)
+        return text.encode("utf-8")
 
     def _item(self, entry, seen: Mapping[str, str]) -> SourceItem | None:
         key = _entry_key(entry)
@@ -189,3 +215,16 @@ def _load_validators(state: str) -> dict[str, str]:
         return {}
     return {k: str(v) for k, v in data.items() if isinstance(v, str)} \
         if isinstance(data, dict) else {}
+
+
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._-]+)", re.IGNORECASE)
+
+
+def _declared_charset(body: bytes, content_type: str) -> str:
+    """The charset the HTTP header or the XML declaration names, lower case ("" if none)."""
+    m = _CHARSET.search(content_type or "")
+    if m:
+        return m.group(1).lower()
+    m = _XML_ENCODING.match(body[:200])
+    return m.group(1).decode("ascii").lower() if m else ""
