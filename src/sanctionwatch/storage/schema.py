@@ -333,13 +333,31 @@ def current_version(conn: Connection) -> int:
     return conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
 
 
+MIGRATION_LOCK = 0x53574D494752  # PostgreSQL advisory lock key ("SWMIGR") of schema changes
+
+
+def _serialised(conn: Connection) -> None:
+    """Hold the schema lock until the transaction ends: two daemons started together on an
+    empty database create the schema once, the second waits and finds it made. PostgreSQL:
+    an advisory lock; SQLite: the write lock, taken at once (`BEGIN IMMEDIATE`), since the
+    driver would otherwise run the DDL outside any transaction."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+    elif conn.dialect.name == "sqlite":
+        dbapi = conn.connection.dbapi_connection
+        if dbapi is not None and not dbapi.in_transaction:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def migrate(engine: sa.Engine) -> int:
     """Bring the database to the latest schema; returns the version it is at.
 
     A new database gets every table at once and is stamped with the latest version; an older
-    one runs the steps it lacks, each in its own transaction, then gains any new tables.
+    one runs the steps it lacks, each in its own transaction, then gains any new tables. Every
+    step holds the schema lock (`_serialised`).
     """
     with engine.begin() as conn:
+        _serialised(conn)
         if current_version(conn) == 0 and not sa.inspect(conn).has_table("articles"):
             metadata.create_all(conn)
             conn.execute(schema_version.insert().values(version=LATEST,
@@ -347,11 +365,13 @@ def migrate(engine: sa.Engine) -> int:
             return LATEST
     for version, step in MIGRATIONS:
         with engine.begin() as conn:
+            _serialised(conn)
             if current_version(conn) >= version:
                 continue
             step(conn)
             conn.execute(schema_version.insert().values(version=version,
                                                         applied=datetime.now(UTC)))
     with engine.begin() as conn:
+        _serialised(conn)
         metadata.create_all(conn, checkfirst=True)
         return current_version(conn)
