@@ -296,3 +296,18 @@ def test_secure_cookies_when_configured(site, password):
     assert r.status_code == 303
     session = next(c for c in r.headers.get_list("set-cookie") if c.startswith("sw_session="))
     assert "Secure" in session and "HttpOnly" in session and "SameSite=lax" in session
+
+
+def test_oversized_numbers_and_filters_are_refused_with_a_reason(site, login):
+    """A 20-digit id, a 4,000-digit number or a 60 KB filter: 404 or 400, never a 500."""
+    client, _ = login(site.base)
+    assert client.get("/alerts/" + "9" * 20).status_code == 404
+    assert client.get("/alerts/" + "9" * 4000).status_code == 404
+    big = client.get("/", params={"size": "9" * 25})
+    assert big.status_code == 400 and "size: too large" in big.text
+    long = client.get("/", params={"size": "9" * 4000})
+    assert long.status_code == 400 and "size: too long" in long.text
+    huge = client.get("/", params={"entity": "x" * 60_000})
+    assert huge.status_code in (400, 414, 431) and "Traceback" not in huge.text
+    assert client.get("/", params={"before": "-1"}).status_code == 400
+    assert client.get("/watchlist/diff", params={"new": "9" * 25}).status_code == 400

@@ -23,6 +23,7 @@ from sanctionwatch.text.spans import cut
 from sanctionwatch.types import ALERT_STATUSES, SEVERITIES
 from sanctionwatch.web import svg
 from sanctionwatch.web.app import render, web_state
+from sanctionwatch.web.params import int_param, path_id, text_param
 
 FILTERS = ("status", "type", "severity", "entity", "source", "since", "until", "size")
 ACTIONS = {"acknowledged": "Acknowledge", "escalated": "Escalate", "dismissed": "Dismiss",
@@ -41,16 +42,11 @@ def _date(value: str, name: str) -> datetime | None:
 
 
 def _int(value: str | None, name: str) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise HTTPException(400, f"{name}: not a number: {value!r}") from None
+    return int_param(value, name)
 
 
 def parse_filter(params) -> tuple[aq.QueueFilter, dict[str, str]]:
-    raw = {k: str(params.get(k, "")).strip() for k in FILTERS}
+    raw = {k: text_param(str(params.get(k, "")).strip(), k) for k in FILTERS}
     if raw["status"] and raw["status"] not in ALERT_STATUSES:
         raise HTTPException(400, f"status: use one of {', '.join(ALERT_STATUSES)}")
     if raw["severity"] and raw["severity"] not in SEVERITIES:
@@ -106,7 +102,7 @@ def _safe_url(url: str) -> str:
 def detail(request: Request, session: Session, error: str = "", status: int = 200,
            form: dict | None = None) -> Response:
     w = web_state(request)
-    alert_id = int(request.path_params["alert_id"])
+    alert_id = path_id(int(request.path_params["alert_id"]), "alert")
     try:
         d = tr.get_alert(w.store, alert_id)
     except tr.TriageError as exc:
@@ -147,7 +143,7 @@ def _entity_names(w, ids) -> dict[str, str]:
 
 def triage(request: Request, session: Session, form) -> Response:
     w = web_state(request)
-    alert_id = int(request.path_params["alert_id"])
+    alert_id = path_id(int(request.path_params["alert_id"]), "alert")
     to_status = str(form.get("action", ""))
     note = str(form.get("note", ""))
     if to_status not in ACTIONS:
@@ -179,7 +175,7 @@ def triage(request: Request, session: Session, form) -> Response:
 
 def note(request: Request, session: Session, form) -> Response:
     w = web_state(request)
-    alert_id = int(request.path_params["alert_id"])
+    alert_id = path_id(int(request.path_params["alert_id"]), "alert")
     try:
         tr.add_note(w.store, alert_id, actor=session.user.name, note=str(form.get("note", "")),
                     now=w.now())

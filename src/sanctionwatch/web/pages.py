@@ -19,6 +19,7 @@ from sanctionwatch.types import Entity, Watchlist
 from sanctionwatch.watchlist.diff import diff_watchlists
 from sanctionwatch.web import svg
 from sanctionwatch.web.app import WebState, render, web_state
+from sanctionwatch.web.params import int_param
 
 LINK_TYPES = ("support_network", "network_link")
 PROVENANCE_KEYS = ("list", "list_entry_id", "list_date")
@@ -107,19 +108,15 @@ def watchlist(request: Request, session: Session) -> Response:
 
 def watchlist_diff(request: Request, session: Session) -> Response:
     w = web_state(request)
-    try:
-        new_id = int(request.query_params.get("new", ""))
-    except ValueError:
-        raise HTTPException(400, "new: a version id is required") from None
+    new_id = int_param(request.query_params.get("new", ""), "new")
+    if new_id is None:
+        raise HTTPException(400, "new: a version id is required")
     new = wv.get_version(w.store, new_id)
     if new is None:
         raise HTTPException(404, f"watchlist version {new_id}: no such version")
     old_param = request.query_params.get("old", "")
     if old_param:
-        try:
-            old = wv.get_version(w.store, int(old_param))
-        except ValueError:
-            raise HTTPException(400, "old: not a version id") from None
+        old = wv.get_version(w.store, int_param(old_param, "old"))
         if old is None:
             raise HTTPException(404, f"watchlist version {old_param}: no such version")
     else:
