@@ -169,6 +169,10 @@ class WebSettings(_Model):
     # further attempts out until the window has passed.
     login_attempts: int = Field(5, ge=1)
     login_window: str = "15m"
+    # Behind a TLS proxy every request comes from the proxy's address: list the proxies whose
+    # `client_header` (the client's address) is believed; anyone else's header is ignored.
+    trusted_proxies: tuple[str, ...] = ()
+    client_header: str = "X-Forwarded-For"
 
     @field_validator("login_window")
     @classmethod

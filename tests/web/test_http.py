@@ -311,3 +311,45 @@ def test_oversized_numbers_and_filters_are_refused_with_a_reason(site, login):
     assert huge.status_code in (400, 414, 431) and "Traceback" not in huge.text
     assert client.get("/", params={"before": "-1"}).status_code == 400
     assert client.get("/watchlist/diff", params={"new": "9" * 25}).status_code == 400
+
+
+def test_parallel_wrong_passwords_get_exactly_the_limit_of_checks(site):
+    """Forty wrong passwords for one name at once: five are checked (401), the rest refused
+    (429); the attempt is counted before its password is, so none slips past."""
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import UTC, datetime
+
+    from sanctionwatch.storage import users as us
+
+    from .conftest import sign_in
+
+    store = Store(site.settings.database_url)
+    try:
+        us.add_user(store, "dora", "viewer", "dora's password", datetime.now(UTC))
+    finally:
+        store.close()
+
+    def attempt(_):
+        client, response = sign_in(site.base, name="dora", password="guess")
+        client.close()
+        return response.status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        codes = list(pool.map(attempt, range(40)))
+    assert codes.count(401) == 5 and codes.count(429) == 35, codes
+
+
+def test_the_client_address_comes_from_a_trusted_proxy_only():
+    from starlette.requests import Request
+
+    from sanctionwatch.web.security import client_of
+
+    def request(peer: str, forwarded: str) -> Request:
+        return Request({"type": "http", "client": (peer, 5000), "headers": [
+            (b"x-forwarded-for", forwarded.encode())]})
+
+    trusted = ("10.0.0.2",)
+    assert client_of(request("10.0.0.2", "198.51.100.7, 10.0.0.2"), trusted) == "198.51.100.7"
+    assert client_of(request("203.0.113.9", "198.51.100.7"), trusted) == "203.0.113.9"
+    assert client_of(request("10.0.0.2", "1.2.3.4, 198.51.100.7"), trusted) == "198.51.100.7"
+    assert client_of(request("10.0.0.2", ""), trusted) == "10.0.0.2"

@@ -127,6 +127,40 @@ def authenticate(store: Store, name: str, password: str) -> User | None:
 
 # -- sign-in attempts (rate limiting) ---------------------------------------------------------
 
+def reserve_attempt(store: Store, name: str, client: str, now: datetime, since: datetime,
+                    limit: int, client_limit: int) -> int | None:
+    """Count a sign-in attempt before its password is checked, atomically: the attempt is
+    stored as a failure first, and refused (None) when it makes the failures of this name
+    since its last success, or of this client, exceed `limit` / `client_limit` within the
+    window. Forty parallel wrong passwords then get exactly `limit` checks. Attempts of one
+    name are serialised (PostgreSQL: an advisory lock on the name; SQLite: the insert takes
+    the database's write lock). Returns the attempt id for `finish_attempt`."""
+    la = t.login_attempts.c
+    with store.transaction() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:n))"), {"n": name[:200]})
+        attempt = conn.execute(t.login_attempts.insert().values(
+            name=name[:200], client=client[:200], at=now, ok=False)).inserted_primary_key[0]
+        last_ok = conn.execute(sa.select(sa.func.max(la.at)).where(
+            (la.name == name[:200]) & la.ok & (la.at >= since))).scalar()
+        by_name = conn.execute(sa.select(sa.func.count()).where(
+            (la.name == name[:200]) & ~la.ok & (la.at >= (last_ok or since)))).scalar_one()
+        by_client = conn.execute(sa.select(sa.func.count()).where(
+            (la.client == client[:200]) & ~la.ok & (la.at >= since))).scalar_one()
+        if by_name > limit or by_client > client_limit:
+            conn.execute(t.login_attempts.delete().where(la.id == attempt))
+            return None
+    return attempt
+
+
+def finish_attempt(store: Store, attempt: int, ok: bool) -> None:
+    """Record how a reserved attempt ended (it stays a failure unless the password was right)."""
+    if ok:
+        with store.transaction() as conn:
+            conn.execute(t.login_attempts.update().where(t.login_attempts.c.id == attempt)
+                         .values(ok=True))
+
+
 def record_attempt(store: Store, name: str, client: str, ok: bool, now: datetime) -> None:
     with store.transaction() as conn:
         conn.execute(t.login_attempts.insert().values(name=name[:200], client=client[:200],

@@ -59,6 +59,7 @@ class WebState:
     templates: Jinja2Templates
     owns_app: bool = True
     cache: dict = field(default_factory=dict)
+    proxies: tuple[tuple[str, ...], str] = ((), "x-forwarded-for")  # trusted, their header
 
     @property
     def store(self):
@@ -155,7 +156,7 @@ async def login_submit(request: Request) -> Response:
         raise HTTPException(403, "The sign-in form expired or did not come from this site. "
                                  "Reload the page and try again.")
     user, error = await run_in_threadpool(w.guard.sign_in, name, password,
-                                          sec.client_of(request), w.now())
+                                          sec.client_of(request, *w.proxies), w.now())
     if user is None:
         nonce = sec.new_login_nonce()
         status = 429 if error.startswith("Too many") else 401
@@ -229,7 +230,8 @@ def create_app(settings: Settings, *, app: App | None = None) -> Starlette:
     state = WebState(core, secret, web.secure_cookies, timedelta(hours=web.session_hours),
                      sec.LoginGuard(core.store, web.login_attempts,
                                     timedelta(seconds=interval_seconds(web.login_window))),
-                     _templates(), owns)
+                     _templates(), owns,
+                     proxies=(tuple(web.trusted_proxies), web.client_header.lower()))
     routes = [
         Route("/login", login_form, methods=["GET"]),
         Route("/login", login_submit, methods=["POST"]),

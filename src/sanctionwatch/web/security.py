@@ -64,8 +64,19 @@ def check_csrf(session: us.Session, token: str | None) -> bool:
     return bool(token) and hmac.compare_digest(session.csrf, str(token))
 
 
-def client_of(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+def client_of(request: Request, trusted: tuple[str, ...] = (),
+              header: str = "x-forwarded-for") -> str:
+    """The address of whoever sent the request. Behind a trusted proxy (its address listed in
+    `web.trusted_proxies`) that is the right-most address of the proxy's header not itself a
+    trusted proxy; anyone else's header is ignored, so it cannot be forged."""
+    peer = request.client.host if request.client else "unknown"
+    if peer not in trusted:
+        return peer
+    hops = [h.strip() for h in request.headers.get(header, "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop[:200]
+    return peer
 
 
 class LoginGuard:
@@ -81,13 +92,17 @@ class LoginGuard:
 
     def sign_in(self, name: str, password: str, client: str,
                 now: datetime) -> tuple[us.User | None, str]:
-        """(user, "") on success, else (None, reason for the person signing in)."""
-        if self.locked(name, client, now):
+        """(user, "") on success, else (None, reason for the person signing in). The attempt
+        is counted before the password is checked (`users.reserve_attempt`), so parallel
+        attempts cannot slip past the limit."""
+        attempt = us.reserve_attempt(self.store, name, client, now, now - self.window,
+                                     self.limit, 4 * self.limit)
+        if attempt is None:
             log.warning("web.login_locked name=%r client=%s", name, client)
             minutes = max(1, int(self.window.total_seconds() // 60))
             return None, (f"Too many failed sign-ins. Try again in {minutes} minutes.")
         user = us.authenticate(self.store, name, password)
-        us.record_attempt(self.store, name, client, user is not None, now)
+        us.finish_attempt(self.store, attempt, user is not None)
         if user is None:
             log.info("web.login_failed name=%r client=%s", name, client)
             return None, "Unknown user or wrong password."
