@@ -98,26 +98,30 @@ def test_failing_hanging_then_recovering_receiver_gets_each_alert_exactly_once(
     hook = WebhookChannel("hook", receiver.url, timeout=0.3)
     receiver.hang_seconds = 1.0
 
-    # 1. The receiver takes 4 alerts, then fails: the rest wait 10 s (first backoff).
-    receiver.plan = ["ok"] * 4 + ["fail"]
+    # 1. Each failure has its own schedule: one failed request never marks its neighbours
+    #    failed. After three failures in a row the receiver counts as down: what was not tried
+    #    waits for the channel's next attempt (10 s) with its attempt count unchanged.
+    receiver.plan = ["ok"] * 4 + ["fail"] + ["ok"] * 2 + ["fail"] * 3
     r = outbox.deliver_due({"hook": hook}, NOW)
-    assert (r.sent, r.failed) == ({"hook": 4}, {"hook": 26})
+    assert (r.sent, r.failed) == ({"hook": 6}, {"hook": 4})
     waiting = [d for d in _deliveries(store) if d.status == "pending"]
-    assert {(d.attempts, d.next_attempt) for d in waiting} == {(1, NOW + timedelta(seconds=10))}
-    assert "HTTP 500" in waiting[0].last_error
+    assert sorted(d.attempts for d in waiting) == [0] * 20 + [1] * 4
+    assert {d.next_attempt for d in waiting} == {NOW + timedelta(seconds=10)}
+    assert all("HTTP 500" in d.last_error for d in waiting if d.attempts)
     # Nothing is due before the backoff has passed: no request at all.
     before = receiver.requests
     assert outbox.deliver_due({"hook": hook}, NOW + timedelta(seconds=9)).total_sent == 0
     assert receiver.requests == before
 
-    # 2. It takes 3 more, then hangs past the timeout: the rest wait 20 s (doubled).
+    # 2. It takes 3, hangs past the timeout on one (a second failure: 20 s for that one
+    #    alone), then takes the rest.
     receiver.plan = ["ok"] * 3 + ["hang"]
     t2 = NOW + timedelta(seconds=10)
     r = outbox.deliver_due({"hook": hook}, t2)
-    assert (r.sent, r.failed) == ({"hook": 3}, {"hook": 23})
+    assert (r.sent, r.failed) == ({"hook": 23}, {"hook": 1})
     assert "did not answer" in r.errors[0]
-    waiting = [d for d in _deliveries(store) if d.status == "pending"]
-    assert {(d.attempts, d.next_attempt) for d in waiting} == {(2, t2 + timedelta(seconds=20))}
+    (waiting,) = [d for d in _deliveries(store) if d.status == "pending"]
+    assert (waiting.attempts, waiting.next_attempt) == (2, t2 + timedelta(seconds=20))
 
     # 3. A restart (new store and outbox objects), then the receiver recovers.
     hook.close()
@@ -126,7 +130,7 @@ def test_failing_hanging_then_recovering_receiver_gets_each_alert_exactly_once(
     outbox = Outbox(store, [route]).install()
     hook = WebhookChannel("hook", receiver.url, timeout=2)
     r = outbox.deliver_due({"hook": hook}, t2 + timedelta(seconds=20))
-    assert (r.sent, r.failed) == ({"hook": 23}, {})
+    assert (r.sent, r.failed) == ({"hook": 1}, {})
 
     # Exactly once: every alert, no repeat, and nothing is sent again later.
     got = [b["alert"]["id"] for b in receiver.bodies()]
@@ -135,7 +139,7 @@ def test_failing_hanging_then_recovering_receiver_gets_each_alert_exactly_once(
     assert len(set(keys)) == len(keys) == 30
     requests = receiver.requests
     assert outbox.deliver_due({"hook": hook}, NOW + timedelta(days=1)).total_sent == 0
-    assert receiver.requests == requests == 30 + 1 + 1  # + the failed and the hung request
+    assert receiver.requests == requests == 30 + 4 + 1  # + the failed and the hung requests
     assert all(d.status == "sent" for d in _deliveries(store))
     hook.close()
     store.close()

@@ -7,19 +7,21 @@ the alert change and its deliveries; after it, both are there. A delivery still 
 channel absorbs later updates of the same alert (it sends the alert as it is at send time).
 
 Send. `Outbox.deliver_due(channels, now)` claims due rows with a lease (so two workers never
-send the same row), sends them through the channels, marks what was sent as `sent` (never sent
-again, also across restarts) and gives what failed a next attempt after an exponential backoff
-(`retry_base` doubling up to `retry_max`); a failing channel is skipped until its next attempt
-and never holds up the others. A crash between a send and its mark can repeat that one batch:
-each delivery carries a stable id (`Alert.extra["delivery_id"]`, the webhook's
-`Idempotency-Key`) so that receivers can drop the repeat.
+send the same row), sends them through the channels one alert at a time, marks what was sent
+as `sent` (never sent again, also across restarts) and gives each delivery that failed its own
+next attempt after an exponential backoff (`retry_base` doubling up to `retry_max`): one failed
+request never marks its neighbours failed. After STOP_AFTER failures in a row a channel counts
+as down for the round; what it did not try waits for the channel's next attempt with its
+attempt count unchanged, and a down channel never holds up the others. A crash between a send
+and its mark can repeat that one alert: each delivery carries a stable id
+(`Alert.extra["delivery_id"]`, the webhook's `Idempotency-Key`) so that receivers can drop the
+repeat.
 
 Digest. A channel with `digest: hourly|daily` gets its deliveries due at the end of the UTC
 hour or day they were raised in, and they are sent together as one summary per period.
 
-Channels are duck-typed here (storage never imports channels): `send(alerts)` and optionally
-`send_digest(alerts, start, end)`; an exception with an integer `sent` attribute says how many
-of the leading alerts were delivered before the failure.
+Channels are duck-typed here (storage never imports channels): `send(alerts)` (called with one
+alert at a time) and optionally `send_digest(alerts, start, end)`.
 """
 
 from __future__ import annotations
@@ -53,6 +55,9 @@ class OutboxRoute:
     wants: Callable[[Alert], bool]
     events: frozenset[str] = frozenset({"new", "update"})
     digest: str | None = None  # "hourly", "daily" or None (each alert as it comes)
+
+
+STOP_AFTER = 3  # failures in a row after which a channel counts as down for this round
 
 
 @dataclass
@@ -150,17 +155,20 @@ class Outbox:
 
     def _send(self, name: str, channel, alerts: list[Alert], now: datetime,
               report: DeliveryReport) -> bool:
-        groups: list[tuple[list[Alert], tuple[datetime, datetime] | None]] = []
+        """Send one channel's claimed deliveries: digests as one summary per period, the others
+        one alert at a time, each failure on its own schedule. After STOP_AFTER failures in a
+        row the channel counts as down: what was not tried waits for the channel's next
+        attempt, its attempt count unchanged. Returns False when the channel is down."""
         digest = next((r.digest for r in self.routes if r.channel == name), None)
         if digest and hasattr(channel, "send_digest"):
             by_start: dict[datetime | None, list[Alert]] = {}
             for a in alerts:
                 by_start.setdefault(a.extra["digest_start"], []).append(a)
-            for start, group in by_start.items():
-                span = (start, start + timedelta(seconds=PERIODS[digest])) if start else None
-                groups.append((group, span))
+            groups = [(group, (start, start + timedelta(seconds=PERIODS[digest]))
+                       if start else None) for start, group in by_start.items()]
         else:
-            groups.append((alerts, None))
+            groups = [([a], None) for a in alerts]
+        in_a_row = 0
         for i, (group, span) in enumerate(groups):
             ids = [a.extra["delivery_id"] for a in group]
             try:
@@ -169,24 +177,36 @@ class Outbox:
                 else:
                     channel.send(group)
             except Exception as exc:  # a failing channel must never stop the others
-                done = getattr(exc, "sent", 0) if span is None else 0
-                done = done if isinstance(done, int) and 0 <= done <= len(ids) else 0
-                self._mark_sent(ids[:done], now)
-                rest = ids[done:] + [a.extra["delivery_id"] for g, _ in groups[i + 1:] for a in g]
-                wait = self._mark_failed(rest, f"{type(exc).__name__}: {exc}", now)
-                report.sent[name] = report.sent.get(name, 0) + done
-                report.failed[name] = report.failed.get(name, 0) + len(rest)
+                in_a_row += 1
+                wait = self._mark_failed(ids, f"{type(exc).__name__}: {exc}", now)
+                report.failed[name] = report.failed.get(name, 0) + len(ids)
                 report.errors.append(f"channel {name}: {exc}")
                 if not isinstance(exc, SanctionwatchError):
                     log.exception("delivery.crashed channel=%s", name)
-                log.warning("delivery.failed channel=%s sent=%d failed=%d retry_in=%ds "
-                            "reason=%s", name, done, len(rest), wait, exc)
-                return False
+                log.warning("delivery.failed channel=%s delivery=%s retry_in=%ds reason=%s",
+                            name, ",".join(map(str, ids)), wait, exc)
+                if in_a_row >= STOP_AFTER:
+                    rest = [a.extra["delivery_id"] for g, _ in groups[i + 1:] for a in g]
+                    self._defer(rest, now + timedelta(seconds=wait))
+                    if rest:
+                        log.warning("delivery.channel_down channel=%s waiting=%d retry_in=%ds",
+                                    name, len(rest), wait)
+                    return False
+                continue
+            in_a_row = 0
             self._mark_sent(ids, now)
             report.sent[name] = report.sent.get(name, 0) + len(ids)
             log.info("delivery.sent channel=%s count=%d digest=%s", name, len(ids),
                      span is not None)
         return True
+
+    def _defer(self, ids: list[int], when: datetime) -> None:
+        """Not tried, because the channel is down: due again with the channel's next attempt,
+        released, attempts and last error unchanged."""
+        if ids:
+            with self.store.transaction() as conn:
+                conn.execute(t.deliveries.update().where(t.deliveries.c.id.in_(ids))
+                             .values(lease_until=None, next_attempt=when))
 
     def _claim(self, names: list[str], now: datetime) -> list[Alert]:
         d = t.deliveries.c
