@@ -49,15 +49,20 @@ def fail(exc: SanctionwatchError) -> None:
     raise typer.Exit(1)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"sanctionwatch {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log progress")] = False,
-    version: Annotated[bool, typer.Option("--version", help="print the version")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", help="print the version and exit", callback=_print_version,
+        is_eager=True)] = False,
 ) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    if version:
-        out.print(__version__)
-        raise typer.Exit(0)
 
 

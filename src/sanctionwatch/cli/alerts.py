@@ -30,6 +30,7 @@ from sanctionwatch.cli._common import (
 )
 from sanctionwatch.errors import SanctionwatchError
 from sanctionwatch.storage.store import AlertFilter
+from sanctionwatch.types import ALERT_STATUSES, SEVERITIES
 
 alerts_app = typer.Typer(no_args_is_help=True, help="Stored alerts: list, show and triage.")
 app.add_typer(alerts_app, name="alerts")
@@ -41,10 +42,25 @@ ByOpt = Annotated[str | None, typer.Option("--by", help=f"who (default: ${ANALYS
                                            "else your login name)")]
 AssignOpt = Annotated[str | None, typer.Option("--assign", help="hand the alert to NAME "
                                                "('' for nobody)")]
-StatusOpt = Annotated[str | None, typer.Option(help="new, acknowledged, escalated, dismissed")]
-TypeOpt = Annotated[str | None, typer.Option("--type", help="alert type")]
+def _one_of(choices: tuple[str, ...]) -> Callable[[str | None], str | None]:
+    """An option callback: a value outside `choices` is a usage error (exit 2) naming them,
+    not an empty result ("0 alert(s)") that looks like an answer."""
+    def check(value: str | None) -> str | None:
+        if value is not None and value not in choices:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}")
+        return value
+    return check
+
+
+ALERT_TYPES = ("designation", "support_network", "network_link", "mention", "list_change",
+               "system")
+StatusOpt = Annotated[str | None, typer.Option(help=", ".join(ALERT_STATUSES),
+                                               callback=_one_of(ALERT_STATUSES))]
+TypeOpt = Annotated[str | None, typer.Option("--type", help=", ".join(ALERT_TYPES),
+                                             callback=_one_of(ALERT_TYPES))]
 EntityOpt = Annotated[str | None, typer.Option(help="entity id")]
-SeverityOpt = Annotated[str | None, typer.Option(help="low, medium, high, critical")]
+SeverityOpt = Annotated[str | None, typer.Option(help=", ".join(SEVERITIES),
+                                                 callback=_one_of(SEVERITIES))]
 SinceOpt = Annotated[str | None, typer.Option(help="ISO date or datetime (UTC)")]
 
 
