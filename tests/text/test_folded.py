@@ -45,9 +45,17 @@ def test_prefix_search_agrees_with_a_word_scan(words, gaps, prefixes):
 @given(st.text(max_size=300))
 def test_token_offsets_slice_back_to_the_words_and_gaps(text):
     """Offsets are worked out on first use; they always point at the words, and the gaps
-    are the text between them."""
+    are the text between them. A Han character is a word of its own, read as its pinyin."""
+    from sanctionwatch.text.han import HAN
+
     tokens = tokenize(text)
-    assert [text[a:b] for a, b in zip(tokens.starts, tokens.ends, strict=True)] == tokens.words
+    spans = [text[a:b] for a, b in zip(tokens.starts, tokens.ends, strict=True)]
+    assert len(spans) == len(tokens.words)
+    for span, word in zip(spans, tokens.words, strict=True):
+        if HAN.fullmatch(span):
+            assert word.isascii() or word == span  # its reading (or itself, if it has none)
+        else:
+            assert span == word and not HAN.search(span)
     assert [text[tokens.ends[i]:tokens.starts[i + 1]]
             for i in range(len(tokens.words) - 1)] == tokens.gaps[:max(0, len(tokens) - 1)]
     assert [t.text for t in tokens] == tokens.words

@@ -18,6 +18,7 @@ from rigour.names import remove_org_types
 
 from sanctionwatch.matching.commonness import is_common, is_ordinary
 from sanctionwatch.matching.vocab import DESIGNATORS, NAME_STOPWORDS
+from sanctionwatch.text.han import HAN, spaced, syllables
 from sanctionwatch.text.normalize import fold, name_key
 from sanctionwatch.text.tokens import words
 from sanctionwatch.types import Entity
@@ -137,21 +138,67 @@ def name_forms(entity: Entity) -> tuple[NameForm, ...]:
     if entity.type == "country":
         names = tuple(dict.fromkeys(names + tuple(n for c in entity.countries
                                                   for n in country_names(c))))
+    chinese = not CHINESE.isdisjoint(entity.countries)
     for alias in names:
+        # a name written in Chinese is read as its syllables, one word per character
+        text = spaced(alias) if HAN.search(alias) else alias
         if entity.type == "person":
-            orders = _person_orders(alias)
+            orders = _person_orders(text)
             for full, _short in orders:
                 add(_form(entity, alias, full, "name"))
             if orders and orders[0][1]:
                 add(_form(entity, alias, orders[0][1], "short"))
+            if chinese:
+                add(_pinyin_person(entity, alias, text))
         elif entity.type == "country":
             # "Korea, North" -> "North Korea"; "Corée du Nord" also as "nord-coréen(s)"
-            head, comma, tail = alias.partition(",")
-            toks = words(fold(tail)) + words(fold(head)) if comma else words(fold(alias))
+            head, comma, tail = text.partition(",")
+            toks = words(fold(tail)) + words(fold(head)) if comma else words(fold(text))
             add(_form(entity, alias, toks, "name"))
             core = _without_stopwords(toks)
             if len(core) == 2:
                 add(_form(entity, alias, core[::-1], "name"))
         else:
-            add(_form(entity, alias, _core_words(alias, entity.type), "name"))
+            # legal forms are English words: in syllables they would cut "Na" from 瓦格纳
+            core = words(fold(text)) if text is not alias else _core_words(text, entity.type)
+            add(_form(entity, alias, core, "name"))
+            if chinese:
+                add(_pinyin_organisation(entity, alias, core))
     return tuple(forms.values())
+
+
+# Countries whose people and companies the Chinese press names in characters
+CHINESE = frozenset({"CN", "HK", "TW", "MO"})
+PINYIN_STRONG = 4  # syllables from which a pinyin name stands alone ("Chang Sha Tian Yi")
+
+
+def _pinyin_person(entity: Entity, alias: str, text: str) -> NameForm | None:
+    """"DU, Changgen" as Chinese writes it, surname first, one word per syllable: 杜长根."""
+    if "," not in text:
+        return None
+    last, _, first = text.partition(",")
+    parts = [syllables(w) for w in words(fold(last)) + words(fold(first))]
+    if not parts or any(p is None for p in parts):
+        return None
+    toks = [s for p in parts for s in p]
+    return _form(entity, alias, toks, "name") if len(toks) >= 3 else None
+
+
+def _pinyin_organisation(entity: Entity, alias: str, core: list[str]) -> NameForm | None:
+    """The pinyin words a Chinese company's listed name begins with ("WUHAN SHUOKANG
+    BIOLOGICAL TECHNOLOGY" -> Wu Han Shuo Kang), one word per syllable as in 武汉硕康: a name
+    of PINYIN_STRONG syllables or more stands alone, a shorter one needs support."""
+    toks: list[str] = []
+    used = 0
+    for w in core:
+        split = syllables(w)
+        if split is None:
+            break
+        toks += split
+        used += 1
+    if len(toks) < 2 or (toks == core[:used] and used == len(core)):
+        return None  # no pinyin, or written syllable by syllable already (the name form)
+    form = _form(entity, alias, toks, "short")
+    if form is not None and len(toks) >= PINYIN_STRONG:
+        form = form._replace(strong=True, kind="name")
+    return form

@@ -304,6 +304,10 @@ class NameIndex:
                     if p is not None:
                         self.anchored.setdefault(form.keys[p], {}).setdefault(
                             (p, form.keys[0]), []).append(n)
+                    elif len(form.keys) >= 3:
+                        # three syllables or more ("Yao Hua Tao", 姚华涛): the sequence is
+                        # specific enough to be looked for from its first two words
+                        self.pairs.add(form.keys[0], form.keys[1], n)
                 else:
                     self.pairs.add(form.keys[0], form.keys[1], n)
                 if min(map(len, form.keys)) <= SHORT_KEY:

@@ -13,6 +13,8 @@ from collections.abc import Iterator, Sequence
 from itertools import accumulate
 from typing import NamedTuple, overload
 
+from sanctionwatch.text.han import HAN, readings
+
 _WORD = re.compile(r"\w+")
 _SPLIT = re.compile(r"(\w+)")
 
@@ -31,9 +33,12 @@ class TokenList(Sequence[Token]):
 
     def __init__(self, text: str):
         parts = _SPLIT.split(text)
+        words = None
+        if not text.isascii() and HAN.search(text):
+            parts, words = _han_words(parts)
         self.text = text
         self._parts = parts
-        self.words: list[str] = parts[1::2]
+        self.words: list[str] = words if words is not None else parts[1::2]
         self.gaps: list[str] = parts[2::2]  # gaps[i]: between word i and word i + 1
         self._starts: list[int] | None = None
         self._ends: list[int] | None = None
@@ -76,11 +81,46 @@ class TokenList(Sequence[Token]):
         return map(Token, self.starts, self.ends, self.words)
 
 
+def _han_words(parts: list[str]) -> tuple[list[str], list[str]]:
+    """Parts with every Han character a word of its own (empty gaps between them), and the
+    words as matched: a Han character's reading in its run ("长沙" -> "Chang", "Sha"), any
+    other word as written. Offsets still come from the parts, so spans cover the characters."""
+    out = [parts[0]]
+    words: list[str] = []
+    for k in range(1, len(parts), 2):
+        word, gap = parts[k], parts[k + 1]
+        if not HAN.search(word):
+            out += [word, gap]
+            words.append(word)
+            continue
+        pieces = [m.group() for m in _HAN_OR_OTHER.finditer(word)]
+        for n, piece in enumerate(pieces):
+            out += [piece, "" if n < len(pieces) - 1 else gap]
+        run: list[str] = []
+        for piece in pieces:
+            if HAN.fullmatch(piece):
+                run.append(piece)
+                continue
+            if run:
+                words += readings("".join(run))
+                run = []
+            words.append(piece)
+        if run:
+            words += readings("".join(run))
+    return out, words
+
+
+_HAN_OR_OTHER = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|"
+                           r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
 def tokenize(text: str) -> TokenList:
     """Words (Unicode letters and digits) with their offsets."""
     return TokenList(text)
 
 
 def words(text: str) -> list[str]:
-    """The words of a text, without offsets."""
+    """The words of a text, without offsets (a Han character is a word: its reading)."""
+    if not text.isascii() and HAN.search(text):
+        return TokenList(text).words
     return _WORD.findall(text)
