@@ -100,3 +100,10 @@ def test_greek_spells_foreign_names_with_digraphs():
     assert name_key("Βενεζουέλα") == name_key("Venezuela")
     assert name_key("Μουκαλέντ") == name_key("Moukalled")
     assert name_key("Τζιχάντ") == name_key("Jihad")
+
+
+def test_the_sound_j_in_every_press():
+    """Polish "dż" and "ż", Russian "дж", French "dj" meet the list's spellings."""
+    assert name_key("Dżuma") == name_key("Джума") == name_key("DJUMA") == name_key("Juma")
+    assert name_key("Prigożyn") == name_key("Prigozhin")
+    assert name_key("Dziewanowski") != name_key("Jiewanowski")  # Polish "dz" stays "dz"

@@ -22,7 +22,7 @@ from sanctionwatch.matching.matcher import Matcher, MatchSettings
 from sanctionwatch.types import Watchlist
 
 KEEP = 4  # index files kept in a cache folder: the ones used most recently
-INDEX_FORMAT = 21  # bump when NameIndex or NameForm change shape
+INDEX_FORMAT = 24  # bump when NameIndex or NameForm change shape
 log = logging.getLogger("sanctionwatch.matching")
 
 

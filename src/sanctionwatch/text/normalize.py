@@ -75,6 +75,7 @@ _NOT_KEY_CHAR = re.compile(r"[^a-z0-9]")  # apostrophes, dots: removed first
 _KEY_REWRITES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
     (re.compile(p), r, trigger)
     for p, r, trigger in (
+        (r"dzh|dj", "j", "d"),             # дж: Dzhuma / Djuma / Juma (Polish dż: see name_key)
         (r"szcz", "2", "szcz"),            # щ in Polish: Szczerbakow
         (r"sz", "2", "sz"),                # ш in Polish: Łukaszenka, Laszenka
         (r"shch|sch|sh|zh", "2", "h"),     # ш щ ж: sh / sch / zh
@@ -107,6 +108,7 @@ _GREEK_LETTERS = str.maketrans({
     "κ": "k", "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "σ": "s",
     "ς": "s", "τ": "t", "υ": "i", "φ": "f", "χ": "h", "ψ": "ps", "ω": "o"})
 _GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
+_DZ = re.compile("d[żŻ]|D[żŻ]")
 
 
 def _greek_to_latin(token: str) -> str:
@@ -122,7 +124,12 @@ def name_key(token: str) -> str:
 
     The ш/ж class is written "2" and the ч class "3", so a key never collides with a spelling.
     """
-    s = fold(_greek_to_latin(token) if _GREEK.search(token) else token)
+    if _GREEK.search(token):
+        token = _greek_to_latin(token)
+    elif "ż" in token or "Ż" in token:
+        # Polish "Dżuma" is Juma, and "ż" alone is ж: "Prigożyn" is Prigozhin
+        token = _DZ.sub("j", token).replace("ż", "zh").replace("Ż", "Zh")
+    s = fold(token)
     if not (s.isascii() and s.isalnum()):  # folded text is lower case: else [a-z0-9] already
         s = _NOT_KEY_CHAR.sub("", s)
     for pattern, repl, trigger in _KEY_REWRITES:
