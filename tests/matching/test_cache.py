@@ -83,3 +83,19 @@ def test_only_the_most_recently_used_index_files_are_kept(tmp_path):
     again = load_or_build(lists[1], cache_dir=tmp_path)
     assert set(tmp_path.glob("index-*.pickle")) == after  # still cached: nothing rebuilt
     assert [m.entity_id for m in again.find("Kratol Aviation 1 flew.")] == ["e1"]
+
+
+def test_an_index_built_by_other_code_or_for_other_extra_data_is_not_reused(tmp_path,
+                                                                           monkeypatch):
+    """An upgrade that changes how names are keyed must not load an index of old keys; nor
+    may a change of the weak aliases (kept in `extra`) be missed."""
+    from sanctionwatch.matching import cache
+
+    load_or_build(WL, cache_dir=tmp_path)
+    weak = Watchlist((Entity("kratol", "organization", "KRATOL AVIATION",
+                             extra=(("weak_aliases", "KRATOL"),)), WL.entities[1]))
+    load_or_build(weak, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("index-*.pickle"))) == 2
+    monkeypatch.setattr(cache, "code_digest", lambda: "other-code")
+    load_or_build(WL, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("index-*.pickle"))) == 3

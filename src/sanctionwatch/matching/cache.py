@@ -16,6 +16,7 @@ import pickle
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from sanctionwatch.matching.matcher import Matcher, MatchSettings
@@ -51,15 +52,29 @@ class _HashWriter:
 
 
 _ENTITY_FIELDS = operator.attrgetter("id", "type", "name", "aliases", "programs", "countries",
-                                     "context", "exclude", "origin")
+                                     "context", "exclude", "origin", "extra")
 _RELATION_FIELDS = operator.attrgetter("source", "relation", "target")
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A hash of the code an index is built by (`text/` and `matching/`): after an upgrade
+    that changes how names are keyed, an index built by the old code is never loaded (a
+    forgotten INDEX_FORMAT bump would otherwise find old keys and miss names silently)."""
+    h = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1]
+    for folder in ("text", "matching"):
+        for path in sorted((root / folder).glob("*.py")):
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def watchlist_digest(watchlist: Watchlist, settings: MatchSettings) -> str:
     """A hash of everything the index depends on. The fields are pickled without a memo
     (`fast`), so equal values always give equal bytes, whichever objects hold them; a
     million entities take under a second."""
-    h = hashlib.sha256(f"{INDEX_FORMAT}|{settings!r}".encode())
+    h = hashlib.sha256(f"{INDEX_FORMAT}|{code_digest()}|{settings!r}".encode())
     pickler = pickle.Pickler(_HashWriter(h), protocol=5)
     pickler.fast = True
     for items, fields in ((watchlist.entities, _ENTITY_FIELDS),
