@@ -94,3 +94,20 @@ def test_a_relation_named_as_the_reason_is_no_second_designee(ru_uk):
 ])
 def test_greek_lists_in_both_word_orders(ru_uk, text):
     assert designated(ru_uk, text) == {"ofac_sdn:26118"}
+
+
+@pytest.mark.parametrize("text", [
+    "The Treasury designated Global Vision Group for providing support to Promsyrioimport.",
+    "OFAC sanctioned Global Vision Group, a trader who has funded Promsyrioimport for years.",
+])
+def test_the_reason_and_a_relative_clause_name_no_second_designee(ru_uk, text):
+    assert designated(ru_uk, text) == {"ofac_sdn:26119"}
+
+
+def test_a_polish_relative_clause_names_no_second_designee(ru_uk):
+    text = ("W poniedziałek Departament Skarbu USA objął sankcjami Promsyrioimport, która "
+            "według Waszyngtonu od lat pomagała finansować Shenzhen Caspro Technology, a "
+            "decyzja zapadła po długim śledztwie.")
+    analysis = ru_uk.analyze(text)
+    assert {m.entity_id for m in analysis.mentions} >= {"ofac_sdn:26118", "ofac_sdn:41134"}
+    assert designated(ru_uk, text) == {"ofac_sdn:26118"}

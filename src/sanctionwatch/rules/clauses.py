@@ -33,6 +33,18 @@ _CLAUSE_WORD = re.compile(
     r"soutenir|armer|approvisionner)|para (?:financiar|apoyar|armar|abastecer)|per (?:finanziare|"
     r"sostenere|armare)|zu (?:finanzieren|unterst[uü]tzen|beliefern)|chtoby|shchob)"
     r"(?![a-z0-9])"
+    # the reason for a designation, not a second designee: "designated X for providing
+    # support to Y", "pour avoir financé Y", "за поддержку Y", "wegen der Lieferungen an Y"
+    r"|(?<![a-z0-9])(?:for (?:providing|supplying|financing|funding|supporting|helping|"
+    r"assisting|acting|shipping|selling|procuring|laundering|its|his|her|their|having|being|"
+    r"allegedly)|because|pour (?:avoir|son|sa|ses|leur|leurs|le|la|les)|parce qu|"
+    r"wegen|weil|por (?:haber|su|sus|financiar|apoyar|proporcionar|suministrar)|"
+    r"per (?:aver|il suo|la sua|i suoi|le sue|avere)|za (?:podderzhk|finansirovan|postavk|"
+    r"pomoshch|pidtrymk|finansuvann|postach|wspieran|finansowan|dostaw|pomoc)\w*)(?![a-z0-9])"
+    # a relative clause: "X, a dealer who has funded Y" (unambiguous relative pronouns)
+    r"|(?<![a-z0-9])(?:who|which|whom|whose|lequel|laquelle|lesquel\w*|welche\w*|kotor\w*|"
+    r"yakyi|yaka|yake|yaki|yakoho|yakykh|ktory|ktora|ktore|ktorzy|ktorego|ktorej|ktorych)"
+    r"(?![a-z0-9])"
     # the reason names a relation, not a second designee: "sanctions on X for ties to Y"
     r"|(?<![a-z0-9])(?:(?:ties|links|connections|relations?|dealings) (?:with|to)|"
     r"liens? (?:avec|a)|verbindung\w* (?:zu|mit)|vinculos? con|legami con|sviaz\w* s|"
