@@ -95,3 +95,11 @@ def test_a_lemma_pattern_needs_a_language_the_lemmatizer_knows(tmp_path):
     with pytest.raises(RuleError) as exc:
         load_rules([tmp_path])
     assert "no lemmatizer for 'zh'" in str(exc.value) and "bad.yaml:3:" in str(exc.value)
+
+
+def test_letters_tell_a_language_from_its_neighbours():
+    """Polish and Slovak share most of their commonest words; "ł", "ż" are Polish only."""
+    text = ("W poniedziałek Departament Skarbu USA objął sankcjami firmę, która według "
+            "Waszyngtonu pomagała Rosji.")
+    assert languages_of(text) == frozenset({"pl"})
+    assert "en" in languages_of("According to OFAC, the firm sold engines to the drone maker.")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from sanctionwatch.rules.anaphora import ANAPHORA_REACH, OBJECT_PRONOUN, SUPPORTER_NOUN
-from sanctionwatch.rules.clauses import channel_gap, continue_list, list_gap
+from sanctionwatch.rules.clauses import channel_gap, continue_list, list_gap, new_clause
 from sanctionwatch.rules.context import make_intent, meets, side_of, token_distance
 from sanctionwatch.rules.model import Rule
 from sanctionwatch.rules.parties import named_party, quoted_names
@@ -24,13 +24,17 @@ def support(rule, ctx, unit, hits, targets, mentions, note) -> list[AlertIntent]
     hits = [h for h in hits if not h[0].network]
     out = network_support(rule, ctx, unit, network, targets, mentions, note) if network else []
     nearest: set[int] = set()
+    co: set[int] = set()  # targets a repeated preposition or a list governs from afar
     for _trig, a, b in hits:
-        side = side_of(targets, a, b, after=not _trig.passive)
+        every = side_of(targets, a, b, after=not _trig.passive)
+        side = [m for m in every if _trig.passive or governed(ctx, b, m)]
         if side:
             near = min(side, key=lambda m, a=a, b=b: min(abs(m.start - b), abs(m.end - a)))
             nearest.add(id(near))
             if not _trig.passive:
-                nearest.update(map(id, co_targets(ctx, unit, near, side, text[a:b])))
+                more = {id(m) for m in co_targets(ctx, unit, near, every, text[a:b])}
+                nearest |= more
+                co |= more
     for target in targets:
         if not hits or (nearest and id(target) not in nearest):
             continue
@@ -38,7 +42,9 @@ def support(rule, ctx, unit, hits, targets, mentions, note) -> list[AlertIntent]
                   and supports(rule, wl, m, target)]
         found = False
         for trig, a, b in hits:
-            if not side_of([target], a, b, after=not trig.passive):
+            if not side_of([target], a, b, after=not trig.passive) or (
+                    not trig.passive and id(target) not in co
+                    and not governed(ctx, b, target)):
                 continue
             side = side_of(others, a, b, after=trig.passive)
             supporter = min(side, key=lambda m, a=a, b=b: min(abs(m.start - a), abs(m.end - b)),
@@ -63,7 +69,8 @@ def support(rule, ctx, unit, hits, targets, mentions, note) -> list[AlertIntent]
         if found or not rule.supporter_names:
             continue
         for trig, a, b in hits:
-            if trig.passive or not side_of([target], a, b, after=True):
+            if trig.passive or not side_of([target], a, b, after=True) or (
+                    id(target) not in co and not governed(ctx, b, target)):
                 continue
             name = named_party(text, unit.start, a, mentions)
             if name:
@@ -79,6 +86,20 @@ def support(rule, ctx, unit, hits, targets, mentions, note) -> list[AlertIntent]
             note(False, f"trigger and target {target.matched!r} found, but no supporter named "
                         "on the supplying side of a trigger")
     return out
+
+
+def governed(ctx, b: int, target: Mention) -> bool:
+    """The target after an active trigger is its object: no clause and no new item of a
+    list begins between them ("… которая поставляет снимки, а также китайская X": X is
+    listed with the others, nobody supplies it)."""
+    if target.start <= b:
+        return True
+    gap = ctx.fold(b, target.start)
+    return not (new_clause(gap) or _NEW_ITEM.search(gap))
+
+
+_NEW_ITEM = re.compile(r"[,;]\s*(?:and also|as well as|a takzhe|a takozh|ainsi que|sowie|"
+                       r"asi como|nonche|a takze|a ponadto|but also)(?![a-z0-9])")
 
 
 def _list_before(text: str, last: Mention, side: list[Mention]) -> list[Mention]:

@@ -108,6 +108,12 @@ def languages_of(text: str) -> frozenset[str]:
             for lang, ws in markers.items():
                 if w in ws:
                     score[lang] += 1 / n
+    sample = text[:_SAMPLE].lower()
+    for lang, letters in _LETTERS.items():
+        if lang in score:
+            # letters only one language of its neighbours writes ("ł" Polish, "ľ" Slovak):
+            # each one seen counts as a marker word, up to three
+            score[lang] += min(3, sum(c in sample for c in letters))
     best = max(score.values(), default=0.0)
     if best <= 0:  # a line too short for its commonest words: the dictionaries that know it
         words = [m.group() for m in _WORD.finditer(text, 0, 400) if m.group()[0].isalpha()]
@@ -116,6 +122,13 @@ def languages_of(text: str) -> frozenset[str]:
         if best <= 0:
             return frozenset()
     return frozenset(lang for lang, v in score.items() if v >= 0.6 * best)
+
+
+# Letters that tell a language from the neighbours that share most of its commonest words
+_LETTERS = {"pl": "łąęśźżćń", "sk": "ľĺŕôäťď", "cs": "řůě", "ro": "ăâîșțşţ", "hu": "őű",
+            "tr": "ğış", "da": "æø", "nb": "æø", "sv": "åä", "lt": "ėįųū", "lv": "āēīģķļņ",
+            "uk": "ієїґ", "ru": "ыэё", "bg": "ъ", "de": "ßäöü", "pt": "ãõç", "es": "ñ¿¡",
+            "fr": "èêëàçœ", "it": "ìò"}
 
 
 def expand_gaps(pattern: str) -> str:
