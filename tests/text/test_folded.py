@@ -45,7 +45,9 @@ def test_prefix_search_agrees_with_a_word_scan(words, gaps, prefixes):
 @given(st.text(max_size=300))
 def test_token_offsets_slice_back_to_the_words_and_gaps(text):
     """Offsets are worked out on first use; they always point at the words, and the gaps
-    are the text between them. A Han character is a word of its own, read as its pinyin."""
+    are the text between them. A Han character is a word of its own, read as its pinyin; an
+    Arabic-script word is read as its consonants."""
+    from sanctionwatch.text.arabic import ARABIC, skeleton_word
     from sanctionwatch.text.han import HAN
 
     tokens = tokenize(text)
@@ -54,6 +56,8 @@ def test_token_offsets_slice_back_to_the_words_and_gaps(text):
     for span, word in zip(spans, tokens.words, strict=True):
         if HAN.fullmatch(span):
             assert word.isascii() or word == span  # its reading (or itself, if it has none)
+        elif ARABIC.search(span):
+            assert word == skeleton_word(span)
         else:
             assert span == word and not HAN.search(span)
     assert [text[tokens.ends[i]:tokens.starts[i + 1]]

@@ -18,6 +18,7 @@ from rigour.names import remove_org_types
 
 from sanctionwatch.matching.commonness import is_common, is_ordinary
 from sanctionwatch.matching.vocab import DESIGNATORS, NAME_STOPWORDS
+from sanctionwatch.text.arabic import ARABIC, skeleton_name_token
 from sanctionwatch.text.han import HAN, spaced, syllables
 from sanctionwatch.text.normalize import fold, name_key
 from sanctionwatch.text.tokens import words
@@ -139,6 +140,8 @@ def name_forms(entity: Entity) -> tuple[NameForm, ...]:
         names = tuple(dict.fromkeys(names + tuple(n for c in entity.countries
                                                   for n in country_names(c))))
     chinese = not CHINESE.isdisjoint(entity.countries)
+    arab = entity.type in ("person", "organization") and any(
+        p.upper().startswith(ARAB_PROGRAMS) for p in entity.programs)
     for alias in names:
         # a name written in Chinese is read as its syllables, one word per character
         text = spaced(alias) if HAN.search(alias) else alias
@@ -150,6 +153,8 @@ def name_forms(entity: Entity) -> tuple[NameForm, ...]:
                 add(_form(entity, alias, orders[0][1], "short"))
             if chinese:
                 add(_pinyin_person(entity, alias, text))
+            if arab and orders and not ARABIC.search(alias):
+                add(_skeleton_form(entity, alias, orders[0][0]))
         elif entity.type == "country":
             # "Korea, North" -> "North Korea"; "Corée du Nord" also as "nord-coréen(s)"
             head, comma, tail = text.partition(",")
@@ -164,12 +169,30 @@ def name_forms(entity: Entity) -> tuple[NameForm, ...]:
             add(_form(entity, alias, core, "name"))
             if chinese:
                 add(_pinyin_organisation(entity, alias, core))
+            if arab and not ARABIC.search(alias):
+                add(_skeleton_form(entity, alias, core))
     return tuple(forms.values())
 
 
 # Countries whose people and companies the Chinese press names in characters
 CHINESE = frozenset({"CN", "HK", "TW", "MO"})
 PINYIN_STRONG = 4  # syllables from which a pinyin name stands alone ("Chang Sha Tian Yi")
+
+
+# Programmes whose names the Arabic press writes in Arabic script
+ARAB_PROGRAMS = ("SDGT", "FTO", "SYRIA", "IRAN", "IRGC", "IFSR", "IRAQ", "LEBANON", "YEMEN",
+                 "LIBYA", "SUDAN", "HIFPAA", "HRIT")
+SKELETON_MIN = 6  # consonants a name's skeleton needs in all to say something
+
+
+def _skeleton_form(entity: Entity, alias: str, toks: list[str]) -> NameForm | None:
+    """A listed Latin name as Arabic script writes it, consonants only, given name first
+    ("RADA, Amer Mohamed Akil" -> 9mr 9mhmd 9kl 9rd, as in عامر محمد عقيل رضا). Three words
+    or more stand alone; fewer need support."""
+    skel = [skeleton_name_token(t) for t in _without_stopwords(toks)]
+    if len(skel) < 2 or not all(skel) or sum(len(k) - 1 for k in skel) < SKELETON_MIN:
+        return None
+    return _form(entity, alias, skel, "name" if len(skel) >= 3 else "short")
 
 
 def _pinyin_person(entity: Entity, alias: str, text: str) -> NameForm | None:

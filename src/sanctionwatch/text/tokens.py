@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from itertools import accumulate
 from typing import NamedTuple, overload
 
+from sanctionwatch.text.arabic import ARABIC, skeleton_word
 from sanctionwatch.text.han import HAN, readings
 
 _WORD = re.compile(r"\w+")
@@ -34,8 +35,13 @@ class TokenList(Sequence[Token]):
     def __init__(self, text: str):
         parts = _SPLIT.split(text)
         words = None
-        if not text.isascii() and HAN.search(text):
-            parts, words = _han_words(parts)
+        if not text.isascii():
+            if HAN.search(text):
+                parts, words = _han_words(parts)
+            if ARABIC.search(text):
+                # an Arabic-script word is read as its consonants (text/arabic.py)
+                words = [skeleton_word(w) if ARABIC.search(w) else w
+                         for w in (words if words is not None else parts[1::2])]
         self.text = text
         self._parts = parts
         self.words: list[str] = words if words is not None else parts[1::2]
@@ -121,6 +127,6 @@ def tokenize(text: str) -> TokenList:
 
 def words(text: str) -> list[str]:
     """The words of a text, without offsets (a Han character is a word: its reading)."""
-    if not text.isascii() and HAN.search(text):
+    if not text.isascii() and (HAN.search(text) or ARABIC.search(text)):
         return TokenList(text).words
     return _WORD.findall(text)
