@@ -51,3 +51,13 @@ def test_chinese_names_in_running_chinese_text():
 def test_the_same_syllables_in_ordinary_words_are_no_name():
     assert found("武汉的天气很好，长沙也一样。") == []
     assert found("他姚了一下") == []
+
+
+def test_one_or_two_characters_are_no_listed_pinyin_name():
+    """"上" reads Shang (ZHANG's key), 成立 Cheng Li: Chinese writes a name in three."""
+    wl = Watchlist((Entity("ofac_sdn:16318", "person", "ZHANG, Lei", countries=("CN",),
+                           programs=("SDNTK",)),
+                    Entity("ofac_sdn:11284", "person", "LI, Cheng Yu", countries=("CN",),
+                           programs=("SDNTK",))))
+    text = "该公司于2015年成立，在史上最大的毒品制裁案中被列入名单，市场震动。"
+    assert Matcher(wl).find(text) == []

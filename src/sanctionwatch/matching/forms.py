@@ -153,8 +153,8 @@ def name_forms(entity: Entity) -> tuple[NameForm, ...]:
                 add(_form(entity, alias, orders[0][1], "short"))
             if chinese:
                 add(_pinyin_person(entity, alias, text))
-            if arab and orders and not ARABIC.search(alias):
-                add(_skeleton_form(entity, alias, orders[0][0]))
+            if arab and orders and len(orders[0][0]) >= 3 and not ARABIC.search(alias):
+                add(_skeleton_form(entity, alias, orders[0][0]))  # two words: namesakes
         elif entity.type == "country":
             # "Korea, North" -> "North Korea"; "Corée du Nord" also as "nord-coréen(s)"
             head, comma, tail = text.partition(",")

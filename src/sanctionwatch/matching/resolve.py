@@ -24,6 +24,7 @@ from sanctionwatch.matching.vocab import (
     program_words,
 )
 from sanctionwatch.text.folded import FoldedWords
+from sanctionwatch.text.han import HAN
 from sanctionwatch.text.lemmas import languages_of, lemmatizer
 from sanctionwatch.text.normalize import fold, fold_word, name_key
 from sanctionwatch.text.tokens import Token
@@ -291,6 +292,12 @@ def _not_written_as_a_name(doc: FoldedWords, cand: Candidate, entity: Entity) ->
     words = doc.tokens.words
     folded = doc.folded
     own = cand.form.folded
+    if (len(cand.form.keys) < 3 and not HAN.search(cand.form.alias)
+            and HAN.search(doc.text, doc.tokens.starts[cand.name_first],
+                           doc.tokens.ends[cand.name_last])):
+        # one or two Chinese characters read as a listed pinyin name ("上" Shang for
+        # "ZHANG, Lei", 成立 Cheng Li): Chinese writes a person's name in three
+        return True
     cased = doc.has_capitals  # a text in lower case only says nothing by its case
     gaps = doc.tokens.gaps
     for i in range(cand.name_first, cand.name_last + 1):
