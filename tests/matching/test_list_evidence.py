@@ -149,3 +149,19 @@ def test_an_organisation_named_with_other_vowels_is_found_but_a_person_is_not():
         assert [x.entity_id for x in found] == ["ofac_sdn:4697"], text
         assert found[0].kind == "vowels" or found[0].features[0].why.startswith("same consonants")
     assert m.find("The Treasury sanctioned Mohammed Amer, a businessman, on Friday.") == []
+
+
+def test_a_name_part_thirty_listed_people_share_needs_the_full_name_in_the_document():
+    """"Ahmad" alone, in a sanctions story, named six listed people at once; it is the one
+    the document names in full, or nobody."""
+    given = ["Nazem Said", "Firas", "Hind", "Omar", "Karim", "Samir", "Walid", "Tariq", "Bilal",
+             "Yusuf", "Hamza", "Khalil", "Rami", "Ziad", "Fadi", "Jamal", "Nabil", "Adel",
+             "Hassan", "Imad", "Majid", "Rafiq", "Salim", "Talal", "Wael", "Yasser", "Zaki",
+             "Bassam", "Ghassan", "Hisham"]
+    wl = Watchlist(tuple(Entity(f"p{i}", "person", f"AHMAD, {g}", programs=("SDGT",))
+                         for i, g in enumerate(given)))
+    m = Matcher(wl)
+    assert m.find("Ahmad was sanctioned for financing terror, OFAC said.") == []
+    found = m.find("OFAC sanctioned Nazem Said Ahmad on Tuesday. Ahmad denied financing terror.")
+    assert [(x.matched, x.entity_id) for x in found] == [("Nazem Said Ahmad", "p0"),
+                                                         ("Ahmad", "p0")]

@@ -18,7 +18,7 @@ import numpy as np
 from sanctionwatch.matching.commonness import is_common
 from sanctionwatch.matching.forms import NameForm
 
-STRONG, ORGANISATION, SHORT, COMMON_FIRST = 1, 2, 4, 8
+STRONG, ORGANISATION, SHORT, COMMON_FIRST, SHARED = 1, 2, 4, 8, 16
 _CACHE_LIMIT = 200_000
 
 
@@ -58,7 +58,8 @@ class FormTable:
         self.alias.append(self._aliases.id(form.alias))
         self.flags.append((STRONG if form.strong else 0)
                           | (ORGANISATION if form.organisation else 0)
-                          | (SHORT if form.kind == "short" else 0)
+                          | (SHORT if form.kind in ("short", "shared") else 0)
+                          | (SHARED if form.kind == "shared" else 0)
                           | (COMMON_FIRST if is_common(form.folded[0]) else 0))
         self.keys.extend(map(self.words.id, form.keys))
         self.folded.extend(map(self.words.id, form.folded))
@@ -79,7 +80,8 @@ class FormTable:
                 self._entities.items[self.entity[n]], self._aliases.items[self.alias[n]],
                 tuple([words[k] for k in self.keys[a:b]]),
                 tuple([words[k] for k in self.folded[a:b]]),
-                bool(flags & STRONG), "short" if flags & SHORT else "name",
+                bool(flags & STRONG),
+                "shared" if flags & SHARED else "short" if flags & SHORT else "name",
                 bool(flags & ORGANISATION))
         return form
 

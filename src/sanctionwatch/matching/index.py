@@ -277,7 +277,12 @@ class NameIndex:
         for entity in watchlist.entities:
             weak = weak_aliases(entity)
             for form in name_forms(entity):
-                if form.alias in weak:
+                if (entity.type == "person" and len(form.keys) == 1
+                        and form.keys[0] in frequent):
+                    # "Mohammad", "Ahmad" alone: a name part thirty listed people share
+                    # names one of them only where the document names that one in full
+                    form = form._replace(strong=False, kind="shared")
+                elif form.alias in weak:
                     # an alias the list gives only in passing ("a.k.a. 'UKIP'", "a.k.a.
                     # 'ABU MAZEN'"): a short form, that support or the full name must back
                     if form.strong:

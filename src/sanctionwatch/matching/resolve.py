@@ -156,6 +156,9 @@ def resolve(doc: FoldedWords, candidates: list[Candidate], watchlist: Watchlist,
             established.setdefault(entity.id, text[cand.start:cand.end])
             named.add(entity.id)
             continue
+        if cand.form.kind == "shared":
+            pending.append(n)  # a name part many listed people share: only an anchor can
+            continue
         if not (cand.designator or entity.context or has_sanctions_words(doc)
                 or neighbours.get(entity.id, frozenset()) & present
                 or (_is_acronym(doc, cand) and cand.form.alias not in weak_aliases(entity))):
@@ -373,7 +376,7 @@ def _exclusion(doc: FoldedWords, cand: Candidate, entity: Entity) -> str | None:
                            cand.last + EXCLUDE_WINDOW + 1, _phrases(entity.exclude), prefix=False)
         if hit:
             return f"exclude word {hit!r} nearby"
-    if entity.type == "person" and cand.form.kind == "short":
+    if entity.type == "person" and cand.form.kind in ("short", "shared"):
         other = _different_person(doc.text, doc.tokens, cand)
         if other:
             return f"preceded by another given name {other!r}"
