@@ -107,3 +107,8 @@ def test_the_sound_j_in_every_press():
     assert name_key("Dżuma") == name_key("Джума") == name_key("DJUMA") == name_key("Juma")
     assert name_key("Prigożyn") == name_key("Prigozhin")
     assert name_key("Dziewanowski") != name_key("Jiewanowski")  # Polish "dz" stays "dz"
+
+
+def test_a_polish_letter_beside_a_greek_one_keys_alike_in_either_case():
+    """Found by the property test: "µŻ" upper-cases to a Greek Mu beside a Polish Ż."""
+    assert name_key("µŻ") == name_key("µŻ".upper()) == name_key("µż")

@@ -126,7 +126,7 @@ def name_key(token: str) -> str:
     """
     if _GREEK.search(token):
         token = _greek_to_latin(token)
-    elif "ż" in token or "Ż" in token:
+    if "ż" in token or "Ż" in token:
         # Polish "Dżuma" is Juma, and "ż" alone is ж: "Prigożyn" is Prigozhin
         token = _DZ.sub("j", token).replace("ż", "zh").replace("Ż", "Zh")
     s = fold(token)
