@@ -124,11 +124,11 @@ def name_key(token: str) -> str:
 
     The ш/ж class is written "2" and the ч class "3", so a key never collides with a spelling.
     """
-    if _GREEK.search(token):
-        token = _greek_to_latin(token)
     if "ż" in token or "Ż" in token:
         # Polish "Dżuma" is Juma, and "ż" alone is ж: "Prigożyn" is Prigozhin
         token = _DZ.sub("j", token).replace("ż", "zh").replace("Ż", "Zh")
+    if _GREEK.search(token):
+        token = _greek_to_latin(token)
     s = fold(token)
     if not (s.isascii() and s.isalnum()):  # folded text is lower case: else [a-z0-9] already
         s = _NOT_KEY_CHAR.sub("", s)
