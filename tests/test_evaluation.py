@@ -180,7 +180,6 @@ def corpus():
     return found
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 open: 163 of 180 documents; it, zh < 8")
 def test_corpus_breadth(corpus):
     docs = corpus.documents
     langs = Counter(d.lang for d in docs)
@@ -194,7 +193,7 @@ def test_corpus_breadth(corpus):
     assert 0.25 <= negatives / len(docs) <= 0.45
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 open: el, tr, fr reviewed; 11 languages not yet")
+@pytest.mark.xfail(strict=True, reason="issue 13 open: reviews of ar, pt, ru, zh in progress")
 def test_every_document_has_provenance_and_a_reviewer(corpus):
     for d in corpus.documents:
         assert d.event and d.event_date and d.facts_checked, d.name

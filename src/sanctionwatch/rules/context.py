@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sanctionwatch.rules.clauses import agent_before, enumeration_start
 from sanctionwatch.rules.document import Document, Unit
-from sanctionwatch.rules.model import EntityCondition, Rule, Trigger
+from sanctionwatch.rules.model import RAW_SCRIPT, EntityCondition, Rule, Trigger
 from sanctionwatch.rules.prefilter import prefilter_for
 from sanctionwatch.types import AlertIntent, Entity, Mention, Watchlist
 
@@ -81,8 +81,16 @@ def find_triggers(triggers: tuple[Trigger, ...], unit: Unit,
     if chosen is None:
         chosen = prefilter_for(triggers).chosen(unit.found)
     out = []
+    raw_text: str | None = None
     for t in chosen:
-        if t.lemma:
+        if t.raw:
+            if raw_text is None:
+                raw_text = unit.folding.text[unit.start:unit.end]
+                if not RAW_SCRIPT.search(raw_text):
+                    raw_text = ""  # no letter of those scripts: none of these can match
+            out += [(t, unit.start + m.start(), unit.start + m.end())
+                    for m in t.pattern.finditer(raw_text)] if raw_text else []
+        elif t.lemma:
             if t.lang not in unit.folding.languages():
                 continue  # lemma patterns read only the document's own languages
             lemmas = unit.lemmas(t.lang)

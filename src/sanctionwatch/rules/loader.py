@@ -12,6 +12,7 @@ import yaml
 from sanctionwatch.errors import Problem, RuleError
 from sanctionwatch.rules.model import (
     PHASES,
+    RAW_SCRIPT,
     RULE_TYPES,
     SCOPES,
     EntityCondition,
@@ -208,6 +209,9 @@ def _patterns(value: Any, key: str, passive: bool, bad, lemma: bool = False) -> 
                 if lemma:
                     out.append(Trigger(str(lang), item, compile_pattern(expand_gaps(item)),
                                        passive, (), lemma=True))
+                elif RAW_SCRIPT.search(item):
+                    out.append(Trigger(str(lang), item, re.compile(item, re.IGNORECASE),
+                                       passive, (), raw=True))
                 else:
                     out.append(Trigger(str(lang), item, compile_pattern(item), passive,
                                        required_groups(fold_pattern(item))))

@@ -17,6 +17,10 @@ RULE_TYPES = ("designation", "support_network", "network_link", "mention")
 PHASES = ("announced", "effective", "lifted")
 
 
+# Arabic and Han letters: patterns written in them run on the original text (Trigger.raw)
+RAW_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
 @dataclass(frozen=True, slots=True)
 class Trigger:
     """One trigger pattern: its language, its source text and its compiled, folded form."""
@@ -30,6 +34,9 @@ class Trigger:
     required: tuple[tuple[str, ...], ...] = ()
     network: bool = False  # "the global network of X": X right after, supporters after X
     lemma: bool = False    # matched on the words' dictionary forms in `lang` (text.lemmas)
+    # written in a script the fold transliterates (Arabic, Han): matched on the original
+    # text, where "对…实施制裁" and "فرضت عقوبات على" keep the letters they are written in
+    raw: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,16 @@ _AUTHORITY = re.compile(
     r"maison blanche|weisse|casa bianca|casa blanca|bialy dom|belyi dom|bilii dim|kreml|"
     r"office of foreign|biuro kontroli|aktywow zagranicznych|kontroli aktywow|hazine|bakan|"
     r"abd\b|beyaz saray|disisleri)")
+# between a name and the trigger: a verb of saying and what was said ("Adeyemo warned that
+# mixers helping Lazarus …": the speaker supports nobody), or the place word a name is
+# qualified by ("from Hebei province whose teams sold …") (folded)
+_SPEAKER_OR_PLACE = re.compile(
+    r"^\W*(?:province|region|city|state|county|oblast|provincia|provincie|prowincj|regio)|"
+    r"(?<!\w)(?:said|says|told|warned|stated|added|noted|argued|claimed|explained|dijo|afirmo|"
+    r"aseguro|explico|senalo|declaro|indico|advirtio|disse|afirmou|ostrzegl|powiedzial|"
+    r"stwierdzil|dodal|zaznaczyl|sagte|erklarte|warnte|betonte|zei|verklaarde|waarschuwde|"
+    r"detto|affermato|spiegato|avvertito|sostenuto che|zayavil|skazal|zayavyv|skazav|dedi|"
+    r"belirtti|declare|affirme|estime|averti|souligne)(?!\w)")
 _NAME_RUN = re.compile(
     r"(?:[A-ZÀ-ÖØ-ÞА-ЯЁЄІЇҐ][\w'’\-]*(?:\s+(?:of|de|du|des|la|al|of the)\s+|\s+)?)+")
 
@@ -65,6 +75,8 @@ def named_party(text: str, unit_start: int, trigger_start: int,
             continue  # "Поэтому ...", "However, ...": a capitalised first word, not a name
         if any(e.start <= start < e.end for e in exclude):
             continue
+        if _SPEAKER_OR_PLACE.search(fold(text[start + len(name):trigger_start])):
+            continue  # "Adeyemo warned that mixers helping …", "from Hebei province whose …"
         best = name
     return best
 

@@ -20,6 +20,7 @@ def support(rule, ctx, unit, hits, targets, mentions, note) -> list[AlertIntent]
     ("through companies he controlled, A and B") support the target too; a network trigger
     ("the global network of X") makes the names after its target supporters."""
     text, wl = ctx.doc.text, ctx.watchlist
+    hits = [_compound(text, h, mentions) for h in hits]
     network = [h for h in hits if h[0].network]
     hits = [h for h in hits if not h[0].network]
     out = network_support(rule, ctx, unit, network, targets, mentions, note) if network else []
@@ -88,6 +89,18 @@ def support(rule, ctx, unit, hits, targets, mentions, note) -> list[AlertIntent]
     return out
 
 
+def _compound(text: str, hit, mentions: list[Mention]):
+    """A trigger word that is the end of a hyphenated compound ("Iran-backed", "Kremlin-
+    funded") begins after the name written before its hyphen: that name is its subject."""
+    trig, a, b = hit
+    if trig.passive or "-" not in text[a:b]:
+        return hit
+    for m in mentions:
+        if a <= m.start < m.end < b and text[m.end] == "-":
+            return trig, m.end, b
+    return hit
+
+
 def governed(ctx, b: int, target: Mention) -> bool:
     """The target after an active trigger is its object: no clause and no new item of a
     list begins between them ("… которая поставляет снимки, а также китайская X": X is
@@ -95,9 +108,21 @@ def governed(ctx, b: int, target: Mention) -> bool:
     if target.start <= b:
         return True
     gap = ctx.fold(b, target.start)
-    return not (new_clause(gap) or _NEW_ITEM.search(gap))
+    return len(gap.split()) <= OBJECT_REACH and not (
+        new_clause(gap) or _NEW_ITEM.search(gap) or _MEASURE.search(gap))
 
 
+# words from an active trigger to the name it governs ("help stop the spread of fake files,
+# Sloncek told Novastream": Novastream is not what is helped)
+OBJECT_REACH = 6
+
+
+# "supported the sanctions on Hamas", "unterstützt die Maßnahmen gegen die Hisbollah": what
+# is supported is a measure against the name, not the name (folded)
+_MEASURE = re.compile(r"(?<![a-z])(?:sanction|sanktion|sancion|sanzion|sankcj|sanktsi|sanktsii|"
+                      r"yaptirim|designat|listing|blacklist|embargo|measures|massnahm|mesures|"
+                      r"medidas|misure|maatregel|srodk|against|gegen|contre|contra|contro|"
+                      r"przeciw|protiv|proti|karsi|tegen|ban on|freez)")
 _NEW_ITEM = re.compile(r"[,;]\s*(?:and also|as well as|a takzhe|a takozh|ainsi que|sowie|"
                        r"asi como|nonche|a takze|a ponadto|but also)(?![a-z0-9])")
 
@@ -128,7 +153,7 @@ def co_targets(ctx, unit, near: Mention, side: list[Mention], trigger: str) -> l
     prep = words[-1].casefold() if words else ""
     if prep.isalpha() and len(prep) <= 4:
         again = re.compile(rf"(?:^|\W)(?:{_AND}),? (?:also |even )?{re.escape(prep)}"
-                           rf" (?:the |its |their )?$")
+                           rf" (?:(?:{_ARTICLE}) )?$")
         for m in after:
             if m not in out and again.search(ctx.fold(max(near.end, m.start - 40), m.start)):
                 out.append(m)
@@ -136,6 +161,7 @@ def co_targets(ctx, unit, near: Mention, side: list[Mention], trigger: str) -> l
 
 
 _AND = r"and|et|und|y|e|i|en|ve|oraz|ta|as well as|ainsi que|sowie"
+_ARTICLE = r"the|its|their|de|het|la|le|les|die|der|den|dem|des|el|los|las|il|lo|gli|o|a|os|as"
 _PERSON_PRONOUN = frozenset("he him she il elle lui er ihn ihm ella hij zij hem ego vin vona "
                             "yogo jego jej".split())
 _PLURAL_PRONOUN = frozenset("they them ils elles ellos oni voni ich".split())

@@ -15,7 +15,9 @@ _ABBREVIATIONS = frozenset(
 # A sentence ends with [.!?…]+ and closing quotes or brackets before a space, or with a quote
 # at the end of a line. Written to begin with one character class (the engine then skips to
 # candidates quickly): r"[.!?…]+[\"'”»)\]]*(?=\s)|[\"”»]\s*$", 4x faster.
-_END = re.compile(r"[.!?…\"”»](?:(?<=[\"”»])\s*$|(?<![\"”»])[.!?…]*[\"'”»)\]]*(?=\s))")
+# Chinese and Japanese end a sentence with 。！？ and no space after it.
+_END = re.compile(r"[.!?…؟\"”»。！？](?:(?<=[。！？])[。！？]*[”’」』）]*|(?<=[\"”»])\s*$|"
+                  r"(?<![\"”»])[.!?…؟]*[\"'”»)\]]*(?=\s))")
 _LINE = re.compile(r"[^\n]+|\n\s*\n")  # a line, or a blank-line paragraph break
 
 
