@@ -82,6 +82,9 @@ class Watchlist:
 
     entities: tuple[Entity, ...]
     relations: tuple[Relation, ...] = ()
+    # (entity id, name) from the curated names.csv: the press's names of curated entities and
+    # of list entries ("ofac_sdn:4695", حماس), added to the entity wherever it is merged
+    names: tuple[tuple[str, str], ...] = ()
 
     @cached_property
     def by_id(self) -> dict[str, Entity]:

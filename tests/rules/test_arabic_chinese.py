@@ -69,3 +69,15 @@ def test_chinese_sentences_end_without_a_space():
     assert [s.text for s in split_sentences(text)] == [
         "美国财政部宣布制裁两家企业。", "美方称，他们“违反了规定。”", "中方回应说？", "好的！",
         "هل هذا صحيح؟", "نعم."]
+
+
+def test_an_arabic_list_after_the_trigger_is_designated_name_by_name(analyzer):
+    text = "فرضت وزارة الخزانة الأمريكية عقوبات على عامر محمد عقيل رضا، وسامر عقيل رضا."
+    assert designations(analyzer, text) == {(RADA, "effective"), (SAMER, "effective")}
+
+
+def test_the_reason_for_an_arabic_listing_names_no_second_designee(analyzer):
+    """"… accusing him of running the finances of Samer …": Samer is not listed by it."""
+    text = ("أدرجت وزارة الخزانة الأميركية عامر محمد عقيل رضا على قائمتها، متهمة إياه بإدارة "
+            "الشؤون المالية لسامر عقيل رضا.")
+    assert designations(analyzer, text) == {(RADA, "effective")}

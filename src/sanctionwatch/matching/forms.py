@@ -9,6 +9,7 @@ forms neither make nor break a match. A form is *strong* when it can stand alone
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from sys import intern
 from typing import NamedTuple
@@ -18,7 +19,7 @@ from rigour.names import remove_org_types
 
 from sanctionwatch.matching.commonness import is_common, is_ordinary
 from sanctionwatch.matching.vocab import DESIGNATORS, NAME_STOPWORDS
-from sanctionwatch.text.arabic import ARABIC, skeleton_name_token
+from sanctionwatch.text.arabic import ARABIC, skeleton_name_token, skeleton_word
 from sanctionwatch.text.han import HAN, spaced, syllables
 from sanctionwatch.text.normalize import fold, name_key
 from sanctionwatch.text.tokens import words
@@ -143,6 +144,11 @@ def name_forms(entity: Entity) -> tuple[NameForm, ...]:
     arab = entity.type in ("person", "organization") and any(
         p.upper().startswith(ARAB_PROGRAMS) for p in entity.programs)
     for alias in names:
+        if ARABIC.search(alias) and entity.type != "country":
+            # a name written in Arabic script (names.csv): its consonants. Not a country's
+            # CLDR name: روسيا and رئيس ("president") share theirs
+            add(_arabic_form(entity, alias))
+            continue
         # a name written in Chinese is read as its syllables, one word per character
         text = spaced(alias) if HAN.search(alias) else alias
         if entity.type == "person":
@@ -183,6 +189,13 @@ PINYIN_STRONG = 4  # syllables from which a pinyin name stands alone ("Chang Sha
 ARAB_PROGRAMS = ("SDGT", "FTO", "SYRIA", "IRAN", "IRGC", "IFSR", "IRAQ", "LEBANON", "YEMEN",
                  "LIBYA", "SUDAN", "HIFPAA", "HRIT")
 SKELETON_MIN = 6  # consonants a name's skeleton needs in all to say something
+
+
+def _arabic_form(entity: Entity, alias: str) -> NameForm | None:
+    """A name written in Arabic script, read as the text's Arabic words are read: each word
+    its consonant skeleton (حزب الله -> 9hzb 9lh)."""
+    toks = [skeleton_word(w) for w in re.findall(r"\w+", alias)]
+    return _form(entity, alias, toks, "name") if toks else None
 
 
 def _skeleton_form(entity: Entity, alias: str, toks: list[str]) -> NameForm | None:

@@ -78,9 +78,11 @@ def reported_after(folded_between: str) -> bool:
 
 _CONJUNCTION = (r"and|or|et|ou|und|oder|sowie|y|e|o|i|и|і|й|та|або|или|а также|а також|"
                 r"as well as|ainsi que|así como|nonché|ed")
-_SEPARATOR = re.compile(rf"\s*[,;]\s*|\s+(?:{_CONJUNCTION})\s+", re.IGNORECASE)
+# Arabic writes "،" and joins "و" ("and") to the next word; Chinese lists with "、" and "和"
+_SEPARATOR = re.compile(rf"\s*[,;،、，]\s*|\s+(?:{_CONJUNCTION})\s+|\s+و|\s*(?:和|及|以及|与)\s*",
+                        re.IGNORECASE)
 _ENDS_WITH_CONJUNCTION = re.compile(rf"\s(?:{_CONJUNCTION})\s*$", re.IGNORECASE)
-_PARENTHESIS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_PARENTHESIS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|（[^（）]*）")
 _QUOTES = re.compile(r"[«»\"“”„‘’]")
 # "die Bella, die Bogatyr und die Neptun", "the Patriot and the Bella": the article before
 # each item of a list of vessels or firms is no item of its own
@@ -115,8 +117,8 @@ def list_gap(gap: str) -> str | None:
     return "conjunction" if _ENDS_WITH_CONJUNCTION.search(" " + text) else "comma"
 
 
-_ITEM_END = re.compile(rf"^[\s«»\"“”]*(?:\([^()]*\)\s*)?(?:[,;.)\]]|$|(?:{_CONJUNCTION})\s)",
-                       re.IGNORECASE)
+_ITEM_END = re.compile(rf"^[\s«»\"“”]*(?:\([^()]*\)\s*|（[^（）]*）)?(?:[,;.)\]،、，。；]|$|"
+                       rf"(?:{_CONJUNCTION})\s|\s+و|和|及|与)", re.IGNORECASE)
 
 
 def item_ends(after: str) -> bool:

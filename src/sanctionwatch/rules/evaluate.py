@@ -298,6 +298,11 @@ def _designation(rule, ctx, unit, hits, targets, note) -> list[AlertIntent]:
                       and token_distance(text, m, a, b) <= rule.window
                       and not ctx.agent_before(max(unit.start, m.start - 40), m.start)
                       and not new_clause(ctx.fold(b, m.start) if m.start > b else "")]
+            if trig.raw and chosen:
+                # an Arabic or Chinese pattern governs the name nearest after it (and the
+                # names listed with it): no clause word tells its reason apart ("متهمة إياه
+                # بإدارة … «داعش»": accusing him of running ISIL's finances)
+                chosen = [min(chosen, key=lambda m: m.start)]
             pool = [m for m in targets if m.start >= a]
         if not trig.passive:  # "waived the sanctions on those two parties"
             plural = _counted_plural(

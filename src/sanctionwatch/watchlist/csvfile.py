@@ -9,10 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from sanctionwatch.errors import Problem, WatchlistError
+from sanctionwatch.text.clean import clean_text
 from sanctionwatch.types import ENTITY_TYPES, RELATION_KINDS, Entity, Relation, Watchlist
 from sanctionwatch.watchlist.countries import country_code, is_country_code
 
@@ -258,7 +260,61 @@ def load_relations(path: Path, ids: set[str], problems: list[Problem],
     return relations
 
 
-WATCHLIST_FILES = ("entities.csv", "relations.csv")
+def load_names(path: Path, ids: set[str], problems: list[Problem],
+               raw: bytes | None = None) -> list[tuple[str, str]]:
+    """(entity id, name) rows of names.csv: names the press uses for an entity of
+    entities.csv or an entry of an imported list (written `<list>:<uid>`), in the scripts and
+    spellings the list does not carry."""
+    text = read_text(path, problems, raw)
+    if text is None:
+        return []
+    out: list[tuple[str, str]] = []
+    header: list[str] = []
+    for line, row in _rows(path, text, problems):
+        if "__header__" in row:
+            header = row["__header__"].split("\x1f")
+            missing = [c for c in ("entity_id", "name") if c not in header]
+            for c in missing:
+                problems.append(Problem(str(path), 1, 1, f"missing required column '{c}'"))
+            if missing:
+                return []
+            continue
+        eid, name = row["entity_id"].strip(), clean_text(row["name"]).strip()
+        if not eid or not name:
+            problems.append(Problem(str(path), line, _col(header, "entity_id" if not eid
+                                                          else "name"),
+                                    f"empty {'entity_id' if not eid else 'name'}"))
+            continue
+        if not _ID.match(eid):
+            problems.append(Problem(
+                str(path), line, _col(header, "entity_id"),
+                f"id {eid!r} may only hold letters, digits, '-', '_', '.', ':'"))
+            continue
+        if ":" not in eid and eid not in ids:
+            problems.append(Problem(
+                str(path), line, _col(header, "entity_id"),
+                f"entity_id {eid!r} is not an id in entities.csv (an entry of an imported list "
+                "is written <list>:<uid>, e.g. ofac_sdn:4695)"))
+            continue
+        out.append((eid, name))
+    return out
+
+
+def with_names(entities: Iterable[Entity], names: Iterable[tuple[str, str]],
+               redirect: dict[str, str] | None = None) -> list[Entity]:
+    """`entities` with the names of `names` that belong to them added as aliases (an id of
+    `redirect` stands for the entity it maps to)."""
+    extra: dict[str, list[str]] = {}
+    for eid, name in names:
+        extra.setdefault((redirect or {}).get(eid, eid), []).append(name)
+    out = []
+    for e in entities:
+        more = [n for n in extra.get(e.id, ()) if n not in e.aliases and n != e.name]
+        out.append(replace(e, aliases=e.aliases + tuple(dict.fromkeys(more))) if more else e)
+    return out
+
+
+WATCHLIST_FILES = ("entities.csv", "relations.csv", "names.csv")
 
 
 def read_folder(folder: Path) -> dict[str, bytes]:
@@ -288,9 +344,12 @@ def parse_watchlist(folder: Path, files: dict[str, bytes]) -> Watchlist:
     if "relations.csv" in files and (entities or ids):
         relations = load_relations(folder / "relations.csv", ids, problems,
                                    files["relations.csv"])
+    names: list[tuple[str, str]] = []
+    if "names.csv" in files and (entities or ids):
+        names = load_names(folder / "names.csv", ids, problems, files["names.csv"])
     if problems:
         raise WatchlistError(problems)
-    return Watchlist(tuple(entities), tuple(relations))
+    return Watchlist(tuple(with_names(entities, names)), tuple(relations), tuple(names))
 
 
 def load_watchlist(folder: Path) -> Watchlist:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sanctionwatch.types import Relation, Watchlist
+from sanctionwatch.watchlist.csvfile import with_names
 
 OFAC_KINDS = ("ofac_sdn", "ofac_consolidated")
 
@@ -57,8 +58,10 @@ def merge(curated: Watchlist, lists: Sequence[ListSnapshot]) -> Watchlist:
     relations: list[Relation] = list(curated.relations)
     seen_rel = {(r.source, r.relation, r.target) for r in relations}
     taken = {e.id for e in entities}
+    redirect: dict[str, str] = {}
     for snap in lists:
         mapping = curated_ids(curated, snap.name, snap.kind)
+        redirect.update(mapping)
         for e in snap.watchlist.entities:
             if e.id not in mapping and e.id not in taken:
                 entities.append(e)
@@ -68,7 +71,9 @@ def merge(curated: Watchlist, lists: Sequence[ListSnapshot]) -> Watchlist:
             if key not in seen_rel and r.source in taken and r.target in taken:
                 seen_rel.add(key)
                 relations.append(r)
-    return Watchlist(tuple(entities), tuple(relations))
+    if curated.names:  # the press's names of list entries (names.csv)
+        entities = with_names(entities, curated.names, redirect)
+    return Watchlist(tuple(entities), tuple(relations), curated.names)
 
 
 def _redirect(relations: Iterable[Relation], mapping: dict[str, str]) -> Iterable[Relation]:
