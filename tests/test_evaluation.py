@@ -193,7 +193,6 @@ def test_corpus_breadth(corpus):
     assert 0.25 <= negatives / len(docs) <= 0.45
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 open: reviews of ar, pt, ru in progress")
 def test_every_document_has_provenance_and_a_reviewer(corpus):
     for d in corpus.documents:
         assert d.event and d.event_date and d.facts_checked, d.name
