@@ -345,7 +345,8 @@ def _passive_subjects(text: str, unit: Unit, targets: list[Mention], a: int,
     before = [m for m in targets if m.end <= a]
     if not before:
         inside = [m for m in targets if a <= m.start and m.end <= b]
-        after = [m for m in targets if m.start >= b and token_distance(text, m, a, b) <= 3]
+        after = [m for m in targets if m.start >= b
+                 and token_distance(text, m, a, b) <= SUBJECT_AFTER]
         if inside or after:
             return inside or after[:1]
         # "Ebenfalls gelistet wurden fünf weitere Schiffe …: die Bella, die Bogatyr": the
@@ -365,6 +366,9 @@ def _passive_subjects(text: str, unit: Unit, targets: list[Mention], a: int,
     return [m for m in before if segment(m) in (first, last)]
 
 
+# words from a passive verb to its subject written after it ("Gelistet wurde auch der
+# Geschäftsmann Khalid Qaddour", "Sont visés le ministre de la Défense, le colonel …")
+SUBJECT_AFTER = 5
 COLON_REACH = 15  # words from a passive trigger to the colon after which its subjects are named
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]| - ")
 
