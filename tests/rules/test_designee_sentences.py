@@ -77,3 +77,17 @@ def test_italian_and_greek_sentences_that_name_designees(analyzer, text, expecte
 ])
 def test_a_list_of_guests_designates_nobody(analyzer, text):
     assert designated(analyzer, text) == set()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Yaptırım uygulananlar arasında Samer Kamal al-Assad ile Khalid Qaddour da bulunuyor.",
+     {SAMER, QADDOUR}),
+    ("Listeye giren sekiz kişi arasında Khalid Qaddour da yer alıyor.", {QADDOUR}),
+    ("Khalid Qaddour de daha önce listeye alınan isimler arasında.", {QADDOUR}),
+])
+def test_turkish_among_those_listed(analyzer, text, expected):
+    assert designated(analyzer, text) == expected
+
+
+def test_turkish_among_the_guests_designates_nobody(analyzer):
+    assert designated(analyzer, "Toplantıya katılanlar arasında Khalid Qaddour da vardı.") == set()

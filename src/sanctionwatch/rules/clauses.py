@@ -77,7 +77,7 @@ def reported_after(folded_between: str) -> bool:
 # --- lists -------------------------------------------------------------------------------
 
 _CONJUNCTION = (r"and|or|et|ou|und|oder|sowie|y|e|o|i|и|і|й|та|або|или|а также|а також|"
-                r"as well as|ainsi que|así como|nonché|ed")
+                r"as well as|ainsi que|así como|nonché|ed|ve|ile")
 # Arabic writes "،" and joins "و" ("and") to the next word; Chinese lists with "、" and "和"
 _SEPARATOR = re.compile(rf"\s*[,;،、，]\s*|\s+(?:{_CONJUNCTION})\s+|\s+و|\s*(?:和|及|以及|与)\s*",
                         re.IGNORECASE)
@@ -161,7 +161,8 @@ _ENUMERATION = re.compile(
     r"eto (?:[\w'-]+ )?(?:kompanii|litsa|lyudi|organizatsii)|"
     r"sered (?:nykh|yakykh)|u (?:yikh|tomu) chysli|tse (?:taki )?(?:[\w'-]+,? )?yak|"
     r"entre (?:ellos|ellas|los que|las que|ellos figuran)|se trata de|"
-    r"tra (?:questi|queste|cui|loro|gli altri)|si tratta di)(?![a-z0-9])")
+    r"tra (?:questi|queste|cui|loro|gli altri)|si tratta di|bunlar arasinda|aralarinda)"
+    r"(?![a-z0-9])")
 _BULLET = re.compile(r"^\s*[-–—•*·]\s+")
 
 

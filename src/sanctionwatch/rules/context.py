@@ -82,6 +82,7 @@ def find_triggers(triggers: tuple[Trigger, ...], unit: Unit,
         chosen = prefilter_for(triggers).chosen(unit.found)
     out = []
     raw_text: str | None = None
+    langs = unit.folding.languages()
     for t in chosen:
         if t.raw:
             if raw_text is None:
@@ -91,7 +92,7 @@ def find_triggers(triggers: tuple[Trigger, ...], unit: Unit,
             out += [(t, unit.start + m.start(), unit.start + m.end())
                     for m in t.pattern.finditer(raw_text)] if raw_text else []
         elif t.lemma:
-            if t.lang not in unit.folding.languages():
+            if t.lang not in langs:
                 continue  # lemma patterns read only the document's own languages
             lemmas = unit.lemmas(t.lang)
             out += [(t, *lemmas.orig(m.start(), m.end()))
