@@ -67,12 +67,14 @@ def test_a_hyphenated_compound_names_its_first_part_as_supporter(analyzer):
     # a name far after the verb is not its object
     "Hassan Daqqou said the tool would help cut the flow of forged papers, an aide told "
     "Hizballah television.",
+    # a place word qualifies the name before the trigger: Hebei is no supporter
+    "A trader from Hebei province whose sales teams sold to Hizballah was named on Tuesday.",
     # the speaker supports nobody
     "Wally Adeyemo warned that mixers helping groups such as Hizballah face consequences.",
 ])
 def test_the_neighbours_of_support_raise_no_support(analyzer, text):
     assert (HIZBALLAH, DAQQOU) not in supports(analyzer, text)
-    assert not any(s == "Wally Adeyemo" for _t, s in supports(analyzer, text))
+    assert not any(s in ("Wally Adeyemo", "Hebei") for _t, s in supports(analyzer, text))
 
 
 def test_for_years_is_not_by_someone(analyzer):

@@ -77,3 +77,11 @@ def test_the_shipped_names_load_and_name_list_entries():
     wl = load_watchlist(REPO / "watchlist")
     assert len(wl.names) >= 30
     assert all(eid.startswith("ofac_sdn:") or eid in wl.by_id for eid, _name in wl.names)
+
+
+def test_a_country_is_not_read_by_its_arabic_consonants():
+    """روسيا (Russia) and الرئيس ("the president") share their consonants: a country's
+    Arabic name is no skeleton form, or every president in Arabic news would be Russia."""
+    matcher = Matcher(Watchlist((Entity("russia", "country", "Russia", countries=("RU",)),)))
+    assert matcher.find("قال الرئيس إن رئيسة الوزراء وصلت إلى العاصمة.") == []
+    assert [m.entity_id for m in matcher.find("Sanctions on Russia")] == ["russia"]
