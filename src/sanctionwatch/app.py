@@ -42,14 +42,14 @@ def _extra(cfg: SourceSettings | ChannelSettings, key: str, default=None):
     return (cfg.model_extra or {}).get(key, default)
 
 
-def _folder(cfg: SourceSettings, settings: Settings) -> Source:
+def _folder(cfg: SourceSettings, settings: Settings, stop: threading.Event) -> Source:
     path = _extra(cfg, "path")
     if not path:
         raise ConfigError(f"source {cfg.name!r}: a folder source needs 'path'")
     return FolderSource(cfg.name, settings.resolve(path))
 
 
-def _feed(cfg: SourceSettings, settings: Settings) -> Source:
+def _feed(cfg: SourceSettings, settings: Settings, stop: threading.Event) -> Source:
     url = _extra(cfg, "url")
     if not url:
         raise ConfigError(f"source {cfg.name!r}: a feed source needs 'url'")
@@ -63,7 +63,7 @@ def _feed(cfg: SourceSettings, settings: Settings) -> Source:
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"source {cfg.name!r}: {exc}") from exc
     extractor = trafilatura_extractor() if _extra(cfg, "fulltext", False) else None
-    return FeedSource(cfg.name, str(url), http, extractor, min_chars)
+    return FeedSource(cfg.name, str(url), http, extractor, min_chars, cancel=stop)
 
 
 def _bulk_args(cfg: SourceSettings, settings: Settings, kind: str) -> dict:
@@ -78,11 +78,11 @@ def _bulk_args(cfg: SourceSettings, settings: Settings, kind: str) -> dict:
             "fields": FieldMap.from_config(_extra(cfg, "fields"), f"source {cfg.name!r}")}
 
 
-def _jsonl(cfg: SourceSettings, settings: Settings) -> Source:
+def _jsonl(cfg: SourceSettings, settings: Settings, stop: threading.Event) -> Source:
     return JsonlSource(cfg.name, **_bulk_args(cfg, settings, "jsonl"))
 
 
-def _csv(cfg: SourceSettings, settings: Settings) -> Source:
+def _csv(cfg: SourceSettings, settings: Settings, stop: threading.Event) -> Source:
     try:
         return CsvSource(cfg.name, delimiter=str(_extra(cfg, "delimiter", ",")),
                          encoding=str(_extra(cfg, "encoding", "utf-8-sig")),
@@ -136,7 +136,8 @@ def _webhook(cfg: ChannelSettings, settings: Settings):
                                                                       settings.alerts.link))
 
 
-SOURCE_KINDS: dict[str, Callable[[SourceSettings, Settings], Source]] = {
+# a source factory gets the app's stop event, so that a fetch in progress ends on SIGTERM
+SOURCE_KINDS: dict[str, Callable[[SourceSettings, Settings, threading.Event], Source]] = {
     "folder": _folder, "feed": _feed, "jsonl": _jsonl, "csv": _csv}
 CHANNEL_KINDS: dict[str, Callable] = {"console": _console, "file": _file, "email": _email,
                                       "webhook": _webhook}
@@ -168,12 +169,17 @@ class App:
     channel_map: dict[str, object] = field(default_factory=dict)  # name -> channel, for outbox
     policy: Policy = field(default_factory=Policy)
     stop: threading.Event = field(default_factory=threading.Event)  # set on SIGTERM / SIGINT
+    # held while an item is stored and while the analyser is swapped: sources fetch side by
+    # side, but store one at a time (SQLite has one writer; a story lookup must see what
+    # another source just stored) and never with an analyser that is being replaced
+    lock: threading.RLock = field(default_factory=threading.RLock)
     # keeps `analyzer` on the latest valid watchlist (lifecycle.py); set by make_app
     watcher: WatchlistWatcher | None = None
 
     def run_once(self) -> list[CycleReport]:
         reports = run_cycle(self.sources, self.store, self.analyzer, self.channels, self.clock,
-                            self.policy, self.stop)
+                            self.policy, self.stop, lock=self.lock,
+                            in_force=lambda: self.analyzer)
         if self.outbox is not None:
             delivered = self.deliver()
             if delivered.errors:
@@ -206,18 +212,19 @@ class App:
         self.store.close()
 
 
-def _adapter(registry: dict, cfg, settings: Settings, what: str):
+def _adapter(registry: dict, cfg, settings: Settings, what: str, *args):
     """The adapter a config entry names by its `kind`, or a ConfigError naming the kinds."""
     factory = registry.get(cfg.kind)
     if factory is None:
         raise ConfigError(f"{what} {cfg.name!r}: unknown kind {cfg.kind!r} "
                           f"(known: {', '.join(sorted(registry))})")
-    return factory(cfg, settings)
+    return factory(cfg, settings, *args)
 
 
 def make_app(settings: Settings, *, clock: Callable[[], datetime] | None = None,
              channels: list[RoutedChannel] | None = None) -> App:
-    sources = [_adapter(SOURCE_KINDS, cfg, settings, "source")
+    stop = threading.Event()
+    sources = [_adapter(SOURCE_KINDS, cfg, settings, "source", stop)
                for cfg in settings.sources if cfg.enabled]
     if channels is None:
         channels = [RoutedChannel(_adapter(CHANNEL_KINDS, cfg, settings, "channel"),
@@ -230,7 +237,7 @@ def make_app(settings: Settings, *, clock: Callable[[], datetime] | None = None,
     store = Store(settings.database_url)
     outbox, channel_map = _outbox(settings, store, channels)
     app = App(settings, store, analyzer, sources, [], clock or (lambda: datetime.now(UTC)),
-              outbox, channel_map, policy(settings))
+              outbox, channel_map, policy(settings), stop)
     app.watcher = WatchlistWatcher(app)
     app.watcher.start()
     return app

@@ -6,6 +6,7 @@
     │   ├── WatchlistError     watchlist/*.csv
     │   └── RuleError          rules/*.yaml
     ├── SourceError            a source could not be fetched or parsed
+    │   └── Interrupted        a fetch was cut short because the monitor is stopping
     ├── ChannelError           a channel could not deliver
     └── StorageError           the database refused or could not be reached
 """
@@ -54,6 +55,11 @@ class RuleError(DataFileError):
 
 class SourceError(SanctionwatchError):
     """A source could not be fetched or parsed."""
+
+
+class Interrupted(SourceError):
+    """A fetch was cut short by the stop event (SIGTERM): not a fault of the source, so it
+    starts no backoff; the source is read again at the next run."""
 
 
 class ChannelError(SanctionwatchError):

@@ -22,12 +22,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
-
 from sanctionwatch.analysis import Analyzer
 from sanctionwatch.config import ListSettings, Settings
 from sanctionwatch.errors import SourceError, WatchlistError
 from sanctionwatch.matching.cache import paused_gc
+from sanctionwatch.sources.http import HttpSettings, HttpStatusError, fetch
 from sanctionwatch.storage import watchlists as wv
 from sanctionwatch.storage.store import Store
 from sanctionwatch.types import Alert, AlertIntent, ArticleData, Watchlist
@@ -223,7 +222,8 @@ class WatchlistWatcher:
         old = self.app.analyzer
         with paused_gc():
             analyzer = Analyzer(merged, old.rules, old.matcher.settings)
-        self.app.analyzer = analyzer  # the atomic swap
+        with self.app.lock:  # not while a source is storing an item
+            self.app.analyzer = analyzer
         log.info("watchlist.swapped reason=%r entities=%d relations=%d", reason,
                  len(merged.entities), len(merged.relations))
 
@@ -307,9 +307,15 @@ def apply_import(store: Store, imported: ImportedList, now: datetime,
     return report
 
 
-def fetch_list(cfg: ListSettings, settings: Settings, timeout: float = 120.0) -> Path:
+# Official lists are large (the CSL is about 100 MB): the caps every feed obeys, scaled up.
+LIST_HTTP = HttpSettings(timeout=60.0, deadline=900.0, max_bytes=512 * 1024 * 1024)
+
+
+def fetch_list(cfg: ListSettings, settings: Settings, http: HttpSettings = LIST_HTTP,
+               cancel: threading.Event | None = None) -> Path:
     """The local path of a configured list: its `path`, or its `url` downloaded into
-    `<config folder>/.cache/lists/<name>/` (OFAC sets: every file of the set)."""
+    `<config folder>/.cache/lists/<name>/` (OFAC sets: every file of the set), under the
+    same size cap and total deadline as every other HTTP exchange (sources/http.py)."""
     if cfg.path is not None:
         return settings.resolve(cfg.path)
     assert cfg.url is not None
@@ -318,26 +324,27 @@ def fetch_list(cfg: ListSettings, settings: Settings, timeout: float = 120.0) ->
     files = {"ofac_sdn": SDN_FILES, "ofac_consolidated": CONS_FILES}.get(cfg.kind)
     if files is None:
         name = cfg.url.rstrip("/").rsplit("/", 1)[-1] or f"{cfg.name}.data"
-        _download(cfg, cfg.url, target / name, timeout, required=True)
+        _download(cfg, cfg.url, target / name, http, cancel, required=True)
         return target / name
     base = cfg.url if cfg.url.endswith("/") else cfg.url.rsplit("/", 1)[0] + "/"
     for i, f in enumerate(files):
-        _download(cfg, base + f, target / f, timeout, required=i == 0)
+        _download(cfg, base + f, target / f, http, cancel, required=i == 0)
     return target
 
 
-def _download(cfg: ListSettings, url: str, dest: Path, timeout: float, required: bool) -> None:
+def _download(cfg: ListSettings, url: str, dest: Path, http: HttpSettings,
+              cancel: threading.Event | None, required: bool) -> None:
     try:
-        with httpx.Client(timeout=timeout, follow_redirects=True) as client:
-            resp = client.get(url)
-        if resp.status_code == 404 and not required:
+        resp = fetch(url, http, cancel=cancel)
+    except HttpStatusError as exc:
+        if exc.status == 404 and not required:
             dest.unlink(missing_ok=True)
             return
-        resp.raise_for_status()
-    except httpx.HTTPError as exc:
-        raise SourceError(f"list {cfg.name!r}: cannot fetch {url}: {exc}") from exc
+        raise SourceError(f"list {cfg.name!r}: cannot fetch {exc}") from exc
+    except SourceError as exc:
+        raise SourceError(f"list {cfg.name!r}: cannot fetch {exc}") from exc
     tmp = dest.with_suffix(dest.suffix + ".part")
-    tmp.write_bytes(resp.content)
+    tmp.write_bytes(resp.body)
     tmp.replace(dest)
 
 
@@ -349,7 +356,7 @@ def refresh_list(app: App, name: str, progress: Progress | None = None) -> Impor
         raise SourceError(f"no list named {name!r} in the configuration "
                           f"(configured: {', '.join(cfgs) or 'none'})")
     cfg = cfgs[name]
-    path = fetch_list(cfg, app.settings)
+    path = fetch_list(cfg, app.settings, cancel=app.stop)
     with paused_gc():
         imported = import_list(cfg.kind, path, name=cfg.name, progress=progress)
     watcher = app.watcher

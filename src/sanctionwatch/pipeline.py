@@ -11,7 +11,13 @@ one transaction; an item is marked seen only after all its articles are stored. 
 at any point, then a run, re-reads at most the unfinished items, skips their stored articles by
 content hash, and raises no alert twice (alerts are unique per story). A stop request (SIGTERM)
 is honoured between two articles: the current one is finished, the rest of its item waits for
-the next run.
+the next run; a fetch in progress is cut within a fraction of a second (`Interrupted`, which
+is not a failure of the source and starts no backoff).
+
+Sources side by side. Several sources may run at once (the daemon runs each on its own
+schedule): `lock` is held only while an item is stored, never while a source fetches, so a slow
+server stalls its own source and nothing else; the analyser is taken under that lock for every
+item (`in_force`), so a watchlist swap between two items applies to the next one.
 
 Deliveries. `deliver()` sends the alerts a source raised to the routed channels right after
 the source ran (the walking-skeleton path). The outbox (issue 7) writes deliveries inside the
@@ -21,16 +27,18 @@ here and sends from the outbox in its own job, so this seam is the only place th
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sanctionwatch.analysis import Analyzer
 from sanctionwatch.channels.base import Channel, Route
 from sanctionwatch.dedupe import DedupeSettings, signature
-from sanctionwatch.errors import SanctionwatchError
+from sanctionwatch.errors import Interrupted, SanctionwatchError
 from sanctionwatch.sources.base import ItemProblem, Source, SourceItem
 from sanctionwatch.storage import source_state, stories
 from sanctionwatch.storage.store import Store
@@ -83,12 +91,30 @@ class RoutedChannel:
     route: Route
 
 
+@dataclass(frozen=True)
+class _Bench:
+    """What storing needs, shared by the sources that run side by side."""
+
+    store: Store
+    lock: AbstractContextManager
+    analyzer: Callable[[], Analyzer]
+    now: Callable[[], datetime]
+    policy: Policy
+    stop: threading.Event | None
+
+
 def run_source(source: Source, store: Store, analyzer: Analyzer,
                channels: Sequence[RoutedChannel], now: Callable[[], datetime],
                policy: Policy | None = None,
-               stop: threading.Event | None = None) -> CycleReport:
-    """Fetch one source and store what is new; never raises for a fault of the source."""
+               stop: threading.Event | None = None, *,
+               lock: AbstractContextManager | None = None,
+               in_force: Callable[[], Analyzer] | None = None) -> CycleReport:
+    """Fetch one source and store what is new; never raises for a fault of the source.
+    `lock` is held while each item is stored; `in_force` (default: `analyzer`) gives the
+    analyser for each item under it."""
     policy = policy or Policy()
+    bench = _Bench(store, lock if lock is not None else contextlib.nullcontext(),
+                   in_force or (lambda: analyzer), now, policy, stop)
     report = CycleReport(source.name)
     try:
         state = source_state.get_state(store, source.name)
@@ -103,13 +129,17 @@ def run_source(source: Source, store: Store, analyzer: Analyzer,
                  state.failures)
         return report
     try:
-        _fetch_and_store(source, store, analyzer, now, policy, stop, report)
+        _fetch_and_store(source, bench, report)
+    except Interrupted as exc:
+        report.interrupted = True
+        log.info("source.interrupted source=%s reason=%s", source.name, exc)
     except SanctionwatchError as exc:
         report.failed = str(exc)
     except Exception as exc:  # a bug in one source must not stop the daemon or other sources
         log.exception("source.crashed source=%s", source.name)
         report.failed = f"unexpected {type(exc).__name__}: {exc}"
-    _record(store, report, state.failures, policy, now())
+    with bench.lock:
+        _record(store, report, state.failures, policy, now())
     deliver(report.alerts, channels, report.problems)
     log.info("source.done source=%s items=%d new=%d known=%d copies=%d joined=%d alerts=%d "
              "problems=%d%s", source.name, report.items, report.articles_new,
@@ -118,10 +148,9 @@ def run_source(source: Source, store: Store, analyzer: Analyzer,
     return report
 
 
-def _fetch_and_store(source: Source, store: Store, analyzer: Analyzer,
-                     now: Callable[[], datetime], policy: Policy,
-                     stop: threading.Event | None, report: CycleReport) -> None:
-    seen = store.seen_items(source.name)
+def _fetch_and_store(source: Source, bench: _Bench, report: CycleReport) -> None:
+    seen = bench.store.seen_items(source.name)
+    stop = bench.stop
     for item in source.fetch(seen):
         if stop is not None and stop.is_set():
             report.interrupted = True
@@ -131,9 +160,13 @@ def _fetch_and_store(source: Source, store: Store, analyzer: Analyzer,
             report.problems.append(message)
             log.warning("source.item_failed source=%s item=%s reason=%s", source.name,
                         item.key, item.message)
-            source_state.note_item_problem(store, source.name, now(), message)
+            with bench.lock:
+                source_state.note_item_problem(bench.store, source.name, bench.now(), message)
             continue
-        if not _store_item(item, store, analyzer, now, policy, stop, report):
+        with bench.lock:
+            finished = _store_item(item, bench.store, bench.analyzer(), bench.now,
+                                   bench.policy, stop, report)
+        if not finished:
             report.interrupted = True
             return
 
@@ -228,11 +261,14 @@ def deliver(alerts: Sequence[Alert], channels: Sequence[RoutedChannel],
 def run_cycle(sources: Sequence[Source], store: Store, analyzer: Analyzer,
               channels: Sequence[RoutedChannel], now: Callable[[], datetime],
               policy: Policy | None = None,
-              stop: threading.Event | None = None) -> list[CycleReport]:
+              stop: threading.Event | None = None, *,
+              lock: AbstractContextManager | None = None,
+              in_force: Callable[[], Analyzer] | None = None) -> list[CycleReport]:
     """Every source once, in order; stops early (between articles) when `stop` is set."""
     reports = []
     for s in sources:
         if stop is not None and stop.is_set():
             break
-        reports.append(run_source(s, store, analyzer, channels, now, policy, stop))
+        reports.append(run_source(s, store, analyzer, channels, now, policy, stop, lock=lock,
+                                  in_force=in_force))
     return reports

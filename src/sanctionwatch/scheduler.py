@@ -9,10 +9,12 @@ missed runs into one, runs one instance at a time, tolerates `misfire_grace_seco
 and source jobs get `jitter_seconds` of random delay. Persisted jobs name module-level
 functions with plain arguments (a source's name); they find the running app in `_RUNTIME`.
 
-Source jobs run one at a time (a lock): SQLite has one writer, and a story lookup must see the
-articles the previous source just stored. SIGINT / SIGTERM set `App.stop`: the running source
-finishes its current article and stops, the scheduler shuts down, the process exits 0. A
-second signal exits at once (the database rolls back the article in progress).
+Source jobs run side by side, each in its own thread, and fetch at the same time; they store
+one item at a time under `App.lock` (SQLite has one writer, and a story lookup must see the
+articles another source just stored), so a slow server stalls only its own source. SIGINT /
+SIGTERM set `App.stop`: a fetch in progress is cut within a fraction of a second, a source
+that is storing finishes its current article and stops, the scheduler shuts down, the process
+exits 0. A second signal exits at once (the database rolls back the article in progress).
 """
 
 from __future__ import annotations
@@ -53,7 +55,6 @@ class Runtime:
     """What persisted jobs run against in this process."""
 
     app: App
-    lock: threading.Lock = field(default_factory=threading.Lock)
     inputs: str = ""  # fingerprint of the watchlist and rule files the analyser was built from
     # set by a source job that raised alerts; the daemon's main loop then runs the outbox now
     # (a job thread must not touch the scheduler: it may be shutting down)
@@ -74,12 +75,11 @@ def run_source_job(name: str) -> CycleReport | None:
     if source is None:
         log.warning("scheduler.unknown_source source=%s", name)
         return None
-    with rt.lock:
-        if rt.app.stop.is_set():
-            return None
-        a = rt.app
-        report = run_source(source, a.store, a.analyzer, a.channels, a.clock, a.policy,
-                            a.stop)
+    a = rt.app
+    if a.stop.is_set():
+        return None
+    report = run_source(source, a.store, a.analyzer, a.channels, a.clock, a.policy, a.stop,
+                        lock=a.lock, in_force=lambda: a.analyzer)
     if report.alerts and a.outbox is not None:
         rt.wake_outbox.set()  # new alerts go out now, not at the outbox's next tick
     return report
@@ -113,7 +113,7 @@ def refresh_job() -> bool:
         log.error("refresh.failed keeping=last-good reason=%s", exc)
         rt.inputs = current  # report a bad version once, not at every refresh
         return False
-    with rt.lock:
+    with app.lock:
         app.analyzer = analyzer
     rt.inputs = current
     record_watchlist_version(app)
@@ -153,7 +153,7 @@ def retention_job() -> int:
     days = rt.app.settings.scheduler.retention_days if rt else 0
     if rt is None or not days:
         return 0
-    with rt.lock:
+    with rt.app.lock:
         n = prune_articles(rt.app.store, rt.app.clock() - timedelta(days=days))
     log.info("retention.done deleted=%d older_than_days=%d", n, days)
     return n
@@ -261,7 +261,9 @@ def build_scheduler(app: App) -> BackgroundScheduler:
         timezone="UTC",
         jobstores={"default": SQLAlchemyJobStore(engine=app.store.engine,
                                                  tablename=JOBS_TABLE)},
-        executors={"default": ThreadPoolExecutor(4)},
+        # a thread for every source, so that none waits for another's slow server, and a few
+        # for the outbox, refresh, watchlist, list and retention jobs
+        executors={"default": ThreadPoolExecutor(len(app.sources) + 4)},
         job_defaults={"coalesce": True, "max_instances": 1,
                       "misfire_grace_time": max(1, s.misfire_grace_seconds)},
     )

@@ -1,6 +1,7 @@
 """A real HTTP server on 127.0.0.1 (port 0, a thread) serving the feeds in tests/data/feeds
 and misbehaving on purpose: redirects, a redirect loop, a server that never answers, one that
-trickles, a 2 GB Content-Length, an endless body, a 500, and conditional requests."""
+trickles its body, one that trickles its headers, a 2 GB Content-Length, an endless body, a
+500, and conditional requests."""
 
 from __future__ import annotations
 
@@ -106,6 +107,13 @@ def _handler(server: FeedServer):
                         return
                     self.wfile.write(b" ")
                     self.wfile.flush()
+            elif path == "/slow-headers":  # a status line, then headers a byte at a time
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Pad: ")
+                self.wfile.flush()
+                while not server.stopping.wait(0.05):
+                    self.wfile.write(b"a")
+                    self.wfile.flush()
+                self.close_connection = True
             elif path == "/huge":  # claims 2 GB
                 self.send_response(200)
                 self.send_header("Content-Type", "application/rss+xml")

@@ -14,8 +14,9 @@ import pytest
 
 from sanctionwatch.app import make_app
 from sanctionwatch.config import ListSettings, Settings
-from sanctionwatch.errors import WatchlistError
+from sanctionwatch.errors import SourceError, WatchlistError
 from sanctionwatch.lifecycle import apply_import, fetch_list
+from sanctionwatch.sources.http import HttpSettings
 from sanctionwatch.storage import watchlists as wv
 from sanctionwatch.storage.store import AlertFilter
 from sanctionwatch.types import ArticleData
@@ -234,6 +235,9 @@ def test_a_list_is_fetched_by_url(tmp_path):
         bad = ListSettings(name="gone", kind="un", url=url.replace("sdn.csv", "un.xml"))
         with pytest.raises(Exception, match="cannot fetch"):
             fetch_list(bad, settings)
+        # the download obeys the caps every HTTP exchange obeys (sources/http.py)
+        with pytest.raises(SourceError, match=r"list 'sdn_web': cannot fetch .*too large"):
+            fetch_list(cfg, settings, http=HttpSettings(max_bytes=1024))
     finally:
         server.shutdown()
         server.server_close()

@@ -21,6 +21,7 @@ import hashlib
 import json
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from xml.etree.ElementTree import ParseError
@@ -30,7 +31,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as defused_fromstring
 
 from sanctionwatch.dedupe import canonical_url
-from sanctionwatch.errors import ConfigError, SourceError
+from sanctionwatch.errors import ConfigError, Interrupted, SourceError
 from sanctionwatch.sources import http
 from sanctionwatch.sources.base import ItemProblem, SourceItem
 from sanctionwatch.sources.htmltext import html_to_text
@@ -74,19 +75,21 @@ def reject_hostile_xml(body: bytes, url: str) -> None:
 class FeedSource:
     def __init__(self, name: str, url: str, http_settings: http.HttpSettings | None = None,
                  extractor: Extractor | None = None, fulltext_min_chars: int = 600,
-                 transport=None):
+                 transport=None, cancel: threading.Event | None = None):
+        """`cancel`: the daemon's stop event; a fetch in progress ends when it is set."""
         self.name = name
         self.url = url
         self.http = http_settings or http.HttpSettings()
         self.extractor = extractor
         self.fulltext_min_chars = fulltext_min_chars
         self.transport = transport
+        self.cancel = cancel
 
     def fetch(self, seen: Mapping[str, str]) -> Iterator[SourceItem | ItemProblem]:
         validators = _load_validators(seen.get(VALIDATORS_KEY, ""))
         resp = http.fetch(self.url, self.http, etag=validators.get("etag", ""),
                           last_modified=validators.get("last_modified", ""),
-                          accept=FEED_ACCEPT, transport=self.transport)
+                          accept=FEED_ACCEPT, transport=self.transport, cancel=self.cancel)
         if resp.not_modified:
             log.info("feed.not_modified source=%s url=%s", self.name, self.url)
             return
@@ -94,6 +97,8 @@ class FeedSource:
         for entry in parsed.entries:
             try:
                 item = self._item(entry, seen)
+            except Interrupted:
+                raise
             except SourceError as exc:
                 yield ItemProblem(_entry_key(entry), str(exc))
                 continue
@@ -175,8 +180,10 @@ class FeedSource:
     def _fulltext(self, link: str) -> str | None:
         try:
             page = http.fetch(link, self.http, accept="text/html,application/xhtml+xml",
-                              transport=self.transport)
+                              transport=self.transport, cancel=self.cancel)
             text = self.extractor(page.body, page.url) if self.extractor else None
+        except Interrupted:
+            raise
         except SourceError as exc:
             log.warning("feed.fulltext_failed source=%s url=%s reason=%s", self.name, link, exc)
             return None
