@@ -79,6 +79,15 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def ping(self) -> bool:
+        """True when the database answers a `SELECT 1` (through the pool: no new engine)."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1")).scalar_one()
+        except SQLAlchemyError:
+            return False
+        return True
+
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         joined = getattr(self._batch, "conn", None)

@@ -5,10 +5,11 @@ the audit trail, suppressions and outbox deliveries behave exactly as with `sanc
 alerts ...`), the watchlist in force and the data of `sanctionwatch status`. Pages are
 rendered on the server (Jinja2, autoescaped); static files are part of the package.
 
-Every page needs a signed-in user; only analysts change alerts (checked on the server for
-every POST); every POST carries the session's CSRF token. Responses carry a strict
-Content-Security-Policy (scripts and styles from this site only), so even text that escaped
-escaping could not run a script.
+Every page needs a signed-in user (except `/healthz`, which says only whether the database
+answers, and `/metrics`, aggregate counts for Prometheus); only analysts change alerts
+(checked on the server for every POST); every POST carries the session's CSRF token.
+Responses carry a strict Content-Security-Policy (scripts and styles from this site only), so
+even text that escaped escaping could not run a script.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -185,6 +186,15 @@ def _logout(request: Request, session: us.Session, form) -> Response:
     return response
 
 
+# -- for load balancers and monitoring (no sign-in) -----------------------------------------
+
+async def healthz(request: Request) -> Response:
+    """`{"status":"ok"}`, or 503 when the database does not answer; nothing else is told."""
+    if await run_in_threadpool(web_state(request).app.healthy):
+        return JSONResponse({"status": "ok"})
+    return JSONResponse({"status": "unavailable"}, status_code=503)
+
+
 # -- errors and headers -------------------------------------------------------------------
 
 async def http_error(request: Request, exc: Exception) -> Response:
@@ -244,6 +254,7 @@ def create_app(settings: Settings, *, app: App | None = None) -> Starlette:
         Route("/watchlist", page(pages.watchlist), methods=["GET"]),
         Route("/watchlist/diff", page(pages.watchlist_diff), methods=["GET"]),
         Route("/health", page(pages.health), methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
 
