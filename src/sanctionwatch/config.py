@@ -11,11 +11,13 @@ import os
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -33,6 +35,45 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _as_text(value: Any) -> Any:
+    """YAML reads `0` and `90` as numbers: a number of seconds is an interval too."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _interval_text(value: str) -> str:
+    try:
+        interval_seconds(value)
+    except ConfigError as exc:
+        raise ValueError(str(exc)) from None
+    return value
+
+
+def _schedule_text(value: str) -> str:
+    """An interval ("15m") or a crontab line ("0 6 * * *")."""
+    try:
+        interval_seconds(value)
+    except ConfigError:
+        _cron_text(value, "neither an interval (90s, 15m, 2h, 1d) nor a cron line")
+    return value
+
+
+def _cron_text(value: str, what: str = "not a cron line") -> str:
+    from apscheduler.triggers.cron import CronTrigger  # only to check the line
+
+    try:
+        CronTrigger.from_crontab(value, timezone="UTC")
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is {what} ({exc}; e.g. '*/20 6-22 * * *')") from None
+    return value
+
+
+# "90s", "15m", "2h", "1d" or a number of seconds, checked when the file is read
+Interval = Annotated[str, BeforeValidator(_as_text), AfterValidator(_interval_text)]
+# an interval or a crontab line (UTC)
+Schedule = Annotated[str, BeforeValidator(_as_text), AfterValidator(_schedule_text)]
+Cron = Annotated[str, AfterValidator(_cron_text)]
+
+
 class DatabaseSettings(_Model):
     url: str = "sqlite:///sanctionwatch.db"
 
@@ -41,7 +82,7 @@ class WatchlistSettings(_Model):
     path: Path = Path("watchlist")
     # The daemon checks the folder for edits this often; a valid edit is swapped in, a
     # broken one is reported (log + `system` alert) while the last good version keeps running.
-    poll_interval: str = "10s"
+    poll_interval: Interval = "10s"
     # When a version adds entities or aliases, stored articles fetched within this many days
     # are screened again for the new names (0: never).
     rescreen_days: int = Field(30, ge=0)
@@ -55,7 +96,7 @@ class ListSettings(_Model):
     kind: Literal["ofac_sdn", "ofac_consolidated", "un", "csl", "ftm"]
     path: Path | None = None   # a file or folder (OFAC sets: the folder holding sdn.csv ...)
     url: str | None = None     # or a URL (for OFAC sets, the folder URL; files are appended)
-    schedule: str = "1d"
+    schedule: Schedule = "1d"
     match: bool = True
     enabled: bool = True
 
@@ -76,15 +117,133 @@ class MatchingSettings(_Model):
     fuzzy_floor: float = Field(0.8, ge=0.0, le=1.0)
 
 
+# -- the options of each kind of source and channel (app.py builds the adapters from them) ---
+
+class FolderOptions(_Model):
+    """kind folder: a drop folder of .txt .md .html .eml .json .jsonl files."""
+
+    path: Path
+
+
+class FeedOptions(_Model):
+    """kind feed: RSS or Atom over HTTP(S) (sources/feed.py, sources/http.py)."""
+
+    url: str = Field(min_length=1)
+    timeout: float = Field(20.0, gt=0)        # seconds per connect / read / write
+    deadline: float = Field(60.0, gt=0)       # seconds for the whole exchange
+    max_bytes: int = Field(10 * 1024 * 1024, ge=1)
+    user_agent: str | None = None
+    fulltext: bool = False
+    fulltext_min_chars: int = Field(600, ge=0)
+
+
+class JsonlOptions(_Model):
+    """kind jsonl: bulk exports read in chunks (sources/records.py)."""
+
+    path: Path
+    chunk: int = Field(500, ge=1)
+    fields: dict[str, str | list[str]] | None = None
+
+
+class CsvOptions(JsonlOptions):
+    """kind csv: like jsonl, with the file's delimiter and encoding."""
+
+    delimiter: str = Field(",", min_length=1, max_length=1)
+    encoding: str = "utf-8-sig"
+
+
+class ConsoleOptions(_Model):
+    """kind console: no options."""
+
+
+class FileOptions(_Model):
+    """kind file: alerts appended as JSON Lines or CSV (channels/file.py)."""
+
+    path: Path
+    format: Literal["jsonl", "csv"] | None = None
+
+
+class EmailOptions(_Model):
+    """kind email (channels/email.py)."""
+
+    host: str = Field(min_length=1)
+    port: int | None = Field(None, ge=1, le=65535)
+    sender: str = Field(alias="from", min_length=1)
+    to: str | tuple[str, ...]
+    tls: Literal["starttls", "ssl", "none"] = "starttls"
+    username_env: str = "SANCTIONWATCH_SMTP_USER"
+    password_env: str = "SANCTIONWATCH_SMTP_PASSWORD"
+    timeout: float = Field(30.0, gt=0)
+    ca_file: Path | None = None
+    link: str | None = None
+
+
+class WebhookOptions(_Model):
+    """kind webhook (channels/webhook.py)."""
+
+    url: str = Field(min_length=1)
+    format: Literal["json", "slack"] = "json"
+    timeout: float = Field(10.0, gt=0)
+    headers: dict[str, str] | None = None
+    link: str | None = None
+
+
+SOURCE_OPTIONS: dict[str, type[_Model]] = {
+    "folder": FolderOptions, "feed": FeedOptions, "jsonl": JsonlOptions, "csv": CsvOptions}
+CHANNEL_OPTIONS: dict[str, type[_Model]] = {
+    "console": ConsoleOptions, "file": FileOptions, "email": EmailOptions,
+    "webhook": WebhookOptions}
+
+
+def _options(what: str, name: str, kind: str, extra: dict[str, Any],
+             registry: dict[str, type[_Model]], common: set[str]) -> _Model:
+    """The options of one source or channel checked against its kind: an unknown kind, an
+    unknown key (a typo such as `fulltext_min_char`) or a wrong value is an error naming the
+    entry and the key."""
+    model = registry.get(kind)
+    if model is None:
+        raise ValueError(f"{what} {name!r}: unknown kind {kind!r} "
+                         f"(known: {', '.join(sorted(registry))})")
+    known = sorted({f.alias or k for k, f in model.model_fields.items()} | common)
+    try:
+        return model.model_validate(extra)
+    except ValidationError as exc:
+        lines = []
+        for e in exc.errors():
+            key = ".".join(str(p) for p in e["loc"])
+            if e["type"] == "extra_forbidden":
+                lines.append(f"{what} {name!r} ({kind}): unknown option {key!r} "
+                             f"(known: {', '.join(known)})")
+            else:
+                lines.append(f"{what} {name!r} ({kind}): {key}: {e['msg']}")
+        raise ValueError("; ".join(lines)) from None
+
+
 class SourceSettings(_Model):
+    """One source: the keys every source takes, and its kind's options (checked against
+    `SOURCE_OPTIONS` when the file is read; `options` gives them typed)."""
+
     model_config = ConfigDict(extra="allow", frozen=True)
     name: str
     kind: str
-    interval: str = "15m"
+    interval: Interval = "15m"
+    cron: Cron | None = None   # a crontab line (UTC) instead of the interval
     enabled: bool = True
+
+    @model_validator(mode="after")
+    def _kind_options(self) -> SourceSettings:
+        self.options  # noqa: B018  (raises on a bad option)
+        return self
+
+    @property
+    def options(self) -> _Model:
+        return _options("source", self.name, self.kind, dict(self.model_extra or {}),
+                        SOURCE_OPTIONS, set(SourceSettings.model_fields))
 
 
 class ChannelSettings(_Model):
+    """One channel: the keys every channel takes, and its kind's options (`CHANNEL_OPTIONS`)."""
+
     model_config = ConfigDict(extra="allow", frozen=True)
     name: str
     kind: str
@@ -95,51 +254,46 @@ class ChannelSettings(_Model):
     events: tuple[Literal["new", "update", "escalated"], ...] = ("new", "update")
     digest: Literal["hourly", "daily"] | None = None
 
+    @model_validator(mode="after")
+    def _kind_options(self) -> ChannelSettings:
+        self.options  # noqa: B018  (raises on a bad option)
+        return self
+
+    @property
+    def options(self) -> _Model:
+        return _options("channel", self.name, self.kind, dict(self.model_extra or {}),
+                        CHANNEL_OPTIONS, set(ChannelSettings.model_fields))
+
 
 class OutboxSettings(_Model):
     """The delivery worker (storage/outbox.py): how often it runs and how it retries."""
 
-    interval: str = "30s"
-    retry_base: str = "30s"
-    retry_max: str = "1h"
+    interval: Interval = "30s"
+    retry_base: Interval = "30s"
+    retry_max: Interval = "1h"
     batch_size: int = Field(500, ge=1)
-
-    @field_validator("interval", "retry_base", "retry_max")
-    @classmethod
-    def _interval(cls, v: str) -> str:
-        return _check_interval(v)
 
 
 class AlertsSettings(_Model):
     """Grouping of alerts (storage/alerts.py) and their delivery."""
 
-    group_window: str = "24h"  # "0" groups only within a story
+    group_window: Interval = "24h"  # 0 groups only within a story
     link: str | None = None  # e.g. https://triage.example.org/alerts/{id}
     outbox: OutboxSettings = OutboxSettings()
 
-    @field_validator("group_window")
-    @classmethod
-    def _window(cls, v: str) -> str:
-        return _check_interval(v)
-
 
 class SchedulerSettings(_Model):
-    default_interval: str = "15m"
+    default_interval: Interval = "15m"
     jitter_seconds: int = Field(30, ge=0)
     misfire_grace_seconds: int = Field(300, ge=0)
     # Per-source backoff after failures: base * 2**(failures-1) seconds, at most max.
     backoff_base_seconds: int = Field(60, ge=0)
     backoff_max_seconds: int = Field(6 * 3600, ge=0)
     # Reload the watchlist and rules when their files change ("0": never).
-    refresh_interval: str = "5m"
+    refresh_interval: Interval = "5m"
     # Delete stored articles that carry no alert after this many days (0: keep everything).
     retention_days: int = Field(0, ge=0)
-    retention_interval: str = "1d"
-
-    @field_validator("default_interval", "refresh_interval", "retention_interval")
-    @classmethod
-    def _interval(cls, v: str) -> str:
-        return _check_interval(v)
+    retention_interval: Interval = "1d"
 
 
 class DedupeConfig(_Model):
@@ -168,16 +322,11 @@ class WebSettings(_Model):
     # Failed sign-ins per name (and 4x that per client address) within the window lock
     # further attempts out until the window has passed.
     login_attempts: int = Field(5, ge=1)
-    login_window: str = "15m"
+    login_window: Interval = "15m"
     # Behind a TLS proxy every request comes from the proxy's address: list the proxies whose
     # `client_header` (the client's address) is believed; anyone else's header is ignored.
     trusted_proxies: tuple[str, ...] = ()
     client_header: str = "X-Forwarded-For"
-
-    @field_validator("login_window")
-    @classmethod
-    def _interval(cls, v: str) -> str:
-        return _check_interval(v)
 
 
 class Settings(_Model):
@@ -226,14 +375,6 @@ def interval_seconds(text: str) -> int:
     return int(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
 
 
-def _check_interval(value: str) -> str:
-    try:
-        interval_seconds(value)
-    except ConfigError as exc:
-        raise ValueError(str(exc)) from None
-    return value
-
-
 def _expand_env(value: Any, where: str) -> Any:
     if isinstance(value, str):
         def sub(m: re.Match[str]) -> str:
@@ -261,6 +402,17 @@ def builtin_dir(name: str) -> Path | None:
     return checkout if checkout.is_dir() else None
 
 
+def _where(raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
+    """A validation error's location with list entries named: `sources[reuters].interval`."""
+    parts = [str(p) for p in loc]
+    if len(loc) >= 2 and loc[0] in ("sources", "channels", "lists") and isinstance(loc[1], int):
+        entries = raw.get(loc[0])
+        entry = entries[loc[1]] if isinstance(entries, list) and loc[1] < len(entries) else None
+        if isinstance(entry, dict) and entry.get("name"):
+            parts[:2] = [f"{loc[0]}[{entry['name']}]"]
+    return ".".join(parts)
+
+
 def default_settings() -> Settings:
     """The embedded defaults: the shipped watchlist and rules, seeds/ as a drop folder if it
     is beside the source tree, console output, SQLite in the current folder."""
@@ -286,6 +438,13 @@ def load_settings(path: Path | None = None) -> Settings:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError as exc:
         raise ConfigError(f"{path}: config file not found") from exc
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"{path}:{line}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} "
+                          f"at offset {exc.start}); save the file as UTF-8") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config file: {exc.strerror or exc}") \
+            from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
@@ -297,5 +456,6 @@ def load_settings(path: Path | None = None) -> Settings:
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:
-        lines = [f"{path}: {'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        lines = [f"{path}: {_where(raw, e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
+                 for e in exc.errors()]
         raise ConfigError("\n".join(lines)) from exc

@@ -197,10 +197,10 @@ def record_watchlist_version(app: App) -> None:
 
 
 def source_trigger(cfg: SourceSettings, jitter: int):
-    cron = (cfg.model_extra or {}).get("cron")
+    cron = cfg.cron  # checked when the config was read (config.py)
     try:
         if cron:
-            return CronTrigger.from_crontab(str(cron), timezone="UTC")
+            return CronTrigger.from_crontab(cron, timezone="UTC")
         return IntervalTrigger(seconds=interval_seconds(cfg.interval), timezone="UTC",
                                jitter=jitter or None)
     except ValueError as exc:
