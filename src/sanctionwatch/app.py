@@ -18,7 +18,19 @@ from sanctionwatch.channels.console import ConsoleChannel
 from sanctionwatch.channels.email import EmailChannel
 from sanctionwatch.channels.file import FileChannel
 from sanctionwatch.channels.webhook import WebhookChannel
-from sanctionwatch.config import ChannelSettings, Settings, SourceSettings, interval_seconds
+from sanctionwatch.config import (
+    ChannelSettings,
+    CsvOptions,
+    EmailOptions,
+    FeedOptions,
+    FileOptions,
+    FolderOptions,
+    JsonlOptions,
+    Settings,
+    SourceSettings,
+    WebhookOptions,
+    interval_seconds,
+)
 from sanctionwatch.dedupe import DedupeSettings
 from sanctionwatch.errors import ConfigError, SourceError, WatchlistError
 from sanctionwatch.lifecycle import WatchlistWatcher
@@ -38,55 +50,38 @@ from sanctionwatch.types import Watchlist
 from sanctionwatch.watchlist.csvfile import load_watchlist
 
 
-def _extra(cfg: SourceSettings | ChannelSettings, key: str, default=None):
-    return (cfg.model_extra or {}).get(key, default)
-
-
 def _folder(cfg: SourceSettings, settings: Settings, stop: threading.Event) -> Source:
-    path = _extra(cfg, "path")
-    if not path:
-        raise ConfigError(f"source {cfg.name!r}: a folder source needs 'path'")
-    return FolderSource(cfg.name, settings.resolve(path))
+    o = cfg.options
+    assert isinstance(o, FolderOptions)
+    return FolderSource(cfg.name, settings.resolve(o.path))
 
 
 def _feed(cfg: SourceSettings, settings: Settings, stop: threading.Event) -> Source:
-    url = _extra(cfg, "url")
-    if not url:
-        raise ConfigError(f"source {cfg.name!r}: a feed source needs 'url'")
-    defaults = HttpSettings()
-    try:
-        http = HttpSettings(timeout=float(_extra(cfg, "timeout", defaults.timeout)),
-                            deadline=float(_extra(cfg, "deadline", defaults.deadline)),
-                            max_bytes=int(_extra(cfg, "max_bytes", defaults.max_bytes)),
-                            user_agent=str(_extra(cfg, "user_agent", defaults.user_agent)))
-        min_chars = int(_extra(cfg, "fulltext_min_chars", 600))
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"source {cfg.name!r}: {exc}") from exc
-    extractor = trafilatura_extractor() if _extra(cfg, "fulltext", False) else None
-    return FeedSource(cfg.name, str(url), http, extractor, min_chars, cancel=stop)
+    o = cfg.options
+    assert isinstance(o, FeedOptions)
+    http = HttpSettings(timeout=o.timeout, deadline=o.deadline, max_bytes=o.max_bytes,
+                        **({"user_agent": o.user_agent} if o.user_agent else {}))
+    extractor = trafilatura_extractor() if o.fulltext else None
+    return FeedSource(cfg.name, o.url, http, extractor, o.fulltext_min_chars, cancel=stop)
 
 
-def _bulk_args(cfg: SourceSettings, settings: Settings, kind: str) -> dict:
-    path = _extra(cfg, "path")
-    if not path:
-        raise ConfigError(f"source {cfg.name!r}: a {kind} source needs 'path'")
-    try:
-        chunk = int(_extra(cfg, "chunk", 500))
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"source {cfg.name!r}: chunk: {exc}") from exc
-    return {"path": settings.resolve(path), "chunk": chunk,
-            "fields": FieldMap.from_config(_extra(cfg, "fields"), f"source {cfg.name!r}")}
+def _bulk_args(cfg: SourceSettings, settings: Settings) -> dict:
+    o = cfg.options
+    assert isinstance(o, JsonlOptions)
+    return {"path": settings.resolve(o.path), "chunk": o.chunk,
+            "fields": FieldMap.from_config(o.fields, f"source {cfg.name!r}")}
 
 
 def _jsonl(cfg: SourceSettings, settings: Settings, stop: threading.Event) -> Source:
-    return JsonlSource(cfg.name, **_bulk_args(cfg, settings, "jsonl"))
+    return JsonlSource(cfg.name, **_bulk_args(cfg, settings))
 
 
 def _csv(cfg: SourceSettings, settings: Settings, stop: threading.Event) -> Source:
+    o = cfg.options
+    assert isinstance(o, CsvOptions)
     try:
-        return CsvSource(cfg.name, delimiter=str(_extra(cfg, "delimiter", ",")),
-                         encoding=str(_extra(cfg, "encoding", "utf-8-sig")),
-                         **_bulk_args(cfg, settings, "csv"))
+        return CsvSource(cfg.name, delimiter=o.delimiter, encoding=o.encoding,
+                         **_bulk_args(cfg, settings))
     except SourceError as exc:
         raise ConfigError(str(exc)) from exc
 
@@ -105,38 +100,29 @@ def _console(cfg: ChannelSettings, settings: Settings):
 
 
 def _file(cfg: ChannelSettings, settings: Settings):
-    path = _extra(cfg, "path")
-    if not path:
-        raise ConfigError(f"channel {cfg.name!r}: a file channel needs 'path'")
-    return FileChannel(cfg.name, settings.resolve(path), _extra(cfg, "format"))
+    o = cfg.options
+    assert isinstance(o, FileOptions)
+    return FileChannel(cfg.name, settings.resolve(o.path), o.format)
 
 
 def _email(cfg: ChannelSettings, settings: Settings):
-    missing = [k for k in ("host", "from", "to") if not _extra(cfg, k)]
-    if missing:
-        raise ConfigError(f"channel {cfg.name!r}: an email channel needs {', '.join(missing)}")
-    to = _extra(cfg, "to")
-    ca = _extra(cfg, "ca_file")
+    o = cfg.options
+    assert isinstance(o, EmailOptions)
     return EmailChannel(
-        cfg.name, host=_extra(cfg, "host"), port=_extra(cfg, "port"), sender=_extra(cfg, "from"),
-        recipients=[to] if isinstance(to, str) else list(to), tls=_extra(cfg, "tls", "starttls"),
-        username_env=_extra(cfg, "username_env", "SANCTIONWATCH_SMTP_USER"),
-        password_env=_extra(cfg, "password_env", "SANCTIONWATCH_SMTP_PASSWORD"),
-        timeout=float(_extra(cfg, "timeout", 30)),
-        ca_file=str(settings.resolve(ca)) if ca else None,
-        link=_extra(cfg, "link", settings.alerts.link))
+        cfg.name, host=o.host, port=o.port, sender=o.sender,
+        recipients=[o.to] if isinstance(o.to, str) else list(o.to), tls=o.tls,
+        username_env=o.username_env, password_env=o.password_env, timeout=o.timeout,
+        ca_file=str(settings.resolve(o.ca_file)) if o.ca_file else None,
+        link=o.link or settings.alerts.link)
 
 
 def _webhook(cfg: ChannelSettings, settings: Settings):
-    if not _extra(cfg, "url"):
-        raise ConfigError(f"channel {cfg.name!r}: a webhook channel needs 'url'")
-    return WebhookChannel(cfg.name, _extra(cfg, "url"), format=_extra(cfg, "format", "json"),
-                          timeout=float(_extra(cfg, "timeout", 10)),
-                          headers=_extra(cfg, "headers"), link=_extra(cfg, "link",
-                                                                      settings.alerts.link))
+    o = cfg.options
+    assert isinstance(o, WebhookOptions)
+    return WebhookChannel(cfg.name, o.url, format=o.format, timeout=o.timeout,
+                          headers=o.headers, link=o.link or settings.alerts.link)
 
 
-# a source factory gets the app's stop event, so that a fetch in progress ends on SIGTERM
 SOURCE_KINDS: dict[str, Callable[[SourceSettings, Settings, threading.Event], Source]] = {
     "folder": _folder, "feed": _feed, "jsonl": _jsonl, "csv": _csv}
 CHANNEL_KINDS: dict[str, Callable] = {"console": _console, "file": _file, "email": _email,
