@@ -44,6 +44,7 @@ from sanctionwatch.sources.folder import FolderSource
 from sanctionwatch.sources.http import HttpSettings
 from sanctionwatch.sources.jsonl import JsonlSource
 from sanctionwatch.sources.records import FieldMap
+from sanctionwatch.storage.metrics import Counts, counts
 from sanctionwatch.storage.outbox import DeliveryReport, Outbox, OutboxRoute
 from sanctionwatch.storage.store import Store
 from sanctionwatch.types import Watchlist
@@ -193,6 +194,10 @@ class App:
     def healthy(self) -> bool:
         """Whether the database answers (`GET /healthz`): one `SELECT 1` on the store's pool."""
         return self.store.ping()
+
+    def metrics(self) -> Counts:
+        """The store's aggregate counts for `GET /metrics` (COUNT / GROUP BY at scrape time)."""
+        return counts(self.store)
 
     def close(self) -> None:
         for channel in self.channel_map.values():

@@ -226,7 +226,7 @@ def create_app(settings: Settings, *, app: App | None = None) -> Starlette:
     `App` is given (tests pass one to control the clock); closes the App it made on
     shutdown."""
     from sanctionwatch.web import alerts as alert_views
-    from sanctionwatch.web import pages
+    from sanctionwatch.web import metrics, pages
 
     owns = app is None
     core = app or make_app(settings)
@@ -255,6 +255,7 @@ def create_app(settings: Settings, *, app: App | None = None) -> Starlette:
         Route("/watchlist/diff", page(pages.watchlist_diff), methods=["GET"]),
         Route("/health", page(pages.health), methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/metrics", metrics.endpoint(metrics.registry(core.metrics)), methods=["GET"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
 
