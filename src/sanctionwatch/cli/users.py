@@ -1,4 +1,5 @@
-"""`users ...`: people who sign in to the web page — add, list, role. Passwords are read
+"""`users ...`: people who sign in to the web page — add, list, role, disable, enable, remove,
+passwd. Passwords are read
 from a hidden prompt (asked twice) or, for scripts, from standard input (--password-stdin);
 never from the command line, where other users and the shell history would see them."""
 
@@ -17,6 +18,9 @@ from sanctionwatch.cli.alerts import with_store
 users_app = typer.Typer(no_args_is_help=True, help="Users of the web page.")
 app.add_typer(users_app, name="users")
 
+NameArg = Annotated[str, typer.Argument(help="user name")]
+PasswordStdinOpt = Annotated[bool, typer.Option("--password-stdin", help="read the password "
+                                                "from standard input (first line)")]
 RoleOpt = Annotated[str, typer.Option("--role", help="viewer (reads) or analyst (also "
                                       "changes alerts)")]
 
@@ -25,8 +29,7 @@ RoleOpt = Annotated[str, typer.Option("--role", help="viewer (reads) or analyst 
 def users_add(
     name: Annotated[str, typer.Argument(help="user name (letters, digits, . _ @ -)")],
     role: RoleOpt = "viewer",
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="read the password "
-                                                 "from standard input (first line)")] = False,
+    password_stdin: PasswordStdinOpt = False,
     config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """Create a user; the password is asked for (hidden), or read with --password-stdin."""
@@ -35,10 +38,7 @@ def users_add(
     if role not in us.ROLES:
         err.print(f"--role: use one of {', '.join(us.ROLES)}", markup=False)
         raise typer.Exit(2)
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     user = with_store(config, db, lambda store: us.add_user(store, name, role, password,
                                                             datetime.now(UTC)))
     out.print(f"user {user.name} added ({user.role})", markup=False)
@@ -66,3 +66,52 @@ def users_role(name: Annotated[str, typer.Argument(help="user name")], role: Rol
 
     user = with_store(config, db, lambda store: us.set_role(store, name, role))
     out.print(f"user {user.name} is now {user.role}", markup=False)
+
+
+@users_app.command("disable")
+def users_disable(name: NameArg, config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """Stop a user from signing in; their open sessions end now (enable undoes it)."""
+    from sanctionwatch.storage import users as us
+
+    user = with_store(config, db, lambda store: us.set_disabled(store, name, True))
+    out.print(f"user {user.name} disabled", markup=False)
+
+
+@users_app.command("enable")
+def users_enable(name: NameArg, config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """Let a disabled user sign in again, with the same password and role."""
+    from sanctionwatch.storage import users as us
+
+    user = with_store(config, db, lambda store: us.set_disabled(store, name, False))
+    out.print(f"user {user.name} enabled ({user.role})", markup=False)
+
+
+@users_app.command("remove")
+def users_remove(name: NameArg, config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """Delete a user; the triage history keeps their name (disable is reversible)."""
+    from sanctionwatch.storage import users as us
+
+    user = with_store(config, db, lambda store: us.remove_user(store, name))
+    out.print(f"user {user.name} removed", markup=False)
+
+
+@users_app.command("passwd")
+def users_passwd(name: NameArg, password_stdin: PasswordStdinOpt = False,
+                 config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """Set a new password (hidden prompt, or --password-stdin); open sessions end."""
+    from sanctionwatch.storage import users as us
+
+    def known(store):
+        if us.get_user(store, name) is None:
+            raise us.UserError(f"user {name}: no such user")
+
+    with_store(config, db, known)  # before asking for a password nobody can be given
+    password = _read_password(password_stdin)
+    user = with_store(config, db, lambda store: us.set_password(store, name, password))
+    out.print(f"password of user {user.name} changed", markup=False)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return typer.prompt("password", hide_input=True, confirmation_prompt=True)

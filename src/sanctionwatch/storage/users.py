@@ -94,6 +94,52 @@ def set_role(store: Store, name: str, role: str) -> User:
         return _user(conn.execute(sa.select(t.users).where(t.users.c.name == name)).one())
 
 
+def _known(conn, name: str):
+    row = conn.execute(sa.select(t.users).where(t.users.c.name == name)).first()
+    if row is None:
+        raise UserError(f"user {name}: no such user")
+    return row
+
+
+def _end_sessions(conn, name: str) -> int:
+    return conn.execute(t.web_sessions.delete().where(t.web_sessions.c.user_name == name)
+                        ).rowcount
+
+
+def set_disabled(store: Store, name: str, disabled: bool) -> User:
+    """Disable a user (they cannot sign in, and their open sessions end at once) or enable
+    them again (their password and role are unchanged)."""
+    with store.transaction() as conn:
+        _known(conn, name)
+        conn.execute(t.users.update().where(t.users.c.name == name).values(disabled=disabled))
+        if disabled:
+            _end_sessions(conn, name)
+        return _user(conn.execute(sa.select(t.users).where(t.users.c.name == name)).one())
+
+
+def set_password(store: Store, name: str, password: str) -> User:
+    """A new password (an Argon2id hash of it); the user's open sessions end."""
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"user {name}: the password needs at least {MIN_PASSWORD} characters")
+    with store.transaction() as conn:
+        _known(conn, name)
+        conn.execute(t.users.update().where(t.users.c.name == name)
+                     .values(password_hash=_hasher.hash(password)))
+        _end_sessions(conn, name)
+        return _user(conn.execute(sa.select(t.users).where(t.users.c.name == name)).one())
+
+
+def remove_user(store: Store, name: str) -> User:
+    """Delete a user and their sessions. The record keeps their name: triage events
+    (`alert_events.actor`), suppressions (`created_by`, `removed_by`), assignments and sign-in
+    attempts refer to users by name, not by row, so the history stays as it was written."""
+    with store.transaction() as conn:
+        user = _user(_known(conn, name))
+        _end_sessions(conn, name)
+        conn.execute(t.users.delete().where(t.users.c.name == name))
+        return user
+
+
 def list_users(store: Store) -> list[User]:
     with store.transaction() as conn:
         return [_user(r) for r in conn.execute(sa.select(t.users).order_by(t.users.c.name))]
