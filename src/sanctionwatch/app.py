@@ -191,6 +191,13 @@ class App:
             return DeliveryReport()
         return self.outbox.deliver_due(self.channel_map, self.clock())
 
+    def flush_digests(self, channel: str | None = None) -> int:
+        """Make the digests waiting for the end of their hour or day due now (then `deliver`
+        sends each as its period's digest, once); returns how many deliveries."""
+        from sanctionwatch.storage.outbox import flush_digests
+
+        return flush_digests(self.store, self.clock(), channel)
+
     def healthy(self) -> bool:
         """Whether the database answers (`GET /healthz`): one `SELECT 1` on the store's pool."""
         return self.store.ping()

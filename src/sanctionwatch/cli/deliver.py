@@ -1,4 +1,5 @@
-"""`deliver`: run the outbox worker once, show the delivery queues, or retry now.
+"""`deliver`: run the outbox worker once, show the delivery queues, retry now, or send the
+digests before the end of their period (`--flush-digests`).
 
 The daemon (`sanctionwatch run`) runs the same worker every `alerts.outbox.interval`; this
 command is for cron setups, for catching up after a channel outage, and for looking at what is
@@ -23,8 +24,11 @@ def deliver(
     = False,
     retry_now: Annotated[bool, typer.Option("--retry-now", help="make waiting retries due now "
                                             "before sending")] = False,
-    channel: Annotated[str | None, typer.Option(help="only this channel (with --retry-now)")]
-    = None,
+    flush_digests: Annotated[bool, typer.Option("--flush-digests", help="send the hourly and "
+                                                "daily digests now, not at the end of their "
+                                                "period")] = False,
+    channel: Annotated[str | None, typer.Option(help="only this channel (with --retry-now or "
+                                                "--flush-digests)")] = None,
     config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """Send every due alert delivery through its channel (the outbox worker, once)."""
@@ -43,6 +47,9 @@ def deliver(
         if retry_now:
             n = outbox.retry_now(application.store, datetime.now(UTC), channel)
             err.print(f"{n} waiting delivery(ies) made due now", markup=False)
+        if flush_digests:
+            n = application.flush_digests(channel)
+            err.print(f"{n} digest delivery(ies) made due now", markup=False)
         report = application.deliver()
     except SanctionwatchError as exc:
         fail(exc)

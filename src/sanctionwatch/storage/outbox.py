@@ -19,6 +19,7 @@ repeat.
 
 Digest. A channel with `digest: hourly|daily` gets its deliveries due at the end of the UTC
 hour or day they were raised in, and they are sent together as one summary per period.
+`flush_digests` makes them due now (`sanctionwatch deliver --flush-digests`).
 
 Channels are duck-typed here (storage never imports channels): `send(alerts)` (called with one
 alert at a time) and optionally `send_digest(alerts, start, end)`.
@@ -305,6 +306,18 @@ def queue_state(store: Store) -> list[QueueState]:
             s["failing"], s["next"] = int(r.failing or 0), r.next
     return [QueueState(c, s["pending"], s["sent"], s["failing"], s["next"], errors.get(c, ""))
             for c, s in sorted(out.items())]
+
+
+def flush_digests(store: Store, now: datetime, channel: str | None = None) -> int:
+    """Make every digest delivery waiting for the end of its period (of one channel) due now;
+    returns how many. They are sent as the digest of their period, once: a flushed delivery
+    is `sent` afterwards, so the period's end finds nothing of it left to send."""
+    d = t.deliveries.c
+    cond = (d.status == "pending") & (d.next_attempt > now) & d.digest_start.is_not(None)
+    if channel:
+        cond = cond & (d.channel == channel)
+    with store.transaction() as conn:
+        return conn.execute(t.deliveries.update().where(cond).values(next_attempt=now)).rowcount
 
 
 def retry_now(store: Store, now: datetime, channel: str | None = None) -> int:
