@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sanctionwatch.errors import SanctionwatchError
+from sanctionwatch.storage import corroboration
 from sanctionwatch.storage import schema as t
 from sanctionwatch.storage import suppressions as sup
 from sanctionwatch.storage.store import AlertFilter, Store, _alert, _insert_ignore, _mention_json
@@ -86,6 +87,9 @@ class AlertDetail:
     sources: list[SourceRef] = field(default_factory=list)
     events: list[AlertEvent] = field(default_factory=list)
     deliveries: list[DeliveryInfo] = field(default_factory=list)
+    # the official-list changes that confirm a designation from the news, or the news that a
+    # list change confirms (storage/corroboration.py)
+    links: list[corroboration.Link] = field(default_factory=list)
 
 
 # -- raising ----------------------------------------------------------------------------------
@@ -149,6 +153,8 @@ def raise_alert(store: Store, conn: Connection, intent: AlertIntent, article_id:
                f"suppressed by {suppression.describe()}"
                + (f": {suppression.reason}" if suppression.reason else ""))
         return None
+    if corroboration.corroborate(store, conn, row, now):
+        row = conn.execute(_BY_KEY, {"key": key}).one()  # its message says so now
     alert = _alert(row)
     if store.on_alert_change is not None:
         store.on_alert_change(conn, alert, "new", "", now)
@@ -312,7 +318,8 @@ def get_alert(store: Store, alert_id: int) -> AlertDetail:
                       for r in conn.execute(sa.select(t.deliveries).where(d.alert_id == alert_id)
                                             .order_by(d.id)).all()]
         return AlertDetail(_alert(row), row.assignee, sources_of(conn, [alert_id])[alert_id],
-                           events_of(conn, [alert_id])[alert_id], deliveries)
+                           events_of(conn, [alert_id])[alert_id], deliveries,
+                           corroboration.links_of(conn, alert_id))
 
 
 def details(store: Store, f: AlertFilter | None = None) -> list[AlertDetail]:

@@ -144,6 +144,20 @@ deliveries = sa.Table(
     sa.Index("ix_deliveries_due", "status", "next_attempt"),
 )
 
+# A designation reported in the news and the official-list change that confirms it
+# (storage/corroboration.py): one row per pair, written when the later of the two is raised.
+alert_links = sa.Table(
+    "alert_links", metadata,
+    sa.Column("news_id", sa.Integer, sa.ForeignKey("alerts.id"), primary_key=True),
+    sa.Column("list_id", sa.Integer, sa.ForeignKey("alerts.id"), primary_key=True,
+              index=True),
+    sa.Column("list_name", sa.String(200), nullable=False),
+    sa.Column("list_date", sa.String(40), nullable=False, default=""),
+    sa.Column("change", sa.String(40), nullable=False),
+    sa.Column("detail", sa.String(200), nullable=False, default=""),
+    sa.Column("at", UTCDateTime, nullable=False),
+)
+
 # Suppressions made when analysts dismiss noise: an entity plus an evidence pattern or a source,
 # until an expiry. Removing one keeps the row (removed, removed_by) for the audit.
 suppressions = sa.Table(

@@ -128,8 +128,8 @@ def change_report(changes: Sequence[ListChange], title: str) -> tuple[str, list[
         intents.append(AlertIntent(
             type="list_change", severity=c.severity,
             entity_ids=tuple(dict.fromkeys((c.entity_id, *c.curated, *c.linked))),
-            roles=(("entity", c.entity_id), ("list", c.list_name), ("change", c.kind),
-                   ("detail", c.detail[:200])),
+            roles=(("entity", c.entity_id), *(("curated", e) for e in c.curated),
+                   ("list", c.list_name), ("change", c.kind), ("detail", c.detail[:200])),
             evidence=c.line, evidence_start=start, evidence_end=start + len(c.line),
             rule_id=RULE_ID, rule_version=1, why=why, phase=c.kind, message=c.line,
         ))
