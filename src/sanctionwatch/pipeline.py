@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -40,7 +41,7 @@ from sanctionwatch.channels.base import Channel, Route
 from sanctionwatch.dedupe import DedupeSettings, signature
 from sanctionwatch.errors import Interrupted, SanctionwatchError
 from sanctionwatch.sources.base import ItemProblem, Source, SourceItem
-from sanctionwatch.storage import source_state, stories
+from sanctionwatch.storage import metrics, source_state, stories
 from sanctionwatch.storage.store import Store
 from sanctionwatch.types import Alert, ArticleData
 
@@ -128,6 +129,7 @@ def run_source(source: Source, store: Store, analyzer: Analyzer,
                  state.backoff_until.isoformat() if state.backoff_until else "",
                  state.failures)
         return report
+    clock = time.monotonic()
     try:
         _fetch_and_store(source, bench, report)
     except Interrupted as exc:
@@ -140,6 +142,10 @@ def run_source(source: Source, store: Store, analyzer: Analyzer,
         report.failed = f"unexpected {type(exc).__name__}: {exc}"
     with bench.lock:
         _record(store, report, state.failures, policy, now())
+        try:  # for /metrics: how long the run took, fetch included
+            metrics.record_cycle(store, source.name, time.monotonic() - clock, now())
+        except SanctionwatchError as exc:
+            log.warning("source.metrics_failed source=%s reason=%s", source.name, exc)
     deliver(report.alerts, channels, report.problems)
     log.info("source.done source=%s items=%d new=%d known=%d copies=%d joined=%d alerts=%d "
              "problems=%d%s", source.name, report.items, report.articles_new,
