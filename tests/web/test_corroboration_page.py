@@ -51,9 +51,11 @@ def test_the_alert_page_shows_what_confirms_it(tmp_path: Path):
     assert links
     with serve(settings) as base:
         client, _ = sign_in(base)
-        with client:
+        try:
             page = client.get(f"/alerts/{news.id}").text
             back = client.get(f"/alerts/{links[0].list_id}").text
+        finally:
+            client.close()
         assert "<h2>Corroboration</h2>" in page
         assert "confirmed by ofac_sdn 2023-01-26: programme added" in page
         for link in links:
