@@ -40,6 +40,18 @@ def make_settings(config: Path | None, watchlist: Path | None = None,
     return s.model_copy(update=update) if update else s
 
 
+def scan_analyzer(settings: Settings):
+    """The analyser `scan` and `rules test` both use: the curated watchlist merged with the
+    stored lists configured for matching, and the configured rules (so that `rules test`
+    shows exactly what `scan` raises)."""
+    from sanctionwatch.app import build_analyzer
+    from sanctionwatch.lifecycle import matching_watchlist
+    from sanctionwatch.watchlist.csvfile import load_watchlist
+
+    curated = load_watchlist(settings.resolve(settings.watchlist.path))
+    return build_analyzer(settings, watchlist=matching_watchlist(settings, curated))
+
+
 def fail(exc: SanctionwatchError) -> None:
     if isinstance(exc, DataFileError):
         for p in exc.problems:

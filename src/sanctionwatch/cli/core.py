@@ -20,6 +20,7 @@ from sanctionwatch.cli._common import (
     fail,
     make_settings,
     out,
+    scan_analyzer,
 )
 from sanctionwatch.errors import SanctionwatchError
 
@@ -69,18 +70,13 @@ def scan(
     config: ConfigOpt = None, watchlist: WatchlistOpt = None, rules: RulesOpt = None,
 ) -> None:
     """Find mentions and alerts in files, without storing anything."""
-    from sanctionwatch.app import build_analyzer
-    from sanctionwatch.lifecycle import matching_watchlist
     from sanctionwatch.sources.files import iter_paths, read_documents
-    from sanctionwatch.watchlist.csvfile import load_watchlist
 
     if fmt not in ("jsonl", "text"):
         err.print("--format must be jsonl or text")
         raise typer.Exit(2)
     try:
-        settings = make_settings(config, watchlist, rules)
-        curated = load_watchlist(settings.resolve(settings.watchlist.path))
-        analyzer = build_analyzer(settings, watchlist=matching_watchlist(settings, curated))
+        analyzer = scan_analyzer(make_settings(config, watchlist, rules))
         failed = False
         for path in iter_paths(paths):
             try:
@@ -101,6 +97,21 @@ def scan(
         fail(exc)
 
 
+def alert_record(name: str, i) -> dict:
+    """One alert as `scan --format jsonl` writes it (DESIGN §5)."""
+    rec = {"kind": "alert", "document": name, "type": i.type,
+           "entity_ids": list(i.entity_ids), "severity": i.severity,
+           "evidence": i.evidence}
+    if i.phase:
+        rec["phase"] = i.phase
+    for role in ("target", "supporter"):
+        if i.role(role):
+            rec[role] = i.role(role)
+    rec.update({"evidence_start": i.evidence_start, "evidence_end": i.evidence_end,
+                "rule_id": i.rule_id, "rule_version": i.rule_version, "why": i.why})
+    return rec
+
+
 def _scan_jsonl(name: str, result) -> None:
     write = sys.stdout.write
     for m in result.mentions:
@@ -109,17 +120,7 @@ def _scan_jsonl(name: str, result) -> None:
                           "score": m.score, "match_kind": m.kind, "alias": m.alias,
                           "explanation": m.explanation}, ensure_ascii=False) + "\n")
     for i in result.intents:
-        rec = {"kind": "alert", "document": name, "type": i.type,
-               "entity_ids": list(i.entity_ids), "severity": i.severity,
-               "evidence": i.evidence}
-        if i.phase:
-            rec["phase"] = i.phase
-        for role in ("target", "supporter"):
-            if i.role(role):
-                rec[role] = i.role(role)
-        rec.update({"evidence_start": i.evidence_start, "evidence_end": i.evidence_end,
-                    "rule_id": i.rule_id, "rule_version": i.rule_version, "why": i.why})
-        write(json.dumps(rec, ensure_ascii=False) + "\n")
+        write(json.dumps(alert_record(name, i), ensure_ascii=False) + "\n")
 
 
 def _scan_text(name: str, text: str, result) -> None:

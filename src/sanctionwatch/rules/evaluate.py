@@ -86,7 +86,7 @@ def evaluate(rules: RuleSet, text: str, mentions: list[Mention], watchlist: Watc
                 _anaphoric(rule, ctx, ctx.doc.unit("sentence", sentences[idx]))
             # "... eight people were listed. Among them: - A ...; - B ..."
             _enumerations(rule, ctx)
-    return _best_phase(list(intents.values()), rules)
+    return _best_phase(list(intents.values()), rules, trace, starts)
 
 
 def _linked(ms: list[Mention], watchlist: Watchlist) -> bool:
@@ -399,16 +399,33 @@ def _network_links(rule, ctx, unit, targets, mentions, note) -> list[AlertIntent
     return out
 
 
-def _best_phase(intents: list[AlertIntent], rules: RuleSet) -> list[AlertIntent]:
-    """One designation phase per target and sentence: the rule with the highest priority."""
+def _best_phase(intents: list[AlertIntent], rules: RuleSet, trace: list[Trace] | None = None,
+                starts: list[int] | None = None) -> list[AlertIntent]:
+    """One designation phase per target and sentence: the rule with the highest priority.
+    With a trace, each intent left out says which one it gave way to (`rules test`)."""
     order = {r.id: r.priority for r in rules.rules}
     best: dict[tuple[str, int], AlertIntent] = {}
     rest: list[AlertIntent] = []
+    dropped: list[tuple[AlertIntent, tuple[str, int]]] = []
     for i in intents:
         if i.type != "designation":
             rest.append(i)
             continue
         k = (i.role("target") or "", i.evidence_start)
-        if k not in best or order.get(i.rule_id, 0) > order.get(best[k].rule_id, 0):
+        if k not in best:
             best[k] = i
+        elif order.get(i.rule_id, 0) > order.get(best[k].rule_id, 0):
+            dropped.append((best[k], k))
+            best[k] = i
+        else:
+            dropped.append((i, k))
+    if trace is not None and starts is not None:
+        for loser, k in dropped:
+            winner = best[k]
+            trace.append(Trace(
+                bisect_right(starts, loser.evidence_start) - 1, loser.rule_id, False,
+                f"fired on {k[0]}, but {winner.rule_id} (priority "
+                f"{order.get(winner.rule_id, 0)}) fired on it in the same sentence and wins "
+                f"over priority {order.get(loser.rule_id, 0)}: one phase per target and "
+                f"sentence", loser.key))
     return sorted([*best.values(), *rest], key=lambda i: (i.evidence_start, i.type))
