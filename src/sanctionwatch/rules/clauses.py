@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from sanctionwatch.text.normalize import fold as fold_text
+
 _AGENT = re.compile(
     r"(?:\b(?:by|par|von|por|da|dal|dalla|de su|del su)|founded|led|owned|created|controlled|"
     r"headed|run|financed|chief|leader|founder|owner|boss|head|financier|patron|chef|"
@@ -41,6 +43,11 @@ _CLAUSE_WORD = re.compile(
     r"wegen|weil|por (?:haber|su|sus|financiar|apoyar|proporcionar|suministrar)|"
     r"per (?:aver|il suo|la sua|i suoi|le sue|avere)|za (?:podderzhk|finansirovan|postavk|"
     r"pomoshch|pidtrymk|finansuvann|postach|wspieran|finansowan|dostaw|pomoc)\w*)(?![a-z0-9])"
+    # an accusation gives the reason: "sanctioned X, accusing him of helping Y"
+    r"|(?<![a-z0-9])(?:accus(?:ed|ing|es) (?:\w+ )?of|accusant|accuse d|accusee? d|"
+    r"accusandol\w*|accusat[oaie] di|acusad[oa]s? de|acusando\w*|beschuldigt|"
+    r"vorgeworfen|obvinya\w*|obvinen\w*|obvinil\w*|zvynuvach\w*|oskarz\w*|suclan\w*|"
+    r"suclayarak)(?![a-z0-9])"
     # a relative clause: "X, a dealer who has funded Y" (unambiguous relative pronouns)
     r"|(?<![a-z0-9])(?:who|which|whom|whose|lequel|laquelle|lesquel\w*|welche\w*|kotor\w*|"
     r"yakyi|yaka|yake|yaki|yakoho|yakykh|ktory|ktora|ktore|ktorzy|ktorego|ktorej|ktorych)"
@@ -117,6 +124,72 @@ def list_gap(gap: str) -> str | None:
     return "conjunction" if _ENDS_WITH_CONJUNCTION.search(" " + text) else "comma"
 
 
+# "A, de Durban, e B, da Cidade do Cabo, o etíope C", "A, son fils, B, l'un des dirigeants,
+# ainsi que C": names with a short description of each between commas
+DESCRIPTION_WORDS = 8   # words of one description between two commas
+TITLE_WORDS = 3         # words before a name after the last separator ("o etíope", "his deputy")
+_OPENS_ITEM = re.compile(r"^\s*[,،，、]")
+_OPENS_WITH_CONJUNCTION = re.compile(rf"^\s+(?:{_CONJUNCTION})\s+", re.IGNORECASE)
+_ENDS_WITH_PREPOSITION = re.compile(
+    r"(?<![\w'])(?:of|for|to|by|with|from|de|di|da|do|dos|das|del|della|dello|dei|degli|delle|"
+    r"von|vom|zur|zum|des|du|d'|al|au|aux|par|por|per|con|avec|com|mit|van|voor|z|ze|w|"
+    r"dla|od|s|u|v|k|ot|dlya|otnositel'no|ile|icin|tou|tis|ton|apo)\s*$")
+
+
+def described_gap(gap: str) -> bool:
+    """The original text between two names is a description of the first and, perhaps, a
+    title of the second, in a list: ", a Jordanian accountant, and " — at least one
+    description closed by a separator, no clause of its own (a relative pronoun, a purpose,
+    an agent), a title of a few words that does not end in a preposition ("the wife of")."""
+    if _ENDS_WITH_PREPOSITION.search(gap.lower()):
+        return False
+    if not _OPENS_ITEM.match(gap):
+        # "… e o queniano B", "and his deputy B": a conjunction, then a short lower-case title
+        m = _OPENS_WITH_CONJUNCTION.match(gap)
+        title = gap[m.end():].split() if m else []
+        return bool(m) and 0 < len(title) <= TITLE_WORDS and \
+            not any(w[:1].isupper() for w in title) and \
+            not new_clause(" " + fold_text(gap) + " ") and not _AGENT.search(fold_text(gap))
+    text = gap
+    for _ in range(2):
+        text = _PARENTHESIS.sub(" ", text)
+    text = _QUOTES.sub(" ", text)
+    if any(c in text for c in ":;.()[]"):
+        return False
+    folded = " " + fold_text(text).strip() + " "
+    if new_clause(folded) or _AGENT.search(folded) or _DESCRIPTION_CLAUSE.search(folded):
+        return False
+    pieces = _SEPARATOR.split(" " + text + " ")
+    if len(pieces) < 3 or pieces[0].strip():
+        return False
+    middle = [p for p in pieces[1:-1] if p.strip()]  # ", e o juiz": two separators
+    title = pieces[-1].split()
+    if len(title) > TITLE_WORDS or not middle:
+        return False
+    return all(len(p.split()) <= DESCRIPTION_WORDS for p in middle)
+
+
+def after_preposition(text_before: str) -> bool:
+    """The original text before a name ends with a preposition: "cousins of President X",
+    "Cousins von Präsident X" (X is not the subject or the item there)."""
+    words = text_before.lower().split()
+    if not words:
+        return False
+    # a title may stand between the preposition and the name: "von Präsident X"
+    tail = " ".join(w for w in words[-3:])
+    return bool(_ENDS_WITH_PREPOSITION.search(tail)) or bool(
+        len(words) >= 2 and _ENDS_WITH_PREPOSITION.search(" ".join(words[-3:-1])))
+
+
+# words that make a description a clause of its own: "A, the company said, and B"
+_DESCRIPTION_CLAUSE = re.compile(
+    r"(?<![a-z0-9])(?:said|says|say|told|added|according|selon|a declare|sagte|erklarte|"
+    r"laut|dijo|segun (?:el|la|los|las)|secondo (?:il|la|i|le|gli|fonti)|ha detto|zei|volgens|zayavil\w*|soobshchil\w*|po slovam|"
+    r"powiedzial\w*|wedlug|disse|segundo (?:o|a|os|as|fontes)|dedi|gore|dilose|simfona|but|mais|aber|pero|ma|"
+    r"maar|ale|mas|ama|while|whereas|alors que|wahrend|mientras|mentre|terwijl|"
+    r"podczas gdy|enquanto|poka|i\.e)(?![a-z0-9])")
+
+
 _ITEM_END = re.compile(rf"^[\s«»\"“”]*(?:\([^()]*\)\s*|（[^（）]*）)?(?:[,;.)\]،、，。；]|$|"
                        rf"(?:{_CONJUNCTION})\s|\s+و|和|及|与)", re.IGNORECASE)
 
@@ -126,9 +199,11 @@ def item_ends(after: str) -> bool:
     return _ITEM_END.match(after) is not None
 
 
-def continue_list(text: str, heads: list, pool: list, end: int) -> list:
+def continue_list(text: str, heads: list, pool: list, end: int,
+                  described: bool = False) -> list:
     """Mentions of `pool` that continue, item by item, a list begun by one of `heads`
-    ("sanctions on A, B (a bank) and C"); names inside brackets are skipped."""
+    ("sanctions on A, B (a bank) and C"); names inside brackets are skipped. `described`:
+    items may carry a short description between commas ("A, de Durban, e B, …")."""
     chosen = {id(h) for h in heads}
     out = []
     last: int | None = None
@@ -136,6 +211,9 @@ def continue_list(text: str, heads: list, pool: list, end: int) -> list:
         if last is not None and m.start < last:
             continue
         kind = list_gap(text[last:m.start]) if last is not None else None
+        if kind is None and described and last is not None \
+                and described_gap(text[last:m.start]):
+            kind = "comma"
         if kind == "inside":
             continue
         if id(m) in chosen:

@@ -20,7 +20,14 @@ from sanctionwatch.rules.anaphora import (
     SUBJECT_PRONOUN,
     counted,
 )
-from sanctionwatch.rules.clauses import bullet_head, continue_list, new_clause, reported_after
+from sanctionwatch.rules.clauses import (
+    after_preposition,
+    bullet_head,
+    continue_list,
+    list_gap,
+    new_clause,
+    reported_after,
+)
 from sanctionwatch.rules.context import (
     Context,
     Trace,
@@ -35,6 +42,7 @@ from sanctionwatch.rules.document import Document, Unit
 from sanctionwatch.rules.model import Rule, RuleSet, Trigger
 from sanctionwatch.rules.prefilter import prefilter_for, scanner_for
 from sanctionwatch.rules.support import support
+from sanctionwatch.text.normalize import fold
 from sanctionwatch.text.sentences import split_sentences
 from sanctionwatch.types import AlertIntent, Mention, Sentence, Watchlist
 
@@ -217,7 +225,8 @@ def _enumerated(ctx: Context, j: int, start: int) -> tuple[list[Mention], int]:
                     key=lambda m: m.start)
     items: list[Mention] = []
     if inline and len(text[start:inline[0].start].split()) <= 3:
-        items = [inline[0], *continue_list(text, [inline[0]], inline, sentences[j].end)]
+        items = [inline[0], *continue_list(text, [inline[0]], inline, sentences[j].end,
+                                           described=True)]
     last, line_start = j, None
     for k in range(j + 1, len(sentences)):
         s = sentences[k]
@@ -287,7 +296,13 @@ def _designation(rule, ctx, unit, hits, targets, note) -> list[AlertIntent]:
     text = ctx.doc.text
     out: dict[str, AlertIntent] = {}
     for trig, a, b in hits:
-        if trig.passive:
+        if trig.passive and text[a:a + 1] in _APPOSITION_START:
+            # ", sanctioned in 2019", ", which Washington blacklisted": the name just before
+            chosen = _antecedent(ctx, targets, a)
+            pool = [m for m in targets if m.end <= a]
+            if chosen:
+                chosen = [*_listed_before(text, chosen[0], pool), *chosen]
+        elif trig.passive:
             chosen = _passive_subjects(text, unit, targets, a, b)
             # "Four individuals were designated: A, ...; B, ...": a subject written after
             # the verb heads a list that goes on after it
@@ -313,7 +328,9 @@ def _designation(rule, ctx, unit, hits, targets, note) -> list[AlertIntent]:
                 out.setdefault(intent.role("target") or "", intent)
             if plural:
                 continue
-        listed = continue_list(text, chosen, pool, unit.end) if chosen else []
+        listed = continue_list(text, chosen, pool, unit.end, described=True) if chosen else []
+        listed += [m for m in _included(ctx, unit, targets, a, b) if m not in chosen
+                   and m not in listed]
         for m in [*chosen, *listed]:
             if m.entity_id in out:
                 continue
@@ -334,6 +351,74 @@ def _designation(rule, ctx, unit, hits, targets, note) -> list[AlertIntent]:
     return list(out.values())
 
 
+_APPOSITION_START = (",", "،", "，")
+ANTECEDENT_WORDS = 10  # words of a description between a name and a participle that follows
+
+
+def _antecedent(ctx: Context, targets: list[Mention], a: int) -> list[Mention]:
+    """The name a comma-led passive trigger (", sanctioned in 2019", ", che Washington ha
+    sanzionato") is said of: the nearest before it, past a short description ("Yahya Sinwar,
+    the group's leader in Gaza, itself listed for years"), not past a clause of its own."""
+    before = [m for m in targets if m.end <= a]
+    if not before:
+        return []
+    m = max(before, key=lambda m: m.end)
+    gap = ctx.doc.text[m.end:a]
+    if len(gap.split()) > ANTECEDENT_WORDS or any(c in gap for c in ";:.?!"):
+        return []
+    folded = ctx.fold(m.end, a)
+    if new_clause(folded):
+        return []
+    return [m]
+
+
+def _listed_before(text: str, last: Mention, pool: list[Mention]) -> list[Mention]:
+    """The names listed right before `last` ("A and B, both sanctioned in 2019")."""
+    out: list[Mention] = []
+    cur = last
+    for m in sorted((m for m in pool if m.end <= last.start), key=lambda m: -m.end):
+        if m.end > cur.start:
+            continue
+        if list_gap(text[m.end:cur.start]) not in ("comma", "conjunction"):
+            break
+        out.insert(0, m)
+        cur = m
+    return out
+
+
+def _included(ctx: Context, unit: Unit, targets: list[Mention], a: int,
+              b: int) -> list[Mention]:
+    """The names a trigger's designees are said to include, after it: "… auf seine
+    Sanktionsliste, darunter A, B und C", "were designated, including A and B" — not past a
+    clause of its own ("for supporting groups including Hamas")."""
+    text = ctx.doc.text
+    after = sorted((m for m in targets if m.start >= b), key=lambda m: m.start)
+    if not after:
+        return []
+    # from the trigger's start: a pattern may end on the words that open a clause
+    folded = ctx.fold(a, after[-1].start)
+    inc = INCLUDING.search(folded)
+    if inc is None or new_clause(folded[:inc.start()]):
+        return []
+    at = ctx.doc.orig_in_fold(a, after[-1].start, inc.end())
+    first = next((m for m in after if m.start >= at), None)
+    if first is None or len(text[at:first.start].split()) > INCLUDING_REACH:
+        return []
+    return [first, *continue_list(text, [first], after, unit.end, described=True)]
+
+
+# ", darunter", ", including", ", among them" ... right after a trigger: its designees follow
+INCLUDING = re.compile(
+    r"[,:(]\s*(?:including|among (?:them|others|those)|notably|namely|such as|notamment|"
+    r"parmi (?:eux|elles|lesquels|lesquelles)|y compris|darunter|unter (?:ihnen|anderem)|"
+    r"u\.a\.|incluid[oa]s?|incluyendo|entre (?:ellos|ellas|otros|otras)|tra cui|"
+    r"tra (?:questi|queste|loro)|tra gli altri|compres[oi]|inclus[oi]|incluindo|inclusive|"
+    r"entre eles|entre elas|waaronder|onder wie|onder andere|w tym|m\.in\.|miedzy innymi|"
+    r"v tom chisle|sredi (?:nikh|kotorykh)|u tomu chysli|sered (?:nykh|yakykh)|"
+    r"metaxy (?:ton|aytwn|ayton)|dahil|aralarinda)(?![a-z0-9])\s*:?")
+INCLUDING_REACH = 4  # words from "including" to the first designee ("die Unternehmer A")
+
+
 def _passive_subjects(text: str, unit: Unit, targets: list[Mention], a: int,
                       b: int) -> list[Mention]:
     """The subject of a passive trigger: the mentions of the first clause segment (between
@@ -345,8 +430,15 @@ def _passive_subjects(text: str, unit: Unit, targets: list[Mention], a: int,
     before = [m for m in targets if m.end <= a]
     if not before:
         inside = [m for m in targets if a <= m.start and m.end <= b]
+        # a verb that opens the sentence names its subject after it, past an agent or a
+        # title: "Foram designados pelo OFAC (…) os sul-africanos A", "Sont visés le
+        # ministre de la Défense, le colonel A"
+        reach = SUBJECT_AFTER_LEADING if len(text[unit.start:a].split()) <= LEADING_WORDS \
+            else SUBJECT_AFTER
         after = [m for m in targets if m.start >= b
-                 and token_distance(text, m, a, b) <= SUBJECT_AFTER]
+                 and token_distance(text, m, a, b) <= reach
+                 and not new_clause(fold(text[b:m.start]))
+                 and not after_preposition(text[max(b, m.start - 40):m.start])]
         if inside or after:
             return inside or after[:1]
         # "Ebenfalls gelistet wurden fünf weitere Schiffe …: die Bella, die Bogatyr": the
@@ -369,6 +461,8 @@ def _passive_subjects(text: str, unit: Unit, targets: list[Mention], a: int,
 # words from a passive verb to its subject written after it ("Gelistet wurde auch der
 # Geschäftsmann Khalid Qaddour", "Sont visés le ministre de la Défense, le colonel …")
 SUBJECT_AFTER = 5
+SUBJECT_AFTER_LEADING = 15  # the same, for a verb that opens the sentence
+LEADING_WORDS = 2           # words before a verb that opens the sentence ("Ebenfalls gelistet")
 COLON_REACH = 15  # words from a passive trigger to the colon after which its subjects are named
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]| - ")
 

@@ -1,0 +1,125 @@
+"""Who a designation is about, in constructions the rules once missed (issue 15): lists whose
+items carry a description ("A, de Durban, e B, da Cidade do Cabo, o etíope C"), a passive
+verb that opens the sentence with its subject after an agent or a title ("Foram designados
+pelo OFAC os …", "Sont visés le ministre …, le colonel A"), the designees a trigger is said
+to include (", darunter A, B und C"), an apposition after the name (", sanctioned in 2019",
+", which Washington blacklisted", ", anch'essa sanzionata"), and the Turkish participle
+before the name ("listeye giren A"). Each with negative neighbours: the same words in a
+sentence that must not designate that name. Sentences and names written for the tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from sanctionwatch.analysis import Analyzer
+from sanctionwatch.rules.clauses import after_preposition, described_gap
+from sanctionwatch.types import Entity, Watchlist
+
+NAMES = {
+    "A": "Farvel Ostrakan", "B": "Lumio Dravetti", "C": "Hessa Qorbanli", "D": "Tavira Kessonne",
+    "F": "Norvasc Ubriel Holdings", "G": "Velkor Marine Trading",
+}
+WATCHLIST = Watchlist(tuple(
+    Entity(f"t:{k}", "organization" if k in "FG" else "person", name.upper())
+    for k, name in NAMES.items()))
+
+
+@pytest.fixture(scope="module")
+def analyzer(rules):
+    return Analyzer(WATCHLIST, rules)
+
+
+def phases(analyzer, text: str) -> dict[str, str]:
+    text = text.format(**NAMES)
+    return {i.role("target")[2:]: i.phase for i in analyzer.analyze(text).intents
+            if i.type == "designation"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # lists whose items carry a description
+    ("Foram designados pelo Departamento do Tesouro (OFAC) os empresários {A}, de Durban, "
+     "e {B}, da Cidade do Cabo, o etíope {C} e o queniano {D}.", "ABCD"),
+    ("Sont visés le ministre de l'Intérieur, le général {A}, le chef de la police, le colonel "
+     "{B}, et son adjoint, le commandant {C}.", "ABC"),
+    ("The Treasury sanctioned {A}, a Jordanian accountant, and his deputy {B}.", "AB"),
+    ("Quatre hommes ont été désignés : {A}, son fils, {B}, l'un des dirigeants du groupe, "
+     "ainsi que {C} et {D}.", "ABCD"),
+    # a passive verb that opens the sentence: its subject after it
+    ("Passaram a constar da lista de sanções do Departamento do Tesouro a juíza {A}, do "
+     "tribunal de Manágua, e o juiz {B}, da sala criminal.", "AB"),
+    # the designees a trigger is said to include
+    ("Das Finanzministerium setzte am Dienstag mehrere Manager des Herstellers {F} auf seine "
+     "Sanktionsliste, darunter {A}, {B} und {C}.", "FABC"),
+    ("Several executives of {F} were designated on Monday, including {A} and {B}.", "FAB"),
+    # an apposition after the name
+    ("Investigators say {A} moved money through {G}, which Washington blacklisted last "
+     "year, and through two banks in Dubai.", "G"),
+    ("A lui fa capo la {F} di Beirut, anch'essa sanzionata.", "F"),
+    ("Il gruppo ha lavorato con {A}, il capo della rete in Libano, a sua volta da anni "
+     "nella lista nera.", "A"),
+    ("{G}, colpita dalle sanzioni americane nel 2019, ha cambiato nome.", "G"),
+    ("Il a rencontré {A}, inscrit en 2018 sur la liste américaine, à Beyrouth.", "A"),
+    ("El comunicado menciona a {A}, sancionado por Washington en 2019, como su socio.", "A"),
+    ("Он работал с {F}, которая уже находится под санкциями США.", "F"),
+    ("Firma współpracowała z {G}, objętą sankcjami USA od 2022 roku.", "G"),
+    ("Het geld liep via {G}, dat al sinds 2021 op de sanctielijst staat.", "G"),
+    # the Turkish participle before the name
+    ("Ağustos 2022'de listeye giren {F}, ABD'nin hedef aldığı ikinci şirket oldu.", "F"),
+    ("Daha önce yaptırım listesine alınan Rus şirketi {G} ile bağlantılı olduğu belirtildi.",
+     "G"),
+    # a Spanish negation no longer reads French "installé" ("insta", he urges)
+    ("Parmi les cibles figure la société {F}, un bureau de change installé au Liban.", "F"),
+])
+def test_who_is_designated(analyzer, text, expected):
+    found = phases(analyzer, text)
+    assert set(found) == set(expected), text
+    assert set(found.values()) == {"effective"}
+
+
+@pytest.mark.parametrize(("text", "not_designated"), [
+    # a description that is a clause of its own ends the list
+    ("Three people were designated: {A}, accused of funding {B}, and {C}.", "B"),
+    ("Three people were designated: {A}, the wife of the late {B}, and {C}.", "B"),
+    ("Three people were designated: {A}, which supplied {B}, and {C}.", "B"),
+    ("Three people were designated: {A}, the company said, and {B}.", "B"),
+    # an accusation gives the reason, not a second designee
+    ("The Treasury sanctioned {A}, accusing him of helping {B} move money.", "B"),
+    ("Le Trésor a sanctionné {A}, accusé d'avoir aidé {B}.", "B"),
+    # after a leading passive verb, a name after a preposition is no subject
+    ("Auf der US-Liste stehen zudem zwei Cousins von Präsident {A}, {B} und {C}.", "A"),
+    # "including" inside a clause of its own
+    ("{F} was listed for supporting armed groups, including {A}.", "A"),
+    # an apposition that is not a designation, or denied
+    ("Investigators say {A} moved money through {G}, which Washington has not sanctioned.",
+     "G"),
+    ("Il a rencontré {A}, inscrit au barreau de Paris depuis 2018, à Beyrouth.", "A"),
+    ("Il gruppo ha lavorato con {A}, che ha sanzionato i propri dipendenti.", "A"),
+    ("Het geld liep via {G}, dat op de lijst van grootste bedrijven staat.", "G"),
+    ("Ağustos 2022'de yarışmaya giren {F}, ikinci oldu.", "F"),
+])
+def test_who_is_not_designated(analyzer, text, not_designated):
+    assert not set(not_designated) & set(phases(analyzer, text)), text
+
+
+@pytest.mark.parametrize(("gap", "listed"), [
+    (", de Durban, e ", True),
+    (", da Cidade do Cabo, o etíope ", True),
+    (", do Segundo Juizado Distrital Penal de Manágua, o juiz ", True),
+    (", a Jordanian accountant, and ", True),
+    (", accused of funding ", False),         # no description closed by a separator
+    (", the wife of the late ", False),
+    (", which supplied ", False),
+    (", the company said, and ", False),      # a clause of its own
+    (", segundo o Tesouro, e ", False),
+    (", la empresa de ", False),              # ends in a preposition
+])
+def test_described_gaps(gap, listed):
+    assert described_gap(gap) is listed
+
+
+@pytest.mark.parametrize(("before", "yes"), [
+    ("zwei Cousins von Präsident ", True), ("the wife of ", True), ("le colonel ", False),
+    ("pelo OFAC os sul-africanos ", False), ("do Tesouro a juíza ", False),
+])
+def test_after_preposition(before, yes):
+    assert after_preposition(before) is yes
