@@ -44,6 +44,10 @@ def phases(analyzer, text: str) -> dict[str, str]:
     ("The Treasury sanctioned {A}, a Jordanian accountant, and his deputy {B}.", "AB"),
     ("Quatre hommes ont été désignés : {A}, son fils, {B}, l'un des dirigeants du groupe, "
      "ainsi que {C} et {D}.", "ABCD"),
+    ("The Treasury sanctioned {A}, {B}, and {C} on Tuesday.", "ABC"),   # a comma before "and"
+    ("В список включены и {A}, и {F}, и {G}, и его первый заместитель {B}.", "AFGB"),
+    ("Под ограничения попали российская {F}, казахстанское товарищество {G} и словацкая "
+     "{A}.", "FGA"),
     # a passive verb that opens the sentence: its subject after it
     ("Passaram a constar da lista de sanções do Departamento do Tesouro a juíza {A}, do "
      "tribunal de Manágua, e o juiz {B}, da sala criminal.", "AB"),
@@ -85,6 +89,8 @@ def test_who_is_designated(analyzer, text, expected):
     # an accusation gives the reason, not a second designee
     ("The Treasury sanctioned {A}, accusing him of helping {B} move money.", "B"),
     ("Le Trésor a sanctionné {A}, accusé d'avoir aidé {B}.", "B"),
+    ("Three people were designated: {A}, сына {B}, and {C}.", "B"),   # a relative's name
+    ("Three people were designated: {A}, his wife's brother {B}.", "B"),
     # after a leading passive verb, a name after a preposition is no subject
     ("Auf der US-Liste stehen zudem zwei Cousins von Präsident {A}, {B} und {C}.", "A"),
     # "including" inside a clause of its own
@@ -112,6 +118,11 @@ def test_who_is_not_designated(analyzer, text, not_designated):
     (", the company said, and ", False),      # a clause of its own
     (", segundo o Tesouro, e ", False),
     (", la empresa de ", False),              # ends in a preposition
+    ("», казахстанское товарищество ", True),  # a title alone after a comma
+    (", и его первый заместитель директора ", True),
+    (", its subsidiary ", True),
+    (", his wife ", False),                    # a relative
+    (", the Jordanian ", False),               # a capitalised word: a name not on the list
 ])
 def test_described_gaps(gap, listed):
     assert described_gap(gap) is listed

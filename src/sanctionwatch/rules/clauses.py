@@ -86,8 +86,9 @@ def reported_after(folded_between: str) -> bool:
 _CONJUNCTION = (r"and|or|et|ou|und|oder|sowie|y|e|o|i|и|і|й|та|або|или|а также|а також|"
                 r"as well as|ainsi que|así como|nonché|ed|ve|ile")
 # Arabic writes "،" and joins "و" ("and") to the next word; Chinese lists with "、" and "和"
-_SEPARATOR = re.compile(rf"\s*[,;،、，]\s*|\s+(?:{_CONJUNCTION})\s+|\s+و|\s*(?:和|及|以及|与)\s*",
-                        re.IGNORECASE)
+# a comma may be followed by a conjunction: "A, B, and C", "и X, и Y, и Z"
+_SEPARATOR = re.compile(rf"\s*[,;،、，]\s*(?:(?:{_CONJUNCTION})\s+)?|\s+(?:{_CONJUNCTION})\s+|\s+و|"
+                        rf"\s*(?:和|及|以及|与)\s*", re.IGNORECASE)
 _ENDS_WITH_CONJUNCTION = re.compile(rf"\s(?:{_CONJUNCTION})\s*$", re.IGNORECASE)
 _PARENTHESIS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|（[^（）]*）")
 _QUOTES = re.compile(r"[«»\"“”„‘’]")
@@ -127,7 +128,16 @@ def list_gap(gap: str) -> str | None:
 # "A, de Durban, e B, da Cidade do Cabo, o etíope C", "A, son fils, B, l'un des dirigeants,
 # ainsi que C": names with a short description of each between commas
 DESCRIPTION_WORDS = 8   # words of one description between two commas
-TITLE_WORDS = 3         # words before a name after the last separator ("o etíope", "his deputy")
+TITLE_WORDS = 4         # words before a name after the last separator ("o etíope", "his deputy")
+COMMA_TITLE_WORDS = 2   # the same when no description comes before it
+_RELATIVE = re.compile(
+    r"(?<![a-z0-9])(?:wife|husband|son|daughter|brother|sister|father|mother|cousin|nephew|"
+    r"niece|uncle|aunt|epouse|mari|fils|fille|frere|soeur|pere|mere|esposa|esposo|marido|"
+    r"hij[oa]|herman[oa]|padre|madre|prim[oa]|moglie|marito|figli[oa]|fratello|sorella|"
+    r"frau|ehefrau|ehemann|sohn|tochter|bruder|schwester|vater|mutter|cousine|"
+    r"zhen\w*|muzh\w*|syn\w*|doch\w*|brat\w*|sestr\w*|ots\w*|materi|druzhyn\w*|"
+    r"cholovik\w*|zon\w*|corka|corki|ojc\w*|matk\w*|esi|oglu|kizi|kardesi|echtgeno\w*|"
+    r"zoon|dochter|broer|zus|vader|moeder|syzyg\w*|gios|kori|aderf\w*)(?![a-z0-9])")
 _OPENS_ITEM = re.compile(r"^\s*[,،，、]")
 _OPENS_WITH_CONJUNCTION = re.compile(rf"^\s+(?:{_CONJUNCTION})\s+", re.IGNORECASE)
 _ENDS_WITH_PREPOSITION = re.compile(
@@ -141,6 +151,7 @@ def described_gap(gap: str) -> bool:
     title of the second, in a list: ", a Jordanian accountant, and " — at least one
     description closed by a separator, no clause of its own (a relative pronoun, a purpose,
     an agent), a title of a few words that does not end in a preposition ("the wife of")."""
+    gap = _QUOTES.sub(" ", gap)  # "ООО «Верус», казахстанское товарищество B"
     if _ENDS_WITH_PREPOSITION.search(gap.lower()):
         return False
     if not _OPENS_ITEM.match(gap):
@@ -160,12 +171,19 @@ def described_gap(gap: str) -> bool:
     if new_clause(folded) or _AGENT.search(folded) or _DESCRIPTION_CLAUSE.search(folded):
         return False
     pieces = _SEPARATOR.split(" " + text + " ")
-    if len(pieces) < 3 or pieces[0].strip():
+    if len(pieces) < 2 or pieces[0].strip():
         return False
     middle = [p for p in pieces[1:-1] if p.strip()]  # ", e o juiz": two separators
     title = pieces[-1].split()
-    if len(title) > TITLE_WORDS or not middle:
+    if len(title) > TITLE_WORDS:
         return False
+    if not middle:
+        # a title alone after a comma: "ООО «Верус», казахстанское товарищество B", "A,
+        # its subsidiary B" — not a relative's ("A, сына B": A is B's son)
+        most = TITLE_WORDS if _OPENS_WITH_CONJUNCTION.match(_OPENS_ITEM.sub(" ", text, 1)) \
+            else COMMA_TITLE_WORDS
+        return 0 < len(title) <= most and \
+            not any(w[:1].isupper() for w in title) and not _RELATIVE.search(folded)
     return all(len(p.split()) <= DESCRIPTION_WORDS for p in middle)
 
 
