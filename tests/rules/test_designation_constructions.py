@@ -48,6 +48,8 @@ def phases(analyzer, text: str) -> dict[str, str]:
     ("В список включены и {A}, и {F}, и {G}, и его первый заместитель {B}.", "AFGB"),
     ("Под ограничения попали российская {F}, казахстанское товарищество {G} и словацкая "
      "{A}.", "FGA"),
+    ("De VS hebben {F} en {G} op de sanctielijst gezet.", "FG"),        # Dutch "en"
+    ("Sankcjami objęto {F} oraz {G}.", "FG"),                           # Polish "oraz"
     # a passive verb that opens the sentence: its subject after it
     ("Passaram a constar da lista de sanções do Departamento do Tesouro a juíza {A}, do "
      "tribunal de Manágua, e o juiz {B}, da sala criminal.", "AB"),
@@ -134,3 +136,32 @@ def test_described_gaps(gap, listed):
 ])
 def test_after_preposition(before, yes):
     assert after_preposition(before) is yes
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a sentence that designates a counted group, then sentences that name its members
+    ("The Treasury designated three men on Friday. The best known is {A}. The other two are "
+     "{B} and {C}.", "ABC"),
+    ("Минфин США внес в санкционный список четыре фирмы. Речь идет о фирмах {F}, {G} и "
+     "«{A}».", "FGA"),
+    ("Три фірми опинилися в санкційному списку OFAC. Американська сторона пов'язує їх із "
+     "КНДР. Ідеться про {F} і {G}.", "FG"),
+    ("De VS hebben vijf bedrijven op de sanctielijst gezet. Het gaat om {F} en {G}.", "FG"),
+    ("Il Tesoro ha sanzionato dieci persone. Il più noto è {A}, che vive a Doha.", "A"),
+    ("Departament Skarbu USA nałożył sankcje na dwie firmy. Chodzi o {F} i {G}.", "FG"),
+])
+def test_enumerations_after_a_designating_sentence(analyzer, text, expected):
+    assert set(phases(analyzer, text)) == set(expected), text
+
+
+@pytest.mark.parametrize("text", [
+    # the sentence before designates nobody, or says it did not happen
+    "The company has three owners. The best known is {A}. The other two are {B} and {C}.",
+    "Депутаты призвали внести в санкционный список четыре фирмы. Речь идет о фирмах {F} и {G}.",
+    "De krant noemde vijf bedrijven. Het gaat om {F} en {G}.",
+    # three sentences back is too far
+    "The Treasury designated three men. They met in Dubai. They flew home. The best known is "
+    "{A}.",
+])
+def test_enumerations_need_a_designating_sentence_just_before(analyzer, text):
+    assert not phases(analyzer, text), text

@@ -84,6 +84,7 @@ def reported_after(folded_between: str) -> bool:
 # --- lists -------------------------------------------------------------------------------
 
 _CONJUNCTION = (r"and|or|et|ou|und|oder|sowie|y|e|o|i|и|і|й|та|або|или|а также|а також|"
+                r"en|oraz|και|ή|"
                 r"as well as|ainsi que|así como|nonché|ed|ve|ile")
 # Arabic writes "،" and joins "و" ("and") to the next word; Chinese lists with "、" and "和"
 # a comma may be followed by a conjunction: "A, B, and C", "и X, и Y, и Z"
@@ -257,7 +258,26 @@ _ENUMERATION = re.compile(
     r"eto (?:[\w'-]+ )?(?:kompanii|litsa|lyudi|organizatsii)|"
     r"sered (?:nykh|yakykh)|u (?:yikh|tomu) chysli|tse (?:taki )?(?:[\w'-]+,? )?yak|"
     r"entre (?:ellos|ellas|los que|las que|ellos figuran)|se trata de|"
-    r"tra (?:questi|queste|cui|loro|gli altri)|si tratta di|bunlar arasinda|aralarinda)"
+    r"tra (?:questi|queste|cui|loro|gli altri)|si tratta di|bunlar arasinda|aralarinda|"
+    # "The other two are A and B", "Il più noto è A", "Het gaat om A", "Речь идет о фирмах A"
+    r"(?:the )?other (?:two|three|four|five) (?:are|were)|the others (?:are|were)|"
+    r"one of (?:them|those|the [\w-]+) (?:is|was)|the (?:best|most) known (?:is|was)|"
+    r"les (?:deux |trois |quatre )?autres sont|l'une? d'(?:eux|elles|entre eux) est|"
+    r"le plus connu est|la plus connue est|ce sont|"
+    r"die (?:beiden |drei |vier )?anderen sind|(?:einer|eine|eines) von ihnen ist|"
+    r"der bekannteste ist|die bekannteste ist|dabei handelt es sich um|"
+    r"(?:los|las) (?:otros|otras)(?: dos| tres| cuatro)? son|(?:uno|una) de (?:ellos|ellas) es|"
+    r"el mas conocido es|la mas conocida es|"
+    r"gli altri (?:due |tre |quattro )?sono|le altre (?:due |tre |quattro )?sono|"
+    r"(?:uno|una) di (?:loro|questi|queste) e|il piu not[oa] e|la piu nota e|"
+    r"trata-se d[eoa]s?|(?:os|as) (?:outros|outras)(?: dois| duas| tres)? sao|"
+    r"(?:um|uma) (?:deles|delas) e|o mais conhecido e|"
+    r"(?:verder )?gaat het (?:daarbij )?om|het gaat (?:daarbij )?om|"
+    r"daaronder (?:zijn|vallen|is)|de andere (?:twee |drie |vier )?zijn|"
+    r"een van (?:hen|die|de [\w-]+) is|chodzi o|sa to|to sa|jednym z nich jest|"
+    r"pozostali to|rech' idet o|eto|odn(?:im|oi|oy) iz (?:nikh|kotorykh) (?:stal\w*|yavlya\w*)|"
+    r"id?et'sya pro|yidet'sya pro|tse|"
+    r"odn(?:ym|iieiu) z (?:nykh|yakykh) (?:stal\w*|ye)|bunlar|bunlardan biri|prokeitai gia)"
     r"(?![a-z0-9])")
 _BULLET = re.compile(r"^\s*[-–—•*·]\s+")
 

@@ -198,13 +198,18 @@ def _enumerations(rule: Rule, ctx: Context) -> list[AlertIntent]:
     sentences, text = ctx.doc.sentences, ctx.doc.text
     out: list[AlertIntent] = []
     for j, opening, at in ctx.openings():
-        prev = ctx.doc.unit("sentence", sentences[j - 1])
-        hits = find_triggers(rule.triggers, prev)
+        # the designating sentence: the one before, or the one before that ("… listed
+        # eight people. The best known is A. The other two are B and C.")
+        for back in range(1, min(j, ENUMERATION_REACH) + 1):
+            prev = ctx.doc.unit("sentence", sentences[j - back])
+            hits = find_triggers(rule.triggers, prev)
+            if hits:
+                break
         if not hits or _negated(ctx, hits, find_triggers(rule.negations, prev)):
             continue
         items, last = _enumerated(ctx, j, opening.orig(at))
         trig, a, b = hits[0]
-        span = ctx.doc.unit("sentence", sentences[j - 1], sentences[last])
+        span = ctx.doc.unit("sentence", prev.sentence, sentences[last])
         for m in items:
             if not meets(rule.target, ctx.watchlist.by_id[m.entity_id]):
                 continue
@@ -214,6 +219,9 @@ def _enumerations(rule: Rule, ctx: Context) -> list[AlertIntent]:
             record(ctx, prev, rule, True, why)
             out.append(make_intent(ctx, rule, span, [m], (("target", m.entity_id),), why))
     return out
+
+
+ENUMERATION_REACH = 2  # sentences back from an enumeration to the one that designates
 
 
 def _enumerated(ctx: Context, j: int, start: int) -> tuple[list[Mention], int]:
