@@ -165,3 +165,49 @@ def test_enumerations_after_a_designating_sentence(analyzer, text, expected):
 ])
 def test_enumerations_need_a_designating_sentence_just_before(analyzer, text):
     assert not phases(analyzer, text), text
+
+
+ZH = {"F": "诺瓦斯克控股", "G": "维尔科海运", "A": "奥斯特拉坎"}
+AR = {"A": "فارفل أوستراكان", "B": "لوميو درافيتي", "F": "نورفاسك القابضة"}
+EL = {"F": "Norvasc Holdings", "G": "Velkor Marine"}
+SCRIPTS = Watchlist((
+    Entity("z:F", "organization", "NORVASC HOLDINGS", aliases=(ZH["F"], AR["F"])),
+    Entity("z:G", "organization", "VELKOR MARINE", aliases=(ZH["G"],)),
+    Entity("z:A", "person", "OSTRAKAN, Farvel", aliases=(ZH["A"], AR["A"])),
+    Entity("z:B", "person", "DRAVETTI, Lumio", aliases=(AR["B"],)),
+))
+
+
+@pytest.fixture(scope="module")
+def scripts(rules):
+    return Analyzer(SCRIPTS, rules)
+
+
+@pytest.mark.parametrize(("text", "names", "expected"), [
+    # a Chinese pattern that encloses its object governs every name inside it
+    ("美国财政部宣布，将{F}及其首席执行官{A}列入制裁名单。", ZH, "FA"),
+    ("名单上还有一家与伊朗有关联的企业{G}。", ZH, "G"),
+    # Arabic with a damma written, and "the sanctions reached X"
+    ("كما أُدرج {A} و{B} على القائمة.", AR, "AB"),
+    ("وطالت العقوبات أيضاً {A}.", AR, "A"),
+    # Greek: entered the list; a relative clause after the name
+    ("Στη συνέχεια και η {F} μπήκε στη λίστα των κυρώσεων.", EL, "F"),
+    ("Το πλοίο ανήκει στη {G}, η οποία επίσης μπήκε στη λίστα.", EL, "G"),
+])
+def test_scripts(scripts, text, names, expected):
+    found = {i.role("target")[2:] for i in scripts.analyze(text.format(**names)).intents
+             if i.type == "designation"}
+    assert found == set(expected), text
+
+
+@pytest.mark.parametrize(("text", "names", "not_designated"), [
+    # the owner of the designee ("A的子公司"), not a designee
+    ("美国财政部将{A}的子公司{F}列入制裁名单。", ZH, "A"),
+    # a name after a preposition ("an official in F") is not the nearest designee
+    ("وطالت العقوبات أيضاً الإيراني مجتبى، المسؤول في «{F}».", AR, "F"),
+    ("Ο {F} δεν έχει σχολιάσει τη λίστα των πελατών του.", EL, "F"),
+])
+def test_scripts_neighbours(scripts, text, names, not_designated):
+    found = {i.role("target")[2:] for i in scripts.analyze(text.format(**names)).intents
+             if i.type == "designation"}
+    assert not set(not_designated) & found, text

@@ -144,7 +144,8 @@ _OPENS_WITH_CONJUNCTION = re.compile(rf"^\s+(?:{_CONJUNCTION})\s+", re.IGNORECAS
 _ENDS_WITH_PREPOSITION = re.compile(
     r"(?<![\w'])(?:of|for|to|by|with|from|de|di|da|do|dos|das|del|della|dello|dei|degli|delle|"
     r"von|vom|zur|zum|des|du|d'|al|au|aux|par|por|per|con|avec|com|mit|van|voor|z|ze|w|"
-    r"dla|od|s|u|v|k|ot|dlya|otnositel'no|ile|icin|tou|tis|ton|apo)\s*$")
+    r"dla|od|s|u|v|k|ot|dlya|otnositel'no|ile|icin|tou|tis|ton|apo|"
+    r"في|من|عن|على|إلى|لدى|مع|داخل|ضمن)\s*$")
 
 
 def described_gap(gap: str) -> bool:
@@ -191,7 +192,7 @@ def described_gap(gap: str) -> bool:
 def after_preposition(text_before: str) -> bool:
     """The original text before a name ends with a preposition: "cousins of President X",
     "Cousins von Präsident X" (X is not the subject or the item there)."""
-    words = text_before.lower().split()
+    words = _QUOTES.sub(" ", text_before).lower().split()
     if not words:
         return False
     # a title may stand between the preposition and the name: "von Präsident X"
@@ -230,6 +231,9 @@ def continue_list(text: str, heads: list, pool: list, end: int,
         if last is not None and m.start < last:
             continue
         kind = list_gap(text[last:m.start]) if last is not None else None
+        if kind is None and last is not None and m.matched.startswith("و") \
+                and not text[last:m.start].strip():
+            kind = "conjunction"  # Arabic "و" ("and") written onto the name: "A وB"
         if kind is None and described and last is not None \
                 and described_gap(text[last:m.start]):
             kind = "comma"

@@ -324,8 +324,14 @@ def _designation(rule, ctx, unit, hits, targets, note) -> list[AlertIntent]:
             if trig.raw and chosen:
                 # an Arabic or Chinese pattern governs the name nearest after it (and the
                 # names listed with it): no clause word tells its reason apart ("متهمة إياه
-                # بإدارة … «داعش»": accusing him of running ISIL's finances)
-                chosen = [min(chosen, key=lambda m: m.start)]
+                # بإدارة … «داعش»": accusing him of running ISIL's finances); a pattern that
+                # encloses its object ("将A和B列入…名单") governs every name inside it but an
+                # owner's ("A的子公司")
+                inside = [m for m in chosen if m.start > a and m.end < b
+                          and not _POSSESSOR.match(text, m.end)]
+                near = [m for m in chosen
+                        if not after_preposition(text[max(b, m.start - 30):m.start])]
+                chosen = inside or ([min(near, key=lambda m: m.start)] if near else [])
             pool = [m for m in targets if m.start >= a]
         if not trig.passive:  # "waived the sanctions on those two parties"
             plural = _counted_plural(
@@ -360,6 +366,8 @@ def _designation(rule, ctx, unit, hits, targets, note) -> list[AlertIntent]:
 
 
 _APPOSITION_START = (",", "،", "，")
+# a Chinese name followed by 的 ("of"), past its bracketed original: the owner of what follows
+_POSSESSOR = re.compile(r"\s*(?:（[^（）]*）|\([^()]*\))?\s*的")
 ANTECEDENT_WORDS = 10  # words of a description between a name and a participle that follows
 
 
