@@ -211,3 +211,43 @@ def test_scripts_neighbours(scripts, text, names, not_designated):
     found = {i.role("target")[2:] for i in scripts.analyze(text.format(**names)).intents
              if i.type == "designation"}
     assert not set(not_designated) & found, text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a passive verb in a relative clause is said of the name the clause follows
+    ("Der Tanker traf die {G} (IMO 1234567) – einen Frachter, der schon länger auf den "
+     "Sanktionslisten der USA steht.", "G"),
+    ("Il denaro andava alla {F}, l'azienda iraniana che era finita sotto sanzioni a "
+     "settembre.", "F"),
+    # the passive subject of a sentence that is not the document's first: the clause
+    # segments are counted in the sentence itself
+    ("Die Firma liegt in der Stadt. Der Chef {A}, ein Vertrauter von {B}, ist selbst seit "
+     "Jahren mit US-Sanktionen belegt.", "A"),
+])
+def test_relative_clauses_and_later_sentences(analyzer, text, expected):
+    assert set(phases(analyzer, text)) == set(expected), text
+
+
+@pytest.mark.parametrize(("text", "not_designated"), [
+    # sanctions against a regime are a programme, not a designation of its head
+    ("Il carico violava le sanzioni europee contro il regime di {A}.", "A"),
+    ("The cargo broke the sanctions against the regime of {A}.", "A"),
+    # a relative clause after a preposition ends the trigger's object
+    ("Washington sancionó a su antecesor el 10 de enero, fecha en que {A} inició un nuevo "
+     "mandato.", "A"),
+])
+def test_regimes_and_relative_clauses(analyzer, text, not_designated):
+    assert not set(not_designated) & set(phases(analyzer, text)), text
+
+
+@pytest.mark.parametrize(("text", "names", "expected", "not_designated"), [
+    # an Arabic apposition after the name says who is listed, not the first clause's name
+    ("وقال إن الفصيل الذي يدعمه {F}، نسّق مع «{A}»، المدرجة على اللائحة منذ 2019.", AR,
+     "A", "F"),
+    # an accusation between the trigger and a name: the name is the reason, not a designee
+    ("أدرجت الوزارة الصومالي محمد يوسف، متهمة إياه بإدارة أموال «{F}».", AR, "", "F"),
+])
+def test_arabic_clauses(scripts, text, names, expected, not_designated):
+    found = {i.role("target")[2:] for i in scripts.analyze(text.format(**names)).intents
+             if i.type == "designation"}
+    assert set(expected) <= found and not set(not_designated) & found, text

@@ -27,6 +27,9 @@ _AGENT = re.compile(
     r"finansist\w*|glav\w*|zasnovnik\w*|ochil\w*|kerivnik\w*|stvoren\w*)"
     r"(?:[^\w:]+[\w']+){0,2}[^\w:]*$"  # a colon opens a list: "linked to it: A, B"
     # owners, right before their name: "belonging to X", "принадлежащих X", "относящихся к X"
+    # a regime's head: "sanctions against the regime of Bashar al-Assad" (a programme)
+    r"|(?:regime|regimen|regimes|regim|rezhim\w*|rejim\w*) (?:of|de|di|du|des|del|von|van|"
+    r"do|da)\W*$"
     r"|(?:belonging to|appartenant (?:a|aux?)|gehorend\w*|pertenecientes? a|appartenent\w* a\w*|"
     r"prinadlezh\w*|podkontrol'?n\w*|pidkontrol'?n\w*|otnosyashch\w* k|nalezhn\w*)\W*$")
 
@@ -43,6 +46,9 @@ _CLAUSE_WORD = re.compile(
     r"wegen|weil|por (?:haber|su|sus|financiar|apoyar|proporcionar|suministrar)|"
     r"per (?:aver|il suo|la sua|i suoi|le sue|avere)|za (?:podderzhk|finansirovan|postavk|"
     r"pomoshch|pidtrymk|finansuvann|postach|wspieran|finansowan|dostaw|pomoc)\w*)(?![a-z0-9])"
+    # a relative clause after a preposition: "…, fecha en que Ortega …", "em que"
+    r"|(?<![a-z0-9])(?:en|em|con|com|por) (?:el |la |los |las |o |a |os |as )?(?:que|cual|"
+    r"cuales|qual|quais)(?![a-z0-9])"
     # an accusation gives the reason: "sanctioned X, accusing him of helping Y"
     r"|(?<![a-z0-9])(?:accus(?:ed|ing|es) (?:\w+ )?of|accusant|accuse d|accusee? d|"
     r"accusandol\w*|accusat[oaie] di|acusad[oa]s? de|acusando\w*|beschuldigt|"

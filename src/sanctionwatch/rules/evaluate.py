@@ -303,7 +303,12 @@ def _designation(rule, ctx, unit, hits, targets, note) -> list[AlertIntent]:
     listed with them ("sanctions on A, B and C")."""
     text = ctx.doc.text
     out: dict[str, AlertIntent] = {}
+    appositions = [(a, b) for trig, a, b in hits
+                   if trig.passive and text[a:a + 1] in _APPOSITION_START]
     for trig, a, b in hits:
+        if trig.passive and text[a:a + 1] not in _APPOSITION_START \
+                and any(x <= a < y for x, y in appositions):
+            continue  # the apposition it lies in tells its subject (", المدرجة على اللائحة")
         if trig.passive and text[a:a + 1] in _APPOSITION_START:
             # ", sanctioned in 2019", ", which Washington blacklisted": the name just before
             chosen = _antecedent(ctx, targets, a)
@@ -330,7 +335,8 @@ def _designation(rule, ctx, unit, hits, targets, note) -> list[AlertIntent]:
                 inside = [m for m in chosen if m.start > a and m.end < b
                           and not _POSSESSOR.match(text, m.end)]
                 near = [m for m in chosen
-                        if not after_preposition(text[max(b, m.start - 30):m.start])]
+                        if not after_preposition(text[max(b, m.start - 30):m.start])
+                        and not _RAW_CLAUSE.search(text[b:m.start])]
                 chosen = inside or ([min(near, key=lambda m: m.start)] if near else [])
             pool = [m for m in targets if m.start >= a]
         if not trig.passive:  # "waived the sanctions on those two parties"
@@ -366,6 +372,10 @@ def _designation(rule, ctx, unit, hits, targets, note) -> list[AlertIntent]:
 
 
 _APPOSITION_START = (",", "،", "，")
+# Arabic words that open a clause of its own between a trigger and a name: accusing him of,
+# because, who/which, "and it is", compared with
+_RAW_CLAUSE = re.compile(r"(?:^|[\s،])(?:و)?(?:متهم\w*|بتهمة|لأن\w*|بسبب|الذي|التي|الذين|"
+                         r"اللذين|اللتين|وهو|وهي|مقارنة)(?=[\s،]|$)")
 # a Chinese name followed by 的 ("of"), past its bracketed original: the owner of what follows
 _POSSESSOR = re.compile(r"\s*(?:（[^（）]*）|\([^()]*\))?\s*的")
 ANTECEDENT_WORDS = 10  # words of a description between a name and a participle that follows
@@ -463,7 +473,7 @@ def _passive_subjects(text: str, unit: Unit, targets: list[Mention], a: int,
         if colon >= 0 and len(text[b:colon].split()) <= COLON_REACH:
             return [m for m in targets if m.start > colon][:1]
         return []
-    cuts = [unit.start] + [unit.start + x.end() for x in
+    cuts = [unit.start] + [x.end() for x in
                            _CLAUSE_BREAK.finditer(text, unit.start, a)] + [a]
 
     def segment(m: Mention) -> int:
@@ -471,7 +481,29 @@ def _passive_subjects(text: str, unit: Unit, targets: list[Mention], a: int,
 
     first = min(segment(m) for m in before)
     last = len(cuts) - 2
-    return [m for m in before if segment(m) in (first, last)]
+    chosen = [m for m in before if segment(m) in (first, last)]
+    # a passive verb in a relative clause is said of the name the clause follows: "… die
+    # Chon Ma San (IMO …) – zwei Frachter, die … auf den Sanktionslisten stehen", "…
+    # Pishgam, l'azienda iraniana che … era finita sotto sanzioni"
+    rel = None
+    for rel in _RELATIVE_OPENING.finditer(fold(text[cuts[last]:a])):
+        pass
+    if rel is not None and rel.start() == 0 and last > 0:
+        comma = cuts[last] - 1
+        near = [m for m in before if m.end <= comma
+                and len(text[m.end:comma].split()) <= ANTECEDENT_WORDS]
+        if near:
+            m = max(near, key=lambda m: m.end)
+            chosen += [x for x in (m, *_listed_before(text, m, before)) if x not in chosen]
+    return chosen
+
+
+# the opening of a relative clause, after the clause break: "die", "che", "que", "which",
+# "l'azienda iraniana che", "которые"
+_RELATIVE_OPENING = re.compile(
+    r"^\s*(?:[\w'-]+ ){0,4}?(?:which|who|that|die|der|das|welche\w*|che|que|qui|lequel|"
+    r"laquelle|lesquel\w*|kotor\w*|yak(?:yi|a|e|i|ykh)|ktor\w*|dat|pou|o opoios|i opoia|"
+    r"oi opoioi|ta opoia|to opoio)(?![a-z0-9])")
 
 
 # words from a passive verb to its subject written after it ("Gelistet wurde auch der
@@ -480,7 +512,7 @@ SUBJECT_AFTER = 5
 SUBJECT_AFTER_LEADING = 15  # the same, for a verb that opens the sentence
 LEADING_WORDS = 2           # words before a verb that opens the sentence ("Ebenfalls gelistet")
 COLON_REACH = 15  # words from a passive trigger to the colon after which its subjects are named
-_CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]| - ")
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—،]| - ")
 
 
 def _network_links(rule, ctx, unit, targets, mentions, note) -> list[AlertIntent]:
