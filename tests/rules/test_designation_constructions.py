@@ -251,3 +251,40 @@ def test_arabic_clauses(scripts, text, names, expected, not_designated):
     found = {i.role("target")[2:] for i in scripts.analyze(text.format(**names)).intents
              if i.type == "designation"}
     assert set(expected) <= found and not set(not_designated) & found, text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a licence that authorises dealings eases the sanctions: lifted
+    ("O Tesouro emitiu a Licença Geral 9, que autoriza operações com a {F}.", {"F": "lifted"}),
+    ("La licencia número 12 autoriza las transacciones con {F}.", {"F": "lifted"}),
+    ("The general licence, which authorises transactions with {F}, runs for six months.",
+     {"F": "lifted"}),
+    ("Il Tesoro ha cancellato oggi {F} dall'elenco delle entità sanzionate.", {"F": "lifted"}),
+    ("12 numaralı lisans ise {F} ile işlem yapılmasına izin verdi.", {"F": "lifted"}),
+    # the listing a document reports as background of a lifting gives way to it
+    ("OFAC removed {F} from the sanctions list on Friday. {F} had been designated in 2019.",
+     {"F": "lifted"}),
+])
+def test_liftings(analyzer, text, expected):
+    assert phases(analyzer, text) == expected, text
+
+
+@pytest.mark.parametrize(("text", "not_designated"), [
+    ("Суд ЕС отменил санкции против матери {A}.", "A"),         # the relative, not A
+    ("The court lifted the sanctions against the mother of {A}.", "A"),
+    # a licence that authorises nothing about the name
+    ("The general licence was published on the Treasury website; {F} declined to comment.",
+     "F"),
+])
+def test_liftings_neighbours(analyzer, text, not_designated):
+    assert not set(not_designated) & set(phases(analyzer, text)), text
+
+
+def test_rules_test_trace_says_the_listing_gave_way_to_the_lifting(analyzer):
+    text = ("OFAC removed {F} from the sanctions list on Friday. {F} had been designated in "
+            "2019.").format(**NAMES)
+    trace: list = []
+    result = analyzer.analyze(text, trace)
+    assert [i.phase for i in result.intents if i.type == "designation"] == ["lifted"]
+    assert any(not t.fired and t.rule_id == "designation.effective" and t.key
+               and "lifting is the newest event" in t.reason for t in trace)

@@ -27,6 +27,13 @@ _AGENT = re.compile(
     r"finansist\w*|glav\w*|zasnovnik\w*|ochil\w*|kerivnik\w*|stvoren\w*)"
     r"(?:[^\w:]+[\w']+){0,2}[^\w:]*$"  # a colon opens a list: "linked to it: A, B"
     # owners, right before their name: "belonging to X", "принадлежащих X", "относящихся к X"
+    # a relative's name: "sanctions against the mother of X", "санкции против матери X"
+    r"|(?:(?:wife|husband|son|daughter|mother|father|brother|sister|widow) of|"
+    r"(?:epouse|mere|pere|fils|fille|frere|soeur|veuve) d[eu']?|"
+    r"(?:esposa|madre|padre|hij[oa]|herman[oa]|viuda) de|"
+    r"(?:moglie|madre|padre|figli[oa]|fratello|sorella|vedova) di|"
+    r"(?:mutter|vater|ehefrau|sohn|tochter|bruder|schwester|witwe) von|"
+    r"materi|zheny|muzha|syna|docheri|brata|sestry|ottsa|vdovy|matki|zony|corki|ojca)\W*$"
     # a regime's head: "sanctions against the regime of Bashar al-Assad" (a programme)
     r"|(?:regime|regimen|regimes|regim|rezhim\w*|rejim\w*) (?:of|de|di|du|des|del|von|van|"
     r"do|da)\W*$"

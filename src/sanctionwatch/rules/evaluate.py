@@ -543,7 +543,8 @@ def _network_links(rule, ctx, unit, targets, mentions, note) -> list[AlertIntent
 
 def _best_phase(intents: list[AlertIntent], rules: RuleSet, trace: list[Trace] | None = None,
                 starts: list[int] | None = None) -> list[AlertIntent]:
-    """One designation phase per target and sentence: the rule with the highest priority.
+    """One designation phase per target and sentence: the rule with the highest priority;
+    and no effective designation of a target whose designation the document reports lifted.
     With a trace, each intent left out says which one it gave way to (`rules test`)."""
     order = {r.id: r.priority for r in rules.rules}
     best: dict[tuple[str, int], AlertIntent] = {}
@@ -561,9 +562,26 @@ def _best_phase(intents: list[AlertIntent], rules: RuleSet, trace: list[Trace] |
             best[k] = i
         else:
             dropped.append((i, k))
+    # a document that reports a lifting reports the listing it ends as background: the
+    # lifting is the newest event ("OFAC removed X from the list … X had been designated in
+    # 2019"), so X's effective designations in it give way to the lifting
+    lifted = {}
+    for k, i in best.items():
+        if i.phase == "lifted":
+            lifted.setdefault(k[0], i)
+    background: list[tuple[AlertIntent, AlertIntent]] = []
+    for k in [k for k, i in best.items() if i.phase == "effective" and k[0] in lifted]:
+        background.append((best.pop(k), lifted[k[0]]))
     if trace is not None and starts is not None:
+        for loser, winner in background:
+            trace.append(Trace(
+                bisect_right(starts, loser.evidence_start) - 1, loser.rule_id, False,
+                f"fired on {loser.role('target')}, but the document reports its designation "
+                f"lifted (sentence [{bisect_right(starts, winner.evidence_start) - 1}], "
+                f"{winner.rule_id}): the lifting is the newest event, the listing its "
+                f"background", loser.key))
         for loser, k in dropped:
-            winner = best[k]
+            winner = best.get(k) or lifted[k[0]]
             trace.append(Trace(
                 bisect_right(starts, loser.evidence_start) - 1, loser.rule_id, False,
                 f"fired on {k[0]}, but {winner.rule_id} (priority "
