@@ -288,3 +288,12 @@ def test_rules_test_trace_says_the_listing_gave_way_to_the_lifting(analyzer):
     assert [i.phase for i in result.intents if i.type == "designation"] == ["lifted"]
     assert any(not t.fired and t.rule_id == "designation.effective" and t.key
                and "lifting is the newest event" in t.reason for t in trace)
+
+
+def test_colon_list_with_semicolons(analyzer):
+    # every name of every item after a colon, set apart by semicolons
+    assert set(phases(analyzer, "Yeni kararla listeye eklenenler şunlar: {F} ve onu işleten "
+                      "{A}; {G} ile sahibi {B}.")) == set("FAGB")
+    # but not a name after a preposition ("a unit of G")
+    assert set(phases(analyzer, "The following were listed: {F}, a unit of {G}; and {A}.")) \
+        == set("FA")

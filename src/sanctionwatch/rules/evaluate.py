@@ -455,6 +455,14 @@ def _passive_subjects(text: str, unit: Unit, targets: list[Mention], a: int,
     trigger, those count."""
     before = [m for m in targets if m.end <= a]
     if not before:
+        colon = text.find(":", b, unit.end)
+        if colon >= 0 and len(text[b:colon].split()) <= COLON_REACH \
+                and ";" in text[colon:unit.end]:
+            # items set apart by semicolons after a colon ("listeye eklenenler şunlar: A
+            # ve onu işleten B; C ile sahibi D; …"): every name of every item, not one
+            # after a preposition
+            return [m for m in targets if m.start > colon
+                    and not after_preposition(text[max(colon, m.start - 30):m.start])]
         inside = [m for m in targets if a <= m.start and m.end <= b]
         # a verb that opens the sentence names its subject after it, past an agent or a
         # title: "Foram designados pelo OFAC (…) os sul-africanos A", "Sont visés le
