@@ -297,3 +297,24 @@ def test_colon_list_with_semicolons(analyzer):
     # but not a name after a preposition ("a unit of G")
     assert set(phases(analyzer, "The following were listed: {F}, a unit of {G}; and {A}.")) \
         == set("FA")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # names designated together with a designee
+    ("L'ultimo tassello è la {F}, un cambiavalute di Gaza, colpita insieme al suo titolare "
+     "{A}.", "FA"),
+    ("Nella lista è finita la {F}, società di Monaco, insieme al suo proprietario {A}.", "FA"),
+    ("The Treasury sanctioned {F} together with its owner {A}.", "FA"),
+    ("Минфин США внес в список {F} вместе с его владельцем {A}.", "FA"),
+])
+def test_together_with(analyzer, text, expected):
+    assert set(phases(analyzer, text)) == set(expected), text
+
+
+@pytest.mark.parametrize(("text", "not_designated"), [
+    # "together with" inside a clause of its own, or after a preposition
+    ("The Treasury sanctioned {F}, which had worked together with {A}.", "A"),
+    ("{F} was listed on Monday together with the partners of {A}.", "A"),
+])
+def test_together_with_neighbours(analyzer, text, not_designated):
+    assert not set(not_designated) & set(phases(analyzer, text)), text

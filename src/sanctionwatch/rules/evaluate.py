@@ -351,6 +351,8 @@ def _designation(rule, ctx, unit, hits, targets, note) -> list[AlertIntent]:
         listed = continue_list(text, chosen, pool, unit.end, described=True) if chosen else []
         listed += [m for m in _included(ctx, unit, targets, a, b) if m not in chosen
                    and m not in listed]
+        listed += [m for m in _together(ctx, [*chosen, *listed], targets) if m not in chosen
+                   and m not in listed]
         for m in [*chosen, *listed]:
             if m.entity_id in out:
                 continue
@@ -410,6 +412,36 @@ def _listed_before(text: str, last: Mention, pool: list[Mention]) -> list[Mentio
         out.insert(0, m)
         cur = m
     return out
+
+
+def _together(ctx: Context, chosen: list[Mention], targets: list[Mention]) -> list[Mention]:
+    """Names designated together with a designee: "Buy Cash, colpita insieme al suo titolare
+    A", "X, a firm in Monaco, together with its owner A", "вместе с его владельцем A"."""
+    text, out = ctx.doc.text, []
+    for m in chosen:
+        nxt = min((x for x in targets if x.start >= m.end and x not in chosen),
+                  key=lambda x: x.start, default=None)
+        if nxt is None or len(text[m.end:nxt.start].split()) > TOGETHER_WORDS:
+            continue
+        folded = ctx.fold(m.end, nxt.start)
+        t = TOGETHER.search(folded)
+        if t is None or new_clause(folded[:t.start()]) or any(c in folded for c in ";:"):
+            continue
+        if len(folded[t.end():].split()) <= TITLE_AFTER_TOGETHER \
+                and not after_preposition(text[max(m.end, nxt.start - 30):nxt.start]):
+            out.append(nxt)
+    return out
+
+
+# "together with", "insieme a", "zusammen mit", "junto con", "вместе с" … a designee's
+# co-designee follows, perhaps after a title ("al suo titolare", "its owner")
+TOGETHER = re.compile(
+    r"(?<![a-z0-9])(?:(?:together|along) with|insieme (?:a|al|alla|allo|ai|agli|alle|con)|"
+    r"assieme (?:a|al|alla|ai)|zusammen mit|(?:en meme temps qu'|ainsi qu')?avec|"
+    r"(?:junto|juntamente) (?:a|al|con|com)|vmeste s[o]?|razom z[i]?|wraz z[e]?|samen met|"
+    r"mazi me)(?![a-z0-9])")
+TOGETHER_WORDS = 16       # words from a designee to a name designated together with it
+TITLE_AFTER_TOGETHER = 4  # words between "together with" and the name ("al suo titolare")
 
 
 def _included(ctx: Context, unit: Unit, targets: list[Mention], a: int,
