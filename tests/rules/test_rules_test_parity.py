@@ -59,8 +59,8 @@ def outputs(tmp_path_factory):
 
 
 def _alerts(records):
-    return sorted((json.dumps(r, sort_keys=True, ensure_ascii=False) for r in records
-                   if r["kind"] == "alert"))
+    return sorted(json.dumps(r, sort_keys=True, ensure_ascii=False) for r in records
+                   if r["kind"] == "alert")
 
 
 def test_rules_test_raises_the_alerts_scan_raises(outputs):

@@ -15,8 +15,8 @@ from sanctionwatch.cli._common import (
     err,
     fail,
     make_settings,
+    opened,
     out,
-    scan_analyzer,
 )
 from sanctionwatch.errors import SanctionwatchError
 
@@ -30,11 +30,11 @@ def rules_validate(
     config: ConfigOpt = None,
 ) -> None:
     """Check rule files; list every problem."""
-    from sanctionwatch.rules.loader import load_rules
+    from sanctionwatch.app import App
 
     try:
         settings = make_settings(config)
-        rs = load_rules(paths or [settings.resolve(p) for p in settings.rules.paths])
+        rs = App.check_rules(paths or [settings.resolve(p) for p in settings.rules.paths])
     except SanctionwatchError as exc:
         fail(exc)
         return
@@ -54,25 +54,24 @@ def rules_test(
     """Show, sentence by sentence, the alerts `scan` raises and why, and why the other rules
     did not fire (no trigger, a negation, no target on the object side, a higher-priority
     phase on the same target)."""
-    from sanctionwatch.rules.evaluate import Trace
-    from sanctionwatch.sources.files import iter_paths, read_documents
-
     if fmt not in ("jsonl", "text"):
         err.print("--format must be jsonl or text")
         raise typer.Exit(2)
-    try:
-        analyzer = scan_analyzer(make_settings(config, watchlist, rules))
-        for path in iter_paths(paths):
-            for name, data in read_documents(path):
-                trace: list[Trace] = []
+    with opened(config, watchlist, rules) as application:
+        analyzer = application.scan_analyzer()  # the watchlist `scan` matches with
+        for _path, docs in application.documents(paths):
+            if isinstance(docs, SanctionwatchError):
+                raise docs
+            for name, data in docs:
+                if isinstance(data, SanctionwatchError):
+                    raise data
+                trace: list = []
                 result = analyzer.analyze(data.text, trace)
                 lines = explain(result, trace, all_rules)
                 if fmt == "jsonl":
                     _test_jsonl(name, result, lines)
                 else:
                     _test_text(name, result, lines)
-    except SanctionwatchError as exc:
-        fail(exc)
 
 
 def explain(result, trace: list, all_rules: bool = False) -> dict[int, list[tuple[str, ...]]]:

@@ -217,8 +217,9 @@ def after_preposition(text_before: str) -> bool:
 # words that make a description a clause of its own: "A, the company said, and B"
 _DESCRIPTION_CLAUSE = re.compile(
     r"(?<![a-z0-9])(?:said|says|say|told|added|according|selon|a declare|sagte|erklarte|"
-    r"laut|dijo|segun (?:el|la|los|las)|secondo (?:il|la|i|le|gli|fonti)|ha detto|zei|volgens|zayavil\w*|soobshchil\w*|po slovam|"
-    r"powiedzial\w*|wedlug|disse|segundo (?:o|a|os|as|fontes)|dedi|gore|dilose|simfona|but|mais|aber|pero|ma|"
+    r"laut|dijo|segun (?:el|la|los|las)|secondo (?:il|la|i|le|gli|fonti)|ha detto|zei|"
+    r"volgens|zayavil\w*|soobshchil\w*|po slovam|powiedzial\w*|wedlug|disse|"
+    r"segundo (?:o|a|os|as|fontes)|dedi|gore|dilose|simfona|but|mais|aber|pero|ma|"
     r"maar|ale|mas|ama|while|whereas|alors que|wahrend|mientras|mentre|terwijl|"
     r"podczas gdy|enquanto|poka|i\.e)(?![a-z0-9])")
 

@@ -525,10 +525,8 @@ def _passive_subjects(text: str, unit: Unit, targets: list[Mention], a: int,
     # a passive verb in a relative clause is said of the name the clause follows: "… die
     # Chon Ma San (IMO …) – zwei Frachter, die … auf den Sanktionslisten stehen", "…
     # Pishgam, l'azienda iraniana che … era finita sotto sanzioni"
-    rel = None
-    for rel in _RELATIVE_OPENING.finditer(fold(text[cuts[last]:a])):
-        pass
-    if rel is not None and rel.start() == 0 and last > 0:
+    rel = _RELATIVE_OPENING.match(fold(text[cuts[last]:a]))
+    if rel is not None and last > 0:
         comma = cuts[last] - 1
         near = [m for m in before if m.end <= comma
                 and len(text[m.end:comma].split()) <= ANTECEDENT_WORDS]
