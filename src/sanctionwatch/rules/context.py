@@ -144,7 +144,9 @@ def make_intent(ctx: Context, rule: Rule, unit: Unit, ms: list[Mention],
     if raised is not None:
         return raised
     text = ctx.doc.text
-    values = {r: v for r, v in roles}
+    # the message names entities as the list does ("PMC Wagner"), not by id ("wagner-group")
+    by_id = ctx.watchlist.by_id
+    values = {r: by_id[v].name if v in by_id else v for r, v in roles}
     message = rule.message.format_map(_Default(values, phase=rule.phase or "")) \
         if rule.message else ""
     intent = ctx.intents[key] = AlertIntent(
