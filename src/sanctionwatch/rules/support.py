@@ -11,6 +11,14 @@ from sanctionwatch.rules.clauses import channel_gap, continue_list, list_gap, ne
 from sanctionwatch.rules.context import make_intent, meets, side_of, token_distance
 from sanctionwatch.rules.model import Rule
 from sanctionwatch.rules.parties import named_party, quoted_names
+from sanctionwatch.rules.relatives import (
+    ANTECEDENT_GAP,
+    ARABIC_OBJECT_RELATIVE,
+    OBJECT_RELATIVE_SV,
+    OBJECT_RELATIVE_VS,
+    relative_start,
+)
+from sanctionwatch.text.normalize import fold
 from sanctionwatch.types import AlertIntent, Mention, Watchlist
 
 
@@ -24,10 +32,17 @@ def support(rule, ctx, unit, hits, targets, mentions, note) -> list[AlertIntent]
     network = [h for h in hits if h[0].network]
     hits = [h for h in hits if not h[0].network]
     out = network_support(rule, ctx, unit, network, targets, mentions, note) if network else []
+    # "the Iranian state manufacturer", "pétrole iranien": a country as an adjective is not
+    # the party supplied
+    targets = [m for m in targets if not adjectival(ctx, m)]
+    hits = _object_relatives(rule, ctx, unit, hits, targets, mentions, note, out)
+    if not targets:
+        return out
     nearest: set[int] = set()
     co: set[int] = set()  # targets a repeated preposition or a list governs from afar
     for _trig, a, b in hits:
-        every = side_of(targets, a, b, after=not _trig.passive)
+        every = [m for m in side_of(targets, a, b, after=not _trig.passive)
+                 if not _trig.passive or same_clause(ctx, m, a, mentions)]
         side = [m for m in every if _trig.passive or governed(ctx, b, m)]
         if side:
             near = min(side, key=lambda m, a=a, b=b: min(abs(m.start - b), abs(m.end - a)))
@@ -45,9 +60,16 @@ def support(rule, ctx, unit, hits, targets, mentions, note) -> list[AlertIntent]
         for trig, a, b in hits:
             if not side_of([target], a, b, after=not trig.passive) or (
                     not trig.passive and id(target) not in co
-                    and not governed(ctx, b, target)):
+                    and not governed(ctx, b, target)) or (
+                    trig.passive and not same_clause(ctx, target, a, mentions)):
                 continue
             side = side_of(others, a, b, after=trig.passive)
+            if not trig.passive:
+                side = [m for m in side if not adjectival(ctx, m)
+                        and same_clause(ctx, m, a, mentions)]
+                if not side:  # "deliveries of Iranian drones to Russia": the origin supplies
+                    side = [m for m in others if max(unit.start, a - 15) <= m.start
+                            and m.end <= target.start and adjectival(ctx, m)]
             supporter = min(side, key=lambda m, a=a, b=b: min(abs(m.start - a), abs(m.end - b)),
                             default=None)
             if supporter is not None:
@@ -108,10 +130,11 @@ def governed(ctx, b: int, target: Mention) -> bool:
     if target.start <= b:
         return True
     gap = ctx.fold(b, target.start)
-    return len(gap.split()) <= OBJECT_REACH and not (
+    return len(gap.split()) <= OBJECT_REACH and not _STOP.search(gap) and not (
         new_clause(gap) or _NEW_ITEM.search(gap) or _MEASURE.search(gap))
 
 
+_STOP = re.compile(r"[;；：]")  # a new clause of a list or of a Chinese sentence
 # words from an active trigger to the name it governs ("help stop the spread of fake files,
 # Sloncek told Novastream": Novastream is not what is helped)
 OBJECT_REACH = 6
@@ -177,7 +200,7 @@ def _pronoun_supporter(rule, ctx, unit, hits, target, mentions, note, out) -> bo
     text, wl = ctx.doc.text, ctx.watchlist
     first = ctx.doc.sentences[max(0, unit.sentence.index - ANAPHORA_REACH)].start
     for trig, a, b in hits:
-        if trig.passive or not side_of([target], a, b, after=True):
+        if trig.passive or not side_of([target], a, b, after=True) or not governed(ctx, b, target):
             continue
         lo = max(unit.start, a - 60)
         window = ctx.fold(lo, a)
@@ -261,3 +284,96 @@ def network_support(rule, ctx, unit, hits, targets, mentions, note) -> list[Aler
             ms = [target] if isinstance(sup, str) else [sup, target]
             out.append(make_intent(ctx, rule, unit, ms, roles, why))
     return out
+
+
+_ADJECTIVE_END = re.compile(r"(?:an|ese)$")
+_HAN_ORG_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,14}?(?:公司|企业|集团|工业|银行|工厂|厂)")
+_APPOSITION = re.compile(r"^\s*,\s*(?:a|an|the|un|une|le|la|l['’]|el|il|lo|ein|eine|einer|der|"
+                         r"die|das|een|de|het|o|um|uma)\s", re.IGNORECASE)
+
+
+def adjectival(ctx, m: Mention) -> bool:
+    """A country written as an adjective of the noun after or before it: "the Iranian
+    state manufacturer", "pétrole iranien", "iranischer Drohnen", "российским покупателям",
+    "伊朗帕尔钦化学工业公司" — an origin or a nationality, not the country as a party."""
+    e = ctx.watchlist.by_id[m.entity_id]
+    if e.type != "country" or not m.matched:
+        return False
+    if m.matched[:1].islower():
+        return True
+    text = ctx.doc.text
+    if "\u4e00" <= m.matched[-1] <= "\u9fff":
+        return _HAN_ORG_AFTER.match(text[m.end:m.end + 20]) is not None
+    word = fold(m.matched)
+    if word in {fold(n) for n in (e.name, *e.aliases)} or not _ADJECTIVE_END.search(word):
+        return False
+    return re.match(r"\s+[a-z]", text[m.end:m.end + 3]) is not None
+
+
+def same_clause(ctx, m: Mention, a: int, mentions: list[Mention]) -> bool:
+    """No relative clause opens between `m` (before a trigger at `a`) and the trigger, or
+    `m` is its antecedent (right before its comma, or before an apposition that names no
+    one else): in "A met B, which is funded by Iran" A is not what Iran funds."""
+    if m.end > a:
+        return True
+    between = ctx.doc.text[m.end:a]
+    at = relative_start(between)
+    if at is None:
+        return True
+    head = between[:at]
+    if ANTECEDENT_GAP.match(head):
+        return True
+    return _APPOSITION.match(head) is not None and not any(
+        m.end < o.start and o.end <= m.end + at for o in mentions)
+
+
+_VS_REACH = 3  # words from a verb to the subject written after it ("яку підтримує Іран")
+
+
+def _object_relatives(rule, ctx, unit, hits, targets, mentions, note, out):
+    """"Hezbollah, which Iran supports", "«Хезболла», яку підтримує Іран", "die Miliz, die der
+    Iran unterstützt": the antecedent is the target, the name inside the clause the
+    supporter. Returns the hits left for the other readings."""
+    text, wl = ctx.doc.text, ctx.watchlist
+    left = []
+    for hit in hits:
+        trig, a, b = hit
+        done = False
+        if not trig.passive:
+            for target in sorted((m for m in targets if m.end <= a), key=lambda m: -m.end):
+                between = text[target.end:a]
+                sv = OBJECT_RELATIVE_SV.match(between)
+                vs = OBJECT_RELATIVE_VS.match(between) or (
+                    trig.raw and ARABIC_OBJECT_RELATIVE.match(between))
+                if not (sv or vs):
+                    continue
+                lo = target.end + sv.start("rest") if sv and sv.group("rest").strip() else None
+                if lo is not None and len(text[lo:a].split()) > 4:
+                    break
+                others = [m for m in mentions if m.entity_id != target.entity_id
+                          and supports(rule, wl, m, target)]
+                if lo is not None:
+                    pool = [m for m in others if lo <= m.start and m.end <= a]
+                    name = None if pool else (
+                        named_party(text, lo, a, mentions) if rule.supporter_names else None)
+                else:
+                    pool = [m for m in others if m.start >= b
+                            and len(text[b:m.start].split()) <= _VS_REACH]
+                    pool = pool[:1]
+                    name = None
+                for sup in [*pool[:1], *([name] if name else [])]:
+                    sid = sup if isinstance(sup, str) else sup.entity_id
+                    shown = repr(sup) if isinstance(sup, str) else f"{sup.matched!r} = {sid}"
+                    why = (f"trigger «{text[a:b]}» ({trig.lang}) in a relative clause on "
+                           f"{target.matched!r} = {target.entity_id}, the target; its subject "
+                           f"{shown} the supporter")
+                    note(True, why)
+                    ms = [target] if isinstance(sup, str) else [sup, target]
+                    out.append(make_intent(ctx, rule, unit, ms,
+                                           (("target", target.entity_id), ("supporter", sid)),
+                                           why))
+                    done = True
+                break  # only the antecedent nearest the clause
+        if not done:
+            left.append(hit)
+    return left
