@@ -79,7 +79,8 @@ def named_party(text: str, unit_start: int, trigger_start: int,
         between = text[start + len(name):trigger_start]
         if _SPEAKER_OR_PLACE.search(fold(between)) or _THAT.search(between):
             continue  # "Adeyemo warned that mixers helping …", "from Hebei province whose …"
-        if _PLACE_BEFORE.search(text[max(unit_start, start - 6):start]):
+        if _PLACE_BEFORE.search(text[max(unit_start, start - 6):start]) or \
+                _PLACE_LIST_BEFORE.search(text[max(unit_start, start - 60):start]):
             continue  # "la firme de Wuhan", "a company in Hebei": a place, not a party
         if _AND_ONLY.match(between):
             continue  # "Irak ve Suriye'ye para taşıyan": listed with the target
@@ -97,6 +98,11 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 _THAT = re.compile(r"(?<!\w)(?:że|dass|daß|ότι|что|що)(?!\w)", re.IGNORECASE)
 _PLACE_BEFORE = re.compile(r"(?<!\w)(?:de|of|from|in|en|w|we|v|vo|z|ze|из|в|во|з|di|da|van|"
                            r"uit|aus|in|im|στη|στο|από)\s+$", re.IGNORECASE)
+# the last of a list of places: "de Colombia, Venezuela y el Líbano"
+_PLACE_LIST_BEFORE = re.compile(
+    r"(?<!\w)(?:de|of|from|in|en|w|z|из|в|з|di|da|van|uit|aus|von)\s+[A-ZÀ-ÖØ-ÞА-ЯЁЄІЇҐ][\w-]*"
+    r"(?:\s*,\s*[A-ZÀ-ÖØ-ÞА-ЯЁЄІЇҐ][\w-]*)*\s*(?:,|and|y|et|und|e|i|и|ve|en)\s+"
+    r"(?:(?:el|la|the|le|les|il|die|der)\s+)?$")
 _AND_ONLY = re.compile(r"^\s*(?:and|et|und|y|e|i|en|ve|и|і|та|ile|και|oraz)\s*$", re.IGNORECASE)
 
 

@@ -8,7 +8,7 @@ import re
 
 from sanctionwatch.rules.anaphora import ANAPHORA_REACH, OBJECT_PRONOUN, SUPPORTER_NOUN
 from sanctionwatch.rules.clauses import channel_gap, continue_list, list_gap, new_clause
-from sanctionwatch.rules.context import make_intent, meets, side_of, token_distance
+from sanctionwatch.rules.context import make_intent, meets, record, side_of, token_distance
 from sanctionwatch.rules.model import Rule
 from sanctionwatch.rules.parties import named_party, quoted_names
 from sanctionwatch.rules.relatives import (
@@ -69,13 +69,13 @@ def support(rule, ctx, unit, hits, targets, mentions, note) -> list[AlertIntent]
                         and same_clause(ctx, m, a, mentions)]
                 if not side:  # "deliveries of Iranian drones to Russia": the origin supplies
                     side = [m for m in others if max(unit.start, a - 15) <= m.start
-                            and m.end <= target.start and adjectival(ctx, m)]
+                            and m.end <= min(b, target.start) and adjectival(ctx, m)]
             supporter = min(side, key=lambda m, a=a, b=b: min(abs(m.start - a), abs(m.end - b)),
                             default=None)
             if supporter is not None:
                 group = [supporter] if trig.passive else [
                     *_list_before(text, supporter, side), supporter]
-                for sup in group:
+                for sup in map(lambda m: fuller(ctx, m), group):
                     roles = (("target", target.entity_id), ("supporter", sup.entity_id))
                     why = (f"trigger «{text[a:b]}» ({trig.lang}); supporter {sup.matched!r} = "
                            f"{sup.entity_id}"
@@ -108,6 +108,74 @@ def support(rule, ctx, unit, hits, targets, mentions, note) -> list[AlertIntent]
         if not found:
             note(False, f"trigger and target {target.matched!r} found, but no supporter named "
                         "on the supplying side of a trigger")
+            first = next(((t, a) for t, a, b in hits if not t.passive
+                          and side_of([target], a, b, after=True)
+                          and governed(ctx, b, target)), None)
+            if first is not None:
+                ctx.unsupported.append((rule.id, unit, target, first[1]))
+    return out
+
+
+COLLECTIVE_REACH = 12  # sentences after a collective support in which its designees are named
+# a relative pronoun that opens the clause of the support ("… seven people and companies, whom
+# it accuses of financing", "a las que acusa de financiar", "которые поставляли") (original)
+_GROUP_RELATIVE = re.compile(
+    r"(?<!\w)(?:who|whom|which|that|qui|que|qu['’]|lesquel\w*|die|welche|den|denen|"
+    r"a (?:las|los) que|las que|los que|quienes|che|i quali|le quali|cui|которые|которых|"
+    r"которым|які|яких|яким|którzy|które|których|którym|οι οποίοι|τις οποίες|τους οποίους|"
+    r"που|الذين|اللذين|التي)(?!\w)", re.IGNORECASE)
+# the group that relative clause is about: people, companies, a network (folded)
+_GROUP_NOUNS = re.compile(
+    r"(?<![a-z])(?:people|persons|individuals|companies|firms|entities|businesses|network|"
+    r"personas|empresas|sociedades|entidades|individuos|red|personnes|societes|entreprises|"
+    r"entites|individus|reseau|personen|unternehmen|firmen|organisationen|netzwerk|persone|"
+    r"societa|aziende|entita|individui|rete|bedrijven|ondernemingen|netwerk|osoby|osob|firmy|"
+    r"firm|spolki|spolek|podmioty|podmiotow|siec|lyud\w*|lits|litsa|kompani\w*|organizatsi\w*|"
+    r"osib|osoby|kompaniy\w*|merezh\w*|set'|seti|etaireies|prosopa|diktyo|kisi|sirket\w*|"
+    r"ashkhas|afrad|sharikat|kiyanat|shabakat)(?![a-z])")
+
+
+def collective(rule, ctx, designation_rules) -> list[AlertIntent]:
+    """"The Treasury sanctioned seven people and companies that finance Hezbollah", then
+    "They are A, B and C …": a sentence that designates unnamed parties for supporting a
+    target makes each entity the document designates from there on a supporter of it (the
+    target itself, countries and what the document lifts excepted)."""
+    pending = [p for p in ctx.unsupported if p[0] == rule.id]
+    if not pending:
+        return []
+    from sanctionwatch.rules.context import find_triggers
+
+    wl, out = ctx.watchlist, []
+    designated = [i for i in ctx.intents.values() if i.type == "designation"
+                  and i.phase in ("announced", "effective")]
+    sentences = ctx.doc.sentences
+    for _rid, unit, target, a in pending:
+        head = ctx.doc.text[max(unit.start, a - 120):a]
+        rel = _GROUP_RELATIVE.search(head)
+        if rel is None or len(head[rel.end():].split()) > 3 or not _GROUP_NOUNS.search(
+                fold(head[max(0, rel.start() - 80):rel.start()])):
+            continue
+        if not any(find_triggers(r.triggers, unit) for r in designation_rules):
+            continue
+        last = sentences[min(len(sentences) - 1,
+                             unit.sentence.index + COLLECTIVE_REACH)].end
+        seen: set[str] = set()
+        for i in designated:
+            sid = i.role("target") or ""
+            if not (unit.start <= i.evidence_start < last) or sid in seen \
+                    or sid == target.entity_id:
+                continue
+            ms = [m for m in i.mentions if m.entity_id == sid]
+            e = wl.by_id.get(sid)
+            if not ms or e is None or e.type == "country" or not supports(rule, wl, ms[0], target):
+                continue
+            seen.add(sid)
+            why = (f"«{ctx.doc.text[unit.start:a].strip()[-60:]} …» designates unnamed parties "
+                   f"for supporting {target.matched!r} = {target.entity_id}; {ms[0].matched!r} = "
+                   f"{sid} is designated in the document after it: a supporter")
+            record(ctx, unit, rule, True, why)
+            out.append(make_intent(ctx, rule, unit, [ms[0], target],
+                                   (("target", target.entity_id), ("supporter", sid)), why))
     return out
 
 
@@ -134,7 +202,7 @@ def governed(ctx, b: int, target: Mention) -> bool:
         new_clause(gap) or _NEW_ITEM.search(gap) or _MEASURE.search(gap))
 
 
-_STOP = re.compile(r"[;；：]")  # a new clause of a list or of a Chinese sentence
+_STOP = re.compile(r"[;；:：，]")  # a new clause, a list's next item, a Chinese clause
 # words from an active trigger to the name it governs ("help stop the spread of fake files,
 # Sloncek told Novastream": Novastream is not what is helped)
 OBJECT_REACH = 6
@@ -292,6 +360,10 @@ _APPOSITION = re.compile(r"^\s*,\s*(?:a|an|the|un|une|le|la|l['’]|el|il|lo|ein
                          r"die|das|een|de|het|o|um|uma)\s", re.IGNORECASE)
 
 
+_AND_WORD = re.compile(r"(?<!\w)(?:and|et|und|y|e|i|и|і|та|ve|en|oraz|και)(?!\w)",
+                       re.IGNORECASE)
+
+
 def adjectival(ctx, m: Mention) -> bool:
     """A country written as an adjective of the noun after or before it: "the Iranian
     state manufacturer", "pétrole iranien", "iranischer Drohnen", "российским покупателям",
@@ -323,8 +395,9 @@ def same_clause(ctx, m: Mention, a: int, mentions: list[Mention]) -> bool:
     head = between[:at]
     if ANTECEDENT_GAP.match(head):
         return True
-    return _APPOSITION.match(head) is not None and not any(
-        m.end < o.start and o.end <= m.end + at for o in mentions)
+    return _APPOSITION.match(head) is not None and head.count(",") == 1 \
+        and not _AND_WORD.search(head) and not any(
+            m.end < o.start and o.end <= m.end + at for o in mentions)
 
 
 _VS_REACH = 3  # words from a verb to the subject written after it ("яку підтримує Іран")
@@ -377,3 +450,24 @@ def _object_relatives(rule, ctx, unit, hits, targets, mentions, note, out):
         if not done:
             left.append(hit)
     return left
+
+
+def fuller(ctx, m: Mention) -> Mention:
+    """A bare surname ("Ahmad") that the matcher read as several entries stands for the
+    one the document named in full first ("Nazem Said Ahmad"); one it read as a single
+    entry that the document never named in full, for the one person it did name in full
+    with that surname."""
+    if " " in m.matched.strip() or ctx.watchlist.by_id[m.entity_id].type != "person":
+        return m
+    word = fold(m.matched)
+    full = [o for o in ctx.mentions if o.start < m.start and " " in o.matched.strip()
+            and fold(o.matched).split()[-1] == word
+            and ctx.watchlist.by_id[o.entity_id].type == "person"]
+    same = {o.entity_id for o in ctx.mentions if (o.start, o.end) == (m.start, m.end)}
+    if len(same) > 1:
+        named = [o for o in full if o.entity_id in same]
+        return named[0] if named else m
+    if not full or any(o.entity_id == m.entity_id for o in full) \
+            or len({o.entity_id for o in full}) > 1:
+        return m  # named in full itself, or the surname of several people named
+    return full[-1]
