@@ -207,3 +207,49 @@ def test_designees_after_a_support_said_of_no_group_are_not_its_supporters(analy
             "Teresa de Jesús Alvarado Rubio y Manuel Alejandro Foubert Cadena.")
     found = supports(analyzer, text)
     assert (HIZBALLAH, ALVARADO) not in found and (HIZBALLAH, FOUBERT) not in found
+
+
+# --- a group noun for the target, the origin of goods, a regime ------------------------
+
+def test_a_group_noun_on_the_object_side_stands_for_the_organisation_named_before(analyzer):
+    text = ("The Treasury added three members of the Sinaloa Cartel to its list. Hassan "
+            "Daqqou was designated for shipping precursors to members of the cartel.")
+    assert (SINALOA, DAQQOU) in supports(analyzer, text)
+
+
+def test_a_group_noun_is_not_the_supporter_of_its_own_clause(analyzer):
+    # "the group" is Hezbollah, supported before, not Tornado Cash named in the clause
+    text = ("The firms raise money for Hezbollah, and Hassan Daqqou and Tornado Cash have "
+            "passed money directly to the group.")
+    found = supports(analyzer, text)
+    assert (TORNADO, DAQQOU) not in found and (HIZBALLAH, DAQQOU) in found
+
+
+def test_helping_to_run_the_group_is_no_support_of_it(analyzer):
+    text = ("Ovidio Guzmán López leads the Sinaloa Cartel. OFAC said Saúl Páez López helps "
+            "to run the cartel's laboratories.")
+    assert (SINALOA, SAUL) not in supports(analyzer, text)
+
+
+def test_goods_taken_from_a_country_for_a_party_name_the_country(analyzer):
+    text = "Вагоны вывозили из DPRK ракеты и снаряды для Hezbollah всю зиму."
+    assert (HIZBALLAH, "north-korea") in supports(analyzer, text)
+
+
+def test_a_country_named_by_its_regime_is_the_country(analyzer):
+    text = ("Secondo il Tesoro, il Lazarus Group è al servizio del regime di DPRK da anni.")
+    assert ("north-korea", LAZARUS) in supports(analyzer, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Washington describe a Hassan Daqqou como un intermediario que conseguía químicos para "
+    "el Cártel de Sinaloa.",
+    "Selon le Trésor, Hassan Daqqou achetait des composants pour le Cartel de Sinaloa.",
+])
+def test_procuring_for_a_party(analyzer, text):
+    assert (SINALOA, DAQQOU) in supports(analyzer, text)
+
+
+def test_what_was_sold_to_a_party_is_no_supplier(analyzer):
+    text = "Tornado Cash was sold to the Lazarus Group at an auction, the court heard."
+    assert (LAZARUS, TORNADO) not in supports(analyzer, text)

@@ -35,6 +35,7 @@ def support(rule, ctx, unit, hits, targets, mentions, note) -> list[AlertIntent]
     # "the Iranian state manufacturer", "pétrole iranien": a country as an adjective is not
     # the party supplied
     targets = [m for m in targets if not adjectival(ctx, m)]
+    targets = targets + _group_targets(rule, ctx, unit, hits, targets, note)
     hits = _object_relatives(rule, ctx, unit, hits, targets, mentions, note, out)
     if not targets:
         return out
@@ -70,6 +71,9 @@ def support(rule, ctx, unit, hits, targets, mentions, note) -> list[AlertIntent]
                 if not side:  # "deliveries of Iranian drones to Russia": the origin supplies
                     side = [m for m in others if max(unit.start, a - 15) <= m.start
                             and m.end <= min(b, target.start) and adjectival(ctx, m)]
+                if not side:  # "вывозили из КНДР ракеты … для «Вагнера»": from where
+                    side = [m for m in others if a <= m.start and m.end <= target.start
+                            and _FROM.search(text[max(a, m.start - 8):m.start])]
             supporter = min(side, key=lambda m, a=a, b=b: min(abs(m.start - a), abs(m.end - b)),
                             default=None)
             if supporter is not None:
@@ -360,6 +364,84 @@ _APPOSITION = re.compile(r"^\s*,\s*(?:a|an|the|un|une|le|la|l['’]|el|il|lo|ein
                          r"die|das|een|de|het|o|um|uma)\s", re.IGNORECASE)
 
 
+_FROM = re.compile(r"(?<!\w)(?:from|out of|iz|из|aus|von|z|з|da|dal|dalla|de|del|desde|"
+                   r"από|uit|van)\s+$", re.IGNORECASE)
+# a country's regime or government is the country (folded)
+_REGIME = re.compile(r"(?:regime|regimen|rezhim|rezym|regierung|government|gouvernement|"
+                     r"gobierno|governo|rzad|pravitelstv\w*|uryad\w*|kyvernis\w*|kathestos)\s+$")
+_REGIME_AFTER = re.compile(r"^\s+(?:regime|government|authorities|leadership)(?![a-z])")
+# "the cartel", "la organización", "该组织", "للحركة": a group noun on the object side
+# stands for the organisation named last before it (folded, and as written for zh/ar)
+_GROUP_OBJECT = re.compile(
+    r"^\W{0,3}(?:(?:members?|associates?|affiliates?|operatives?|fighters|militants|cells?|"
+    r"and|of|de|des|du|der|del|dei|della|degli)\s+){0,4}(?:(?:the|this|le|la|l'|ce|cette|der|die|das|dem|den|des|el|"
+    r"il|lo|questo|questa|het|de|o|do|da|ao|tis|tin|tou|ton)\s?(?:[\w'-]+ )?"
+    r"(?:group|organi[sz]ation|movement|militia|cartel|party|groupe|organisation|mouvement|"
+    r"milice|parti|gruppe|organisation|miliz|bewegung|kartell|partei|grupo|organizacion|"
+    r"movimiento|milicia|partido|gruppo|organizzazione|movimento|milizia|cartello|partito|"
+    r"groep|organisatie|beweging|organizacao|organosi|organoseos|omada|omadas)\w*"
+    r"|(?:ugrupowani|organizacj|kartel|gruppirovk|organizatsi|dvizheni|ugrupovann|"
+    r"orhanizatsi|rukh)\w*)(?![\w])")
+_GROUP_OBJECT_RAW = re.compile(r"^.{0,2}?(?:该组织|该集团|该团体|该运动|该派别|该卡特尔|"
+                               r"(?:لل|ل|ال)(?:حركة|حزب|تنظيم|جماعة|منظمة))")
+_GROUP_REACH = 6  # sentences back in which a group noun finds the organisation it names
+
+
+def _group_targets(rule, ctx, unit, hits, targets, note) -> list[Mention]:
+    """"… shipping precursors to members of the cartel", "替该组织管理资产": when an active
+    trigger has no name on its object side but a group noun, that noun stands for the
+    organisation named last before it (one whose name holds the noun first: "the cartel"
+    is the Sinaloa Cartel), within a few sentences. Returns mentions standing for them."""
+    wl, text = ctx.watchlist, ctx.doc.text
+    out: list[Mention] = []
+    first = ctx.doc.sentences[max(0, unit.sentence.index - _GROUP_REACH)].start
+    for trig, a, b in hits:
+        if trig.passive or trig.network or any(m.start >= a and governed(ctx, b, m)
+                                               for m in targets):
+            continue
+        if trig.raw:
+            g = _GROUP_OBJECT_RAW.match(text[b:b + 12])
+            s0, s1 = (b + g.start(), b + g.end()) if g else (0, 0)
+        else:
+            tail = ctx.fold(b, min(unit.end, b + 60))
+            g = _GROUP_OBJECT.match(tail)
+            if g:
+                s0 = ctx.doc.orig_in_fold(b, min(unit.end, b + 60), g.start())
+                s1 = ctx.doc.orig_in_fold(b, min(unit.end, b + 60), g.end())
+        if not g:
+            continue
+        noun = fold(text[s0:s1]).split()[-1] if text[s0:s1].split() else ""
+        # not a name of the trigger's own clause: "Sidar and Itqan have passed money to
+        # the group" — the group is not Itqan
+        cut = max(text.rfind(",", unit.start, a), text.rfind("，", unit.start, a), unit.start)
+        orgs = [m for m in ctx.mentions if m.end <= a and not (cut <= m.start)
+                and wl.by_id[m.entity_id].type == "organization"
+                and meets(rule.target, wl.by_id[m.entity_id])]
+        pool = [m for m in orgs if first <= m.start]
+        if not pool:
+            continue
+        named = [m for m in pool if len(noun) > 3 and any(
+            noun[:5] in fold(n) for n in (wl.by_id[m.entity_id].name,
+                                           *wl.by_id[m.entity_id].aliases))]
+        supported = [m for m in pool if m.entity_id in {
+            i.role("target") for i in ctx.intents.values() if i.type == "support_network"}]
+        if named:
+            ante = named[-1]
+        elif supported:  # the organisation the document already found supported
+            ante = supported[-1]
+        else:  # the organisation the document is about: named most often so far
+            count: dict[str, int] = {}
+            for m in orgs:
+                count[m.entity_id] = count.get(m.entity_id, 0) + 1
+            ante = max(reversed(pool), key=lambda m: count[m.entity_id])
+        stand = Mention(ante.entity_id, s0, s1, text[s0:s1], ante.score, ante.alias,
+                        "anaphor", ante.features)
+        note(False, f"«{text[s0:s1]}» stands for {ante.matched!r} = {ante.entity_id}, "
+                    "named before")
+        out.append(stand)
+    return out
+
+
 _AND_WORD = re.compile(r"(?<!\w)(?:and|et|und|y|e|i|и|і|та|ve|en|oraz|και)(?!\w)",
                        re.IGNORECASE)
 
@@ -371,9 +453,12 @@ def adjectival(ctx, m: Mention) -> bool:
     e = ctx.watchlist.by_id[m.entity_id]
     if e.type != "country" or not m.matched:
         return False
+    text = ctx.doc.text
+    if _REGIME.search(fold(text[max(0, m.start - 14):m.start])) or _REGIME_AFTER.match(
+            fold(text[m.end:m.end + 14])):
+        return False  # "il regime nordcoreano", "the Syrian government": the country itself
     if m.matched[:1].islower():
         return True
-    text = ctx.doc.text
     if "\u4e00" <= m.matched[-1] <= "\u9fff":
         return _HAN_ORG_AFTER.match(text[m.end:m.end + 20]) is not None
     word = fold(m.matched)
