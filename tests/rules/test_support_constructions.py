@@ -28,10 +28,11 @@ ALVARADO = "ofac_sdn:46108"
 FOUBERT = "ofac_sdn:46109"
 WATCHLIST = Watchlist((
     Entity(HIZBALLAH, "organization", "HIZBALLAH",
-           aliases=("HEZBOLLAH", "HISBOLLAH", "HEZBOLÁ", "Хезболла"), programs=("SDGT", "FTO")),
-    Entity(DAQQOU, "person", "DAQQOU, Hassan Muhammad", aliases=("DAQQOU, Hassan",),
+           aliases=("HEZBOLLAH", "HISBOLLAH", "HIZBULLAH", "HEZBOLÁ", "Хезболла", "حزب الله"),
+           programs=("SDGT", "FTO")),
+    Entity(DAQQOU, "person", "DAQQOU, Hassan Muhammad", aliases=("DAQQOU, Hassan", "حسن دقو"),
            programs=("SDGT",)),
-    Entity(ZAITAR, "person", "ZAITAR, Nouh", programs=("SDGT",)),
+    Entity(ZAITAR, "person", "ZAITAR, Nouh", aliases=("نوح زعيتر",), programs=("SDGT",)),
     Entity(LAZARUS, "organization", "LAZARUS GROUP", programs=("DPRK3",)),
     Entity(TORNADO, "organization", "TORNADO CASH", programs=("CYBER2", "DPRK3")),
     Entity(NAZEM, "person", "AHMAD, Nazem Said", programs=("SDGT",)),
@@ -253,3 +254,41 @@ def test_procuring_for_a_party(analyzer, text):
 def test_what_was_sold_to_a_party_is_no_supplier(analyzer):
     text = "Tornado Cash was sold to the Lazarus Group at an auction, the court heard."
     assert (LAZARUS, TORNADO) not in supports(analyzer, text)
+
+
+# --- lists and word order of Arabic and Turkish -----------------------------------------
+
+def test_an_arabic_list_joined_by_wa_manages_assets_for_the_group(analyzer):
+    text = ("تتهم الوزارة «حزب الله» بتلقي الأموال. وأدرجت حسن دقو ونوح زعيتر، الذين "
+            "يديرون أصولاً للحزب في تركيا.")
+    found = supports(analyzer, text)
+    assert {(HIZBALLAH, DAQQOU), (HIZBALLAH, ZAITAR)} <= found
+
+
+@pytest.mark.parametrize("text, pair", [
+    # the trigger begins at the target's case ending, inside its name
+    ("Hassan Daqqou'nun şirketi uydu görüntülerini Tornado Cash'e sağladı.", (TORNADO, DAQQOU)),
+    ("Hassan Daqqou, Hizbullah için kimyasal tespit cihazları gibi savunma amaçlı "
+     "ürünlerin teminine aracılık etti.", (HIZBALLAH, DAQQOU)),
+    ("Hassan Daqqou, şirketteki Hizbullah mülkiyetini gizleyen paravan ortak olarak "
+     "listeye eklendi.", (HIZBALLAH, DAQQOU)),
+])
+def test_turkish_puts_the_target_before_its_verb(analyzer, text, pair):
+    assert pair in supports(analyzer, text)
+
+
+def test_a_turkish_target_without_a_verb_of_support_is_none(analyzer):
+    text = "Hassan Daqqou, Hizbullah mülkiyetindeki şirketlerin listesini açıkladı."
+    assert not supports(analyzer, text)
+
+
+def test_a_bracket_after_the_antecedent_keeps_it_the_subject(analyzer):
+    text = ("Hassan Daqqou (born 1985), who holds a Lebanese passport, moved money on behalf "
+            "of Hezbollah.")
+    assert (HIZBALLAH, DAQQOU) in supports(analyzer, text)
+
+
+def test_a_polish_group_noun_after_an_adjective(analyzer):
+    text = ("Hezbollah od lat otrzymuje pieniądze z Afryki. Hassan Daqqou był jednym z "
+            "głównych darczyńców proirańskiego ugrupowania.")
+    assert (HIZBALLAH, DAQQOU) in supports(analyzer, text)

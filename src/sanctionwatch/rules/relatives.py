@@ -37,7 +37,8 @@ RELATIVE = re.compile(
     r"któr\w+|(?:ο|η|το|την|τον|τα|τις|τους|οι) οποί\w+|που|الذي|التي|الذين)(?!\w)",
     re.IGNORECASE)
 
-ANTECEDENT_GAP = re.compile(r"^[\s»”\"’)\]]*$")  # quotes or a bracket between a name and ","
+# quotes, a closing bracket or a whole one ("(IMO 9182667)") between a name and its ","
+ANTECEDENT_GAP = re.compile(r"^[\s»”\"’)\]]*(?:[(（][^()（）]{0,40}[)）])?[\s»”\"’)\]]*$")
 
 
 def relative_start(between: str) -> int | None:

@@ -28,7 +28,7 @@ def support(rule, ctx, unit, hits, targets, mentions, note) -> list[AlertIntent]
     ("through companies he controlled, A and B") support the target too; a network trigger
     ("the global network of X") makes the names after its target supporters."""
     text, wl = ctx.doc.text, ctx.watchlist
-    hits = [_compound(text, h, mentions) for h in hits]
+    hits = [_begin_at_name(_compound(text, h, mentions), mentions) for h in hits]
     network = [h for h in hits if h[0].network]
     hits = [h for h in hits if not h[0].network]
     out = network_support(rule, ctx, unit, network, targets, mentions, note) if network else []
@@ -183,6 +183,18 @@ def collective(rule, ctx, designation_rules) -> list[AlertIntent]:
     return out
 
 
+def _begin_at_name(hit, mentions: list[Mention]):
+    """A trigger that begins inside a name (Turkish patterns begin at the target's case
+    ending: "Terra Tech'e sağladığı") begins at the name, which is then on its object side."""
+    trig, a, b = hit
+    if trig.passive:
+        return hit
+    for m in mentions:
+        if m.start < a < m.end:
+            return trig, m.start, b
+    return hit
+
+
 def _compound(text: str, hit, mentions: list[Mention]):
     """A trigger word that is the end of a hyphenated compound ("Iran-backed", "Kremlin-
     funded") begins after the name written before its hyphen: that name is its subject."""
@@ -230,7 +242,10 @@ def _list_before(text: str, last: Mention, side: list[Mention]) -> list[Mention]
     for m in sorted((m for m in side if m.end <= last.start), key=lambda m: -m.end):
         if m.end > head.start:
             continue
-        if list_gap(text[m.end:head.start]) not in ("comma", "conjunction"):
+        gap = text[m.end:head.start]
+        # Arabic joins "و" (and) to the next name: "الشوا وأحمد صدو جحلب"
+        joined = not gap.strip() and text[head.start:head.start + 1] == "و"
+        if not joined and list_gap(gap) not in ("comma", "conjunction"):
             break
         out.insert(0, m)
         head = m
@@ -380,7 +395,7 @@ _GROUP_OBJECT = re.compile(
     r"milice|parti|gruppe|organisation|miliz|bewegung|kartell|partei|grupo|organizacion|"
     r"movimiento|milicia|partido|gruppo|organizzazione|movimento|milizia|cartello|partito|"
     r"groep|organisatie|beweging|organizacao|organosi|organoseos|omada|omadas)\w*"
-    r"|(?:ugrupowani|organizacj|kartel|gruppirovk|organizatsi|dvizheni|ugrupovann|"
+    r"|(?:[\w'-]+ )?(?:ugrupowani|organizacj|kartel|gruppirovk|organizatsi|dvizheni|ugrupovann|"
     r"orhanizatsi|rukh)\w*)(?![\w])")
 _GROUP_OBJECT_RAW = re.compile(r"^.{0,2}?(?:该组织|该集团|该团体|该运动|该派别|该卡特尔|"
                                r"(?:لل|ل|ال)(?:حركة|حزب|تنظيم|جماعة|منظمة))")
