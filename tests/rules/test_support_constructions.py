@@ -292,3 +292,20 @@ def test_a_polish_group_noun_after_an_adjective(analyzer):
     text = ("Hezbollah od lat otrzymuje pieniądze z Afryki. Hassan Daqqou był jednym z "
             "głównych darczyńców proirańskiego ugrupowania.")
     assert (HIZBALLAH, DAQQOU) in supports(analyzer, text)
+
+
+def test_an_elided_article_and_its_group_noun_end_the_trigger(analyzer):
+    text = ("Hezbollah ha ricevuto fondi dall'estero. Hassan Daqqou e Nouh Zaitar sono "
+            "accusati di curare gli investimenti che fruttano denaro all'organizzazione.")
+    assert {(HIZBALLAH, DAQQOU), (HIZBALLAH, ZAITAR)} <= supports(analyzer, text)
+
+
+def test_money_earned_from_the_organisation_is_not_for_it(analyzer):
+    text = ("Hezbollah ha ricevuto fondi dall'estero. Hassan Daqqou ha ricevuto denaro "
+            "dall'organizzazione per anni.")
+    assert (HIZBALLAH, DAQQOU) not in supports(analyzer, text)
+
+
+def test_arabic_money_earned_for_a_group(analyzer):
+    text = "وقالت الوزارة إن حسن دقو يجني المال لـ«حزب الله» من تجارة الفحم."
+    assert (HIZBALLAH, DAQQOU) in supports(analyzer, text)

@@ -389,7 +389,8 @@ _REGIME_AFTER = re.compile(r"^\s+(?:regime|government|authorities|leadership)(?!
 # stands for the organisation named last before it (folded, and as written for zh/ar)
 _GROUP_OBJECT = re.compile(
     r"^\W{0,3}(?:(?:members?|associates?|affiliates?|operatives?|fighters|militants|cells?|"
-    r"and|of|de|des|du|der|del|dei|della|degli)\s+){0,4}(?:(?:the|this|le|la|l'|ce|cette|der|die|das|dem|den|des|el|"
+    r"and|of|de|des|du|der|del|dei|della|degli)\s+){0,4}(?:(?:(?:al|all|dell|nell|sull|dall|"
+    r"l|d)'|the|this|le|la|l'|ce|cette|der|die|das|dem|den|des|el|"
     r"il|lo|questo|questa|het|de|o|do|da|ao|tis|tin|tou|ton)\s?(?:[\w'-]+ )?"
     r"(?:group|organi[sz]ation|movement|militia|cartel|party|groupe|organisation|mouvement|"
     r"milice|parti|gruppe|organisation|miliz|bewegung|kartell|partei|grupo|organizacion|"
@@ -418,11 +419,14 @@ def _group_targets(rule, ctx, unit, hits, targets, note) -> list[Mention]:
             g = _GROUP_OBJECT_RAW.match(text[b:b + 12])
             s0, s1 = (b + g.start(), b + g.end()) if g else (0, 0)
         else:
-            tail = ctx.fold(b, min(unit.end, b + 60))
+            # a trigger that ends in an elided article and its noun ("all'organizzazione")
+            elided = re.search(r"\w(['’]\w+)$", text[a:b])
+            c = b - len(elided.group(1)) - 1 if elided else b
+            tail = ctx.fold(c, min(unit.end, c + 60))
             g = _GROUP_OBJECT.match(tail)
             if g:
-                s0 = ctx.doc.orig_in_fold(b, min(unit.end, b + 60), g.start())
-                s1 = ctx.doc.orig_in_fold(b, min(unit.end, b + 60), g.end())
+                s0 = ctx.doc.orig_in_fold(c, min(unit.end, c + 60), g.start())
+                s1 = ctx.doc.orig_in_fold(c, min(unit.end, c + 60), g.end())
         if not g:
             continue
         noun = fold(text[s0:s1]).split()[-1] if text[s0:s1].split() else ""
