@@ -7,6 +7,7 @@ from sanctionwatch.cli import (  # noqa: F401  (registration)
     core,
     deliver,
     lists,
+    rescreen,
     rules,
     status,
     users,

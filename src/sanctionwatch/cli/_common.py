@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -12,6 +14,11 @@ from rich.console import Console
 from sanctionwatch import __version__
 from sanctionwatch.config import Settings, load_settings
 from sanctionwatch.errors import DataFileError, SanctionwatchError
+
+if TYPE_CHECKING:
+    from sanctionwatch.app import App
+
+T = TypeVar("T")
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Watch multilingual news for designation events and support networks.")
@@ -40,7 +47,35 @@ def make_settings(config: Path | None, watchlist: Path | None = None,
     return s.model_copy(update=update) if update else s
 
 
-def fail(exc: SanctionwatchError) -> None:
+@contextmanager
+def opened(config: Path | None, watchlist: Path | None = None, rules: list[Path] | None = None,
+           db: str | None = None) -> Iterator[App]:
+    """The App on the command's configuration, closed afterwards; a project error while
+    opening or using it ends the command with its message (exit 1). (Imported here: a
+    command's help never loads the engine.)"""
+    from sanctionwatch.app import make_app
+
+    try:
+        application = make_app(make_settings(config, watchlist, rules, db))
+    except SanctionwatchError as exc:
+        fail(exc)
+        raise  # not reached: fail exits
+    try:
+        yield application
+    except SanctionwatchError as exc:
+        fail(exc)
+    finally:
+        application.close()
+
+
+def with_app(config: Path | None, db: str | None, action: Callable[[App], T]) -> T:
+    """Open the App, run `action(app)`, close it; project errors -> exit 1."""
+    with opened(config, db=db) as application:
+        return action(application)
+    raise AssertionError("not reached")
+
+
+def fail(exc: SanctionwatchError) -> NoReturn:
     if isinstance(exc, DataFileError):
         for p in exc.problems:
             err.print(str(p), markup=False)

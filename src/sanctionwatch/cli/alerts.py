@@ -13,24 +13,17 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from sanctionwatch.cli._common import (
-    ConfigOpt,
-    DbOpt,
-    app,
-    err,
-    fail,
-    make_settings,
-    out,
-)
-from sanctionwatch.errors import SanctionwatchError
-from sanctionwatch.storage.store import AlertFilter
-from sanctionwatch.types import ALERT_STATUSES, SEVERITIES
+from sanctionwatch.cli._common import ConfigOpt, DbOpt, app, err, out, with_app
+from sanctionwatch.types import ALERT_STATUSES, SEVERITIES, AlertFilter
+
+if TYPE_CHECKING:
+    from sanctionwatch.app import App
 
 alerts_app = typer.Typer(no_args_is_help=True, help="Stored alerts: list, show and triage.")
 app.add_typer(alerts_app, name="alerts")
@@ -86,24 +79,6 @@ def parse_since(since: str | None) -> datetime | None:
     return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
-def with_store(config, db, action: Callable):
-    """Open the configured store, run `action(store)`, close it; project errors -> exit 1."""
-    from sanctionwatch.storage.store import Store
-
-    try:
-        store = Store(make_settings(config, db=db).database_url)
-    except SanctionwatchError as exc:
-        fail(exc)
-        return None
-    try:
-        return action(store)
-    except SanctionwatchError as exc:
-        fail(exc)
-        return None
-    finally:
-        store.close()
-
-
 @alerts_app.command("list")
 def alerts_list(
     fmt: Annotated[str, typer.Option("--format", help="table or jsonl")] = "table",
@@ -114,25 +89,20 @@ def alerts_list(
     config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """List stored alerts, oldest first."""
-    from sanctionwatch.channels.base import alert_record
-    from sanctionwatch.storage.alerts import source_counts
-
     if fmt not in ("table", "jsonl"):
         err.print("--format must be table or jsonl")
         raise typer.Exit(2)
     f = AlertFilter(status, type_, entity, severity, parse_since(since))
 
-    def load(store):
-        alerts = store.list_alerts(f)
-        if assignee is not None:
-            alerts = [a for a in alerts if (a.extra.get("assignee") or "") == assignee]
+    def load(application: App):
+        alerts = application.alerts.list(f, assignee)
         alerts = alerts[:limit] if limit else alerts
-        return alerts, source_counts(store, [a.id for a in alerts])
+        return alerts, application.alerts.source_counts([a.id for a in alerts])
 
-    alerts, counts = with_store(config, db, load)
+    alerts, counts = with_app(config, db, load)
     if fmt == "jsonl":
         for a in alerts:
-            sys.stdout.write(json.dumps(alert_record(a), ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps(a.record(), ensure_ascii=False) + "\n")
         return
     wide = out.width >= 140  # the evidence column only where it can be read
     table = Table(title=f"{len(alerts)} alert(s)")
@@ -162,23 +132,38 @@ def alerts_show(
 ) -> None:
     """One alert: the evidence with the matched spans highlighted, why it fired, every source
     article, the audit trail and the deliveries."""
-    from sanctionwatch.storage.alerts import get_alert
-
     if fmt not in ("text", "json"):
         err.print("--format must be text or json")
         raise typer.Exit(2)
-    detail = with_store(config, db, lambda store: get_alert(store, alert_id))
+    detail = with_app(config, db, lambda application: application.alerts.get(alert_id))
     if fmt == "json":
-        from sanctionwatch.cli.alerts_admin import detail_record
-
         sys.stdout.write(json.dumps(detail_record(detail), ensure_ascii=False, indent=2) + "\n")
         return
     _print_detail(detail)
 
 
-def _print_detail(detail) -> None:
-    from sanctionwatch.channels.render import segments
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
 
+
+def detail_record(detail) -> dict:
+    """An alert with its sources and audit trail, as plain JSON-able data."""
+    rec = detail.alert.record()
+    rec["assignee"] = detail.assignee
+    rec["sources"] = [{"article_id": s.article_id, "source": s.source,
+                       "external_id": s.external_id, "url": s.url, "title": s.title,
+                       "published": _iso(s.published), "added": _iso(s.added)}
+                      for s in detail.sources]
+    rec["events"] = [{"at": _iso(e.at), "actor": e.actor, "from_status": e.from_status,
+                      "to_status": e.to_status, "note": e.note} for e in detail.events]
+    if detail.deliveries:
+        rec["deliveries"] = [{"channel": d.channel, "reason": d.reason, "status": d.status,
+                              "attempts": d.attempts, "sent": _iso(d.sent),
+                              "last_error": d.last_error} for d in detail.deliveries]
+    return rec
+
+
+def _print_detail(detail) -> None:
     a, i = detail.alert, detail.alert.intent
     head = Text()
     head.append(f"Alert #{a.id}  ", style="bold")
@@ -194,7 +179,7 @@ def _print_detail(detail) -> None:
     if i.message:
         out.print(i.message, markup=False)
     evidence = Text("\nEvidence: « ")
-    for piece, hit in segments(a):
+    for piece, hit in a.segments():
         evidence.append(piece, style="bold reverse" if hit else "")
     evidence.append(" »")
     out.print(evidence)
@@ -231,13 +216,9 @@ def _print_detail(detail) -> None:
 
 def _triage(alert_id: int, to_status: str, note: str, by: str | None, assign: str | None,
             config, db, suppress: dict | None = None) -> None:
-    from sanctionwatch.storage.alerts import change_status
-
     who = actor(by)
-    now = datetime.now(UTC)
-    alert = with_store(config, db, lambda store: change_status(
-        store, alert_id, to_status, actor=who, note=note, now=now, assignee=assign,
-        suppress=suppress))
+    alert = with_app(config, db, lambda application: application.alerts.triage(
+        alert_id, to_status, actor=who, note=note, assignee=assign, suppress=suppress))
     out.print(f"alert #{alert.id}: {to_status} by {who}", markup=False)
 
 
@@ -284,14 +265,13 @@ def alerts_dismiss(
     --suppress-source the same noise is suppressed until the expiry."""
     suppress = None
     if suppress_pattern or suppress_source or suppress_entity:
-        from sanctionwatch.storage.alerts import get_alert
-
         if not (suppress_pattern or suppress_source):
             err.print("--suppress-entity needs --suppress-pattern or --suppress-source")
             raise typer.Exit(2)
         entity = suppress_entity
         if entity is None:
-            i = with_store(config, db, lambda store: get_alert(store, alert_id)).alert.intent
+            i = with_app(config, db,
+                         lambda application: application.alerts.get(alert_id)).alert.intent
             entity = i.role("target") if i.role("target") in i.entity_ids else i.entity_ids[0]
         suppress = {"entity_id": entity, "pattern": suppress_pattern, "source": suppress_source,
                     "expires": datetime.now(UTC) + timedelta(days=suppress_days), "reason": note}
@@ -307,11 +287,9 @@ def alerts_dismiss(
 def alerts_note(alert_id: IdArg, text: Annotated[str, typer.Argument(help="the note")],
                 by: ByOpt = None, config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Add a note to the audit trail without changing the status."""
-    from sanctionwatch.storage.alerts import add_note
-
     who = actor(by)
-    with_store(config, db, lambda store: add_note(store, alert_id, actor=who, note=text,
-                                                  now=datetime.now(UTC)))
+    with_app(config, db, lambda application: application.alerts.note(alert_id, actor=who,
+                                                                       note=text))
     out.print(f"alert #{alert_id}: note added by {who}", markup=False)
 
 
@@ -321,9 +299,7 @@ def alerts_assign(alert_id: IdArg, name: Annotated[str, typer.Argument(help="ass
                   note: NoteOpt = "", by: ByOpt = None, config: ConfigOpt = None,
                   db: DbOpt = None) -> None:
     """Hand the alert to someone (kept in the audit trail)."""
-    from sanctionwatch.storage.alerts import add_note
-
     who = actor(by)
-    with_store(config, db, lambda store: add_note(store, alert_id, actor=who, note=note,
-                                                  now=datetime.now(UTC), assignee=name))
+    with_app(config, db, lambda application: application.alerts.note(
+        alert_id, actor=who, note=note, assignee=name))
     out.print(f"alert #{alert_id}: assigned to {name or 'nobody'} by {who}", markup=False)

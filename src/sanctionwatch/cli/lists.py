@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import contextmanager
-from datetime import UTC, datetime
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -19,11 +18,10 @@ from sanctionwatch.cli._common import (
     WatchlistOpt,
     app,
     err,
-    fail,
-    make_settings,
+    opened,
     out,
 )
-from sanctionwatch.errors import SanctionwatchError, WatchlistError
+from sanctionwatch.errors import SanctionwatchError
 
 lists_app = typer.Typer(no_args_is_help=True, help="Official sanctions lists.")
 app.add_typer(lists_app, name="lists")
@@ -46,18 +44,6 @@ def _progress(label: str, quiet: bool = False):
             bar.update(task, completed=done, total=total)
 
         yield update
-
-
-def _curated(settings):
-    """The curated watchlist for ranking changes, or None (with a note) when invalid."""
-    from sanctionwatch.watchlist.csvfile import load_watchlist
-
-    try:
-        return load_watchlist(settings.resolve(settings.watchlist.path))
-    except WatchlistError as exc:
-        err.print(f"note: the curated watchlist is invalid ({len(exc.problems)} problem(s)); "
-                  "changes are not ranked against it", markup=False)
-        return None
 
 
 def _problems(imported) -> None:
@@ -93,26 +79,16 @@ def lists_import(
 ) -> None:
     """Import a list as a new version; print and raise `list_change` alerts for what changed
     since the previous version of that list."""
-    from sanctionwatch.lifecycle import apply_import
-    from sanctionwatch.storage.store import Store
-    from sanctionwatch.watchlist.importers import import_list
-
-    try:
-        settings = make_settings(config, watchlist, db=db)
-        with _progress(f"importing {path.name}", quiet=fmt == "jsonl") as progress:
-            imported = import_list(kind, path, name=name, date=date, progress=progress)
-        _problems(imported)
-        store = Store(settings.database_url)
+    with opened(config, watchlist, db=db) as application:
         try:
-            report = apply_import(store, imported, datetime.now(UTC), _curated(settings))
-        finally:
-            store.close()
-    except ValueError as exc:
-        err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(2) from None
-    except SanctionwatchError as exc:
-        fail(exc)
-        return
+            with _progress(f"importing {path.name}", quiet=fmt == "jsonl") as progress:
+                report = application.import_list(kind, path, name=name, date=date,
+                                                 progress=progress)
+        except ValueError as exc:
+            err.print(f"error: {exc}", markup=False)
+            raise typer.Exit(2) from None
+    imported = report.imported
+    _problems(imported)
     v = report.version
     if fmt != "jsonl":
         state = "new version" if report.created else "unchanged, version"
@@ -120,7 +96,9 @@ def lists_import(
                   + (f" (date {v.list_date})" if v.list_date else ""))
         if report.diff is not None:
             out.print(f"changes since the previous version: {report.diff.summary()}; "
-                      f"{len(report.alerts)} list_change alert(s) raised")
+                      f"{len(report.alerts)} list_change alert(s) raised"
+                      + (" (queued for the channels: the daemon or `sanctionwatch deliver` "
+                         "sends them)" if report.alerts else ""))
         elif report.created:
             out.print("first import of this list: no changes to report")
     _print_changes(report.changes, fmt, limit)
@@ -136,28 +114,17 @@ def lists_show(
     config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """The lists stored (latest version of each) or, with NAME, that list's entities."""
-    from sanctionwatch.storage import watchlists as wv
-    from sanctionwatch.storage.store import Store
-
-    try:
-        settings = make_settings(config, db=db)
-        store = Store(settings.database_url)
-        try:
-            if name is None:
-                latest = {v.list_name: v for v in wv.list_names(store)}
-                _show_lists(settings, latest, fmt)
-                return
-            info = wv.latest_version(store, name)
-            if info is None:
-                err.print(f"no list named {name!r} is stored (import one with `sanctionwatch "
-                          "lists import`)", markup=False)
-                raise typer.Exit(1)
-            snapshot = wv.load_snapshot(store, info.id)
-        finally:
-            store.close()
-    except SanctionwatchError as exc:
-        fail(exc)
-        return
+    with opened(config, db=db) as application:
+        if name is None:
+            latest = {v.list_name: v for v in application.versions.lists()}
+            _show_lists(application.settings, latest, fmt)
+            return
+        info = application.versions.latest(name)
+        if info is None:
+            err.print(f"no list named {name!r} is stored (import one with `sanctionwatch "
+                      "lists import`)", markup=False)
+            raise typer.Exit(1)
+        snapshot = application.versions.snapshot(info.id)
     ents = snapshot.entities
     if search:
         needle = search.casefold()
@@ -237,26 +204,17 @@ def lists_diff(
 ) -> None:
     """The list changes between two files, ranked against the curated watchlist, as the
     daemon would raise them as `list_change` alerts. Stores nothing."""
-    from sanctionwatch.watchlist.diff import diff_watchlists
-    from sanctionwatch.watchlist.importers import import_list
-    from sanctionwatch.watchlist.listchange import list_changes
-
     kind = kind or guess_kind(old)
-    try:
-        settings = make_settings(config, watchlist)
-        with _progress(f"reading {old.name}", quiet=fmt == "jsonl") as progress:
-            a = import_list(kind, old, name=name, progress=progress)
-        with _progress(f"reading {new.name}", quiet=fmt == "jsonl") as progress:
-            b = import_list(kind, new, name=name, progress=progress)
-        curated = _curated(settings)
-    except ValueError as exc:
-        err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(2) from None
-    except SanctionwatchError as exc:
-        fail(exc)
-        return
-    d = diff_watchlists(a.watchlist, b.watchlist)
-    changes = list_changes(d, b.name, kind, b.date, a.watchlist, b.watchlist, curated)
+    with opened(config, watchlist) as application, ExitStack() as bars:
+        def progress(label: str):
+            return bars.enter_context(_progress(f"reading {label}", quiet=fmt == "jsonl"))
+
+        try:
+            a, b, d, changes = application.diff_lists(kind, old, new, name=name,
+                                                      progress=progress)
+        except ValueError as exc:
+            err.print(f"error: {exc}", markup=False)
+            raise typer.Exit(2) from None
     if fmt != "jsonl":
         out.print(f"[bold]{a.name}[/bold] {a.date or old} -> {b.date or new}: {d.summary()}; "
                   f"{len(changes)} change(s)")
@@ -270,40 +228,26 @@ def lists_refresh(
     config: ConfigOpt = None, db: DbOpt = None, watchlist: WatchlistOpt = None,
 ) -> None:
     """Fetch and import configured lists now (as the daemon does on their schedule)."""
-    from sanctionwatch.lifecycle import apply_import, fetch_list
-    from sanctionwatch.storage.store import Store
-    from sanctionwatch.watchlist.importers import import_list
-
     failed = False
-    try:
-        settings = make_settings(config, watchlist, db=db)
+    with opened(config, watchlist, db=db) as application:
+        settings = application.settings
         chosen = [c for c in settings.lists if (c.name in names if names else c.enabled)]
         unknown = set(names or ()) - {c.name for c in settings.lists}
         if unknown:
             err.print(f"error: not configured: {', '.join(sorted(unknown))}", markup=False)
             raise typer.Exit(2)
-        curated = _curated(settings)
-        store = Store(settings.database_url)
-    except SanctionwatchError as exc:
-        fail(exc)
-        return
-    try:
         for cfg in chosen:
             try:
-                path = fetch_list(cfg, settings)
                 with _progress(f"importing {cfg.name}") as progress:
-                    imported = import_list(cfg.kind, path, name=cfg.name, progress=progress)
-                _problems(imported)
-                report = apply_import(store, imported, datetime.now(UTC), curated)
+                    report = application.refresh_list(cfg.name, progress)
             except SanctionwatchError as exc:
                 err.print(f"error: {cfg.name}: {exc}", markup=False)
                 failed = True
                 continue
+            _problems(report.imported)
             out.print(f"{cfg.name}: version {report.version.id} "
                       f"({'new' if report.created else 'unchanged'}), "
                       f"{len(report.alerts)} list_change alert(s)")
             _print_changes(report.changes, "text", 20)
-    finally:
-        store.close()
     if failed:
         raise typer.Exit(1)

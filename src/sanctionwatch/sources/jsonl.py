@@ -4,13 +4,18 @@ file and line and skipped; the other lines are read."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from sanctionwatch.errors import SourceError
 from sanctionwatch.sources.base import ItemProblem, SourceItem
-from sanctionwatch.sources.records import FieldMap, bulk_files, chunk_fingerprint, to_article
+from sanctionwatch.sources.records import (
+    FieldMap,
+    bulk_files,
+    chunk_fingerprint,
+    json_record,
+    to_article,
+)
 
 
 class JsonlSource:
@@ -47,12 +52,5 @@ class JsonlSource:
 
     def _article(self, key: str, file: Path, n: int, raw: bytes):
         where = f"{file}:{n}"
-        try:
-            rec = json.loads(raw.decode("utf-8-sig" if n == 1 else "utf-8"))
-        except UnicodeDecodeError as exc:
-            raise SourceError(f"{where}: not valid UTF-8 at byte {exc.start}") from exc
-        except json.JSONDecodeError as exc:
-            raise SourceError(f"{where}:{exc.colno}: invalid JSON: {exc.msg}") from exc
-        if not isinstance(rec, dict):
-            raise SourceError(f"{where}: expected a JSON object on each line")
-        return to_article(self.name, key, n, rec, self.fields, where)
+        return to_article(self.name, key, n, json_record(raw, where, first=n == 1),
+                          self.fields, where)
