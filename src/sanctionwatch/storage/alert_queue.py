@@ -1,8 +1,10 @@
 """Read-only queries behind the web triage queue and entity page, built to stay fast at
 hundreds of thousands of alerts.
 
-Paging is by keyset on the primary key (newest first: `id < before`, or `id > after` for the
-page above), never OFFSET, so page 1,000 costs what page 1 costs. Counts by status and type
+Paging is by keyset, never OFFSET, so page 1,000 costs what page 1 costs: on the primary key
+for the newest-first order (`id < before`, or `id > after` for the page above), on
+(severity rank, id) for the triage order (critical first, newest first within a severity;
+the cursor is the pair). Counts by status and type
 use the (status, type) index; the chart counts alerts per UTC day over a bounded range of
 the indexed `created` column. The entity filter matches the entity id as a JSON string
 inside `entity_ids` (portable: SQLite and PostgreSQL store the JSON text as written).
@@ -19,17 +21,21 @@ import sqlalchemy as sa
 from sanctionwatch.storage import schema as t
 from sanctionwatch.storage.rows import _alert
 from sanctionwatch.storage.store import Store
-from sanctionwatch.types import Alert, QueueFilter
+from sanctionwatch.types import SEVERITIES, Alert, QueueFilter
 
 _a, _ar = t.alerts.c, t.articles.c
+
+
+ORDERS = ("severity", "newest")
+Cursor = int | tuple[int, int]        # an id (newest order) or (severity rank, id)
 
 
 @dataclass(frozen=True)
 class QueuePage:
     alerts: list[Alert]
     sources: dict[int, str]           # alert id -> source of its first article
-    older: int | None                 # `before` cursor of the next (older) page
-    newer: int | None                 # `after` cursor of the previous (newer) page
+    older: Cursor | None              # `before` cursor of the next page
+    newer: Cursor | None              # `after` cursor of the previous page
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,16 @@ class QueueCounts:
     total: int
     by_status: dict[str, int] = field(default_factory=dict)
     by_type: dict[str, int] = field(default_factory=dict)
+    by_severity: dict[str, int] = field(default_factory=dict)
+
+
+def _rank():
+    """The severity as a number (low 0 ... critical 3; an unknown one -1)."""
+    return sa.case({s: i for i, s in enumerate(SEVERITIES)}, value=_a.severity, else_=-1)
+
+
+def _entity_like(entity_id: str):
+    return sa.cast(_a.entity_ids, sa.Text).like(f"%{_json_string(entity_id)}%", escape="\\")
 
 
 def _json_string(value: str) -> str:
@@ -55,11 +71,15 @@ def _where(f: QueueFilter, skip: tuple[str, ...] = (), walk_ids: bool = False) -
         cond.append(_a.status == f.status)
     if f.type and "type" not in skip:
         cond.append(_a.type == f.type)
-    if f.severity:
+    if f.severity and "severity" not in skip:
         cond.append(_a.severity == f.severity)
     if f.entity_id:
-        cond.append(sa.cast(_a.entity_ids, sa.Text).like(
-            f"%{_json_string(f.entity_id)}%", escape="\\"))
+        cond.append(_entity_like(f.entity_id))
+    if f.entity_any:
+        cond.append(sa.or_(*[_entity_like(e) for e in f.entity_any]))
+    if f.assignee is not None:
+        cond.append(_a.assignee == f.assignee if f.assignee else
+                    sa.or_(_a.assignee.is_(None), _a.assignee == ""))
     if f.since:
         cond.append(created >= f.since)
     if f.until:
@@ -69,18 +89,41 @@ def _where(f: QueueFilter, skip: tuple[str, ...] = (), walk_ids: bool = False) -
     return cond
 
 
-def page(store: Store, f: QueueFilter, *, before: int | None = None, after: int | None = None,
-         size: int = 50) -> QueuePage:
-    """One page of the queue, newest first: below `before`, or just above `after`."""
-    q = sa.select(t.alerts, _ar.source, _ar.external_id).join(t.articles,
-                                                            _ar.id == _a.article_id)
+def _key(order: str):
+    return (_rank(), _a.id) if order == "severity" else (_a.id,)
+
+
+def _beyond(order: str, cursor: Cursor, direction: str):
+    """Rows after `cursor` in the page order ("down") or before it ("up")."""
+    key = _key(order)
+    values = cursor if isinstance(cursor, tuple) else (cursor,)
+    if len(values) != len(key):
+        raise ValueError(f"a cursor of the {order} order has {len(key)} part(s)")
+    return (sa.tuple_(*key) < sa.tuple_(*values) if direction == "down"
+            else sa.tuple_(*key) > sa.tuple_(*values)) if len(key) > 1 else (
+        key[0] < values[0] if direction == "down" else key[0] > values[0])
+
+
+def _cursor(order: str, row) -> Cursor:
+    return (row.rank, row.id) if order == "severity" else row.id
+
+
+def page(store: Store, f: QueueFilter, *, before: Cursor | None = None,
+         after: Cursor | None = None, size: int = 50, order: str = "newest") -> QueuePage:
+    """One page of the queue in `order` ("newest": newest first; "severity": critical first,
+    then newest first): the rows below the cursor `before`, or just above `after`."""
+    if order not in ORDERS:
+        raise ValueError(f"order {order!r}: use one of {', '.join(ORDERS)}")
+    key = _key(order)
+    q = sa.select(t.alerts, _ar.source, _ar.external_id, _rank().label("rank")).join(
+        t.articles, _ar.id == _a.article_id)
     cond = _where(f, walk_ids=True)
     if after is not None:
-        q = q.where(_a.id > after, *cond).order_by(_a.id.asc())
+        q = q.where(_beyond(order, after, "up"), *cond).order_by(*[k.asc() for k in key])
     else:
         if before is not None:
-            cond.append(_a.id < before)
-        q = q.where(*cond).order_by(_a.id.desc())
+            cond.append(_beyond(order, before, "down"))
+        q = q.where(*cond).order_by(*[k.desc() for k in key])
     with store.transaction() as conn:
         rows = conn.execute(q.limit(size + 1)).all()
         more = len(rows) > size
@@ -89,18 +132,19 @@ def page(store: Store, f: QueueFilter, *, before: int | None = None, after: int 
             rows.reverse()
         older = newer = None
         if rows and after is None:
-            older = rows[-1].id if more else None
-            if before is not None and _exists(conn, f, above=rows[0].id):
-                newer = rows[0].id
+            older = _cursor(order, rows[-1]) if more else None
+            if before is not None and _exists(conn, f, order, _cursor(order, rows[0]), "up"):
+                newer = _cursor(order, rows[0])
         elif rows:
-            newer = rows[0].id if more else None
-            older = rows[-1].id if _exists(conn, f, below=rows[-1].id) else None
+            newer = _cursor(order, rows[0]) if more else None
+            if _exists(conn, f, order, _cursor(order, rows[-1]), "down"):
+                older = _cursor(order, rows[-1])
     return QueuePage([_alert(r) for r in rows], {r.id: r.source for r in rows}, older, newer)
 
 
-def _exists(conn, f: QueueFilter, *, below: int | None = None, above: int | None = None) -> bool:
+def _exists(conn, f: QueueFilter, order: str, cursor: Cursor, direction: str) -> bool:
     cond = _where(f, walk_ids=True)
-    cond.append(_a.id < below if below is not None else _a.id > above)
+    cond.append(_beyond(order, cursor, direction))
     return conn.execute(sa.select(_a.id).where(*cond).limit(1)).first() is not None
 
 
@@ -108,7 +152,8 @@ def counts(store: Store, f: QueueFilter) -> QueueCounts:
     """Alerts per status and per type among those the other filters select (the status and
     type filters themselves are left out, so each count says what a click would show)."""
     status, type_ = _a.status, _a.type
-    if f.severity or f.entity_id or f.source or f.since or f.until:
+    if (f.severity or f.entity_id or f.entity_any or f.source or f.since or f.until
+            or f.assignee is not None):
         # Grouped by expressions, not the bare columns: otherwise SQLite walks the
         # (status, type) index and fetches every row from it (5x slower than a scan).
         status = sa.func.coalesce(_a.status, "").label("status")
@@ -118,13 +163,18 @@ def counts(store: Store, f: QueueFilter) -> QueueCounts:
     by_status: dict[str, int] = {}
     by_type: dict[str, int] = {}
     total = 0
+    sev = sa.func.coalesce(_a.severity, "").label("severity")
+    by_severity: dict[str, int] = {}
     with store.transaction() as conn:
         for r in conn.execute(q):
             by_status[r.status] = by_status.get(r.status, 0) + r.n
             by_type[r.type] = by_type.get(r.type, 0) + r.n
             if (not f.status or r.status == f.status) and (not f.type or r.type == f.type):
                 total += r.n
-    return QueueCounts(total, by_status, by_type)
+        for r in conn.execute(sa.select(sev, sa.func.count().label("n"))
+                              .where(*_where(f, skip=("severity",))).group_by(sev)):
+            by_severity[r.severity] = r.n
+    return QueueCounts(total, by_status, by_type, by_severity)
 
 
 def per_day(store: Store, f: QueueFilter, end: date, days: int = 30) -> list[tuple[date, int]]:
