@@ -46,11 +46,6 @@ class QueueCounts:
     by_severity: dict[str, int] = field(default_factory=dict)
 
 
-def _rank():
-    """The severity as a number (low 0 ... critical 3; an unknown one -1)."""
-    return sa.case({s: i for i, s in enumerate(SEVERITIES)}, value=_a.severity, else_=-1)
-
-
 def _entity_like(entity_id: str):
     return sa.cast(_a.entity_ids, sa.Text).like(f"%{_json_string(entity_id)}%", escape="\\")
 
@@ -89,23 +84,49 @@ def _where(f: QueueFilter, skip: tuple[str, ...] = (), walk_ids: bool = False) -
     return cond
 
 
-def _key(order: str):
-    return (_rank(), _a.id) if order == "severity" else (_a.id,)
+def _severity_is(rank: int):
+    """The condition "severity has this rank" (-1: none of the known severities)."""
+    if rank >= 0:
+        return _a.severity == SEVERITIES[rank]
+    return sa.or_(_a.severity.is_(None), _a.severity.not_in(SEVERITIES))
 
 
-def _beyond(order: str, cursor: Cursor, direction: str):
-    """Rows after `cursor` in the page order ("down") or before it ("up")."""
-    key = _key(order)
-    values = cursor if isinstance(cursor, tuple) else (cursor,)
-    if len(values) != len(key):
-        raise ValueError(f"a cursor of the {order} order has {len(key)} part(s)")
-    return (sa.tuple_(*key) < sa.tuple_(*values) if direction == "down"
-            else sa.tuple_(*key) > sa.tuple_(*values)) if len(key) > 1 else (
-        key[0] < values[0] if direction == "down" else key[0] > values[0])
+def _walk(conn, q, cond: list, order: str, cursor: Cursor | None, direction: str,
+          limit: int) -> list:
+    """Up to `limit` rows beyond `cursor` in the page order ("down") or against it ("up",
+    nearest first). The severity order is one index walk per severity, (severity, id), so
+    a page costs a few short walks, never a sort of every alert the filters select."""
+    down = direction == "down"
+    if order == "newest":
+        c = list(cond)
+        if cursor is not None:
+            c.append(_a.id < cursor if down else _a.id > cursor)
+        return conn.execute(q.where(*c).order_by(_a.id.desc() if down else _a.id.asc())
+                            .limit(limit)).all()
+    if cursor is not None and not (isinstance(cursor, tuple) and len(cursor) == 2):
+        raise ValueError("a cursor of the severity order is (rank, id)")
+    ranks = list(range(len(SEVERITIES) - 1, -2, -1))       # critical ... low, unknown
+    if cursor is not None:
+        at = ranks.index(cursor[0]) if cursor[0] in ranks else len(ranks) - 1
+        ranks = ranks[at:] if down else list(reversed(ranks[:at + 1]))
+    elif not down:
+        ranks.reverse()
+    rows: list = []
+    for rank in ranks:
+        c = [*cond, _severity_is(rank)]
+        if cursor is not None and rank == cursor[0]:
+            c.append(_a.id < cursor[1] if down else _a.id > cursor[1])
+        rows += conn.execute(q.where(*c).order_by(_a.id.desc() if down else _a.id.asc())
+                             .limit(limit - len(rows))).all()
+        if len(rows) >= limit:
+            break
+    return rows
 
 
 def _cursor(order: str, row) -> Cursor:
-    return (row.rank, row.id) if order == "severity" else row.id
+    if order != "severity":
+        return row.id
+    return (SEVERITIES.index(row.severity) if row.severity in SEVERITIES else -1, row.id)
 
 
 def page(store: Store, f: QueueFilter, *, before: Cursor | None = None,
@@ -114,18 +135,14 @@ def page(store: Store, f: QueueFilter, *, before: Cursor | None = None,
     then newest first): the rows below the cursor `before`, or just above `after`."""
     if order not in ORDERS:
         raise ValueError(f"order {order!r}: use one of {', '.join(ORDERS)}")
-    key = _key(order)
-    q = sa.select(t.alerts, _ar.source, _ar.external_id, _rank().label("rank")).join(
-        t.articles, _ar.id == _a.article_id)
+    q = sa.select(t.alerts, _ar.source, _ar.external_id).join(t.articles,
+                                                            _ar.id == _a.article_id)
     cond = _where(f, walk_ids=True)
-    if after is not None:
-        q = q.where(_beyond(order, after, "up"), *cond).order_by(*[k.asc() for k in key])
-    else:
-        if before is not None:
-            cond.append(_beyond(order, before, "down"))
-        q = q.where(*cond).order_by(*[k.desc() for k in key])
     with store.transaction() as conn:
-        rows = conn.execute(q.limit(size + 1)).all()
+        if after is not None:
+            rows = _walk(conn, q, cond, order, after, "up", size + 1)
+        else:
+            rows = _walk(conn, q, cond, order, before, "down", size + 1)
         more = len(rows) > size
         rows = rows[:size]
         if after is not None:
@@ -143,37 +160,41 @@ def page(store: Store, f: QueueFilter, *, before: Cursor | None = None,
 
 
 def _exists(conn, f: QueueFilter, order: str, cursor: Cursor, direction: str) -> bool:
-    cond = _where(f, walk_ids=True)
-    cond.append(_beyond(order, cursor, direction))
-    return conn.execute(sa.select(_a.id).where(*cond).limit(1)).first() is not None
+    q = sa.select(_a.id, _a.severity)
+    return bool(_walk(conn, q, _where(f, walk_ids=True), order, cursor, direction, 1))
 
 
 def counts(store: Store, f: QueueFilter) -> QueueCounts:
-    """Alerts per status and per type among those the other filters select (the status and
-    type filters themselves are left out, so each count says what a click would show)."""
-    status, type_ = _a.status, _a.type
+    """Alerts per status, per type and per severity among those the other filters select
+    (each count's own filter is left out, so each says what a click would show); one
+    grouped scan."""
+    status, type_, severity = _a.status, _a.type, _a.severity
     if (f.severity or f.entity_id or f.entity_any or f.source or f.since or f.until
             or f.assignee is not None):
         # Grouped by expressions, not the bare columns: otherwise SQLite walks the
         # (status, type) index and fetches every row from it (5x slower than a scan).
         status = sa.func.coalesce(_a.status, "").label("status")
         type_ = sa.func.coalesce(_a.type, "").label("type")
-    q = (sa.select(status, type_, sa.func.count().label("n"))
-         .where(*_where(f, skip=("status", "type"))).group_by(status, type_))
+        severity = sa.func.coalesce(_a.severity, "").label("severity")
+    q = (sa.select(status, type_, severity, sa.func.count().label("n"))
+         .where(*_where(f, skip=("status", "type", "severity")))
+         .group_by(status, type_, severity))
     by_status: dict[str, int] = {}
     by_type: dict[str, int] = {}
-    total = 0
-    sev = sa.func.coalesce(_a.severity, "").label("severity")
     by_severity: dict[str, int] = {}
+    total = 0
     with store.transaction() as conn:
         for r in conn.execute(q):
-            by_status[r.status] = by_status.get(r.status, 0) + r.n
-            by_type[r.type] = by_type.get(r.type, 0) + r.n
-            if (not f.status or r.status == f.status) and (not f.type or r.type == f.type):
-                total += r.n
-        for r in conn.execute(sa.select(sev, sa.func.count().label("n"))
-                              .where(*_where(f, skip=("severity",))).group_by(sev)):
-            by_severity[r.severity] = r.n
+            s_ok = not f.status or r.status == f.status
+            t_ok = not f.type or r.type == f.type
+            v_ok = not f.severity or r.severity == f.severity
+            if v_ok:
+                by_status[r.status] = by_status.get(r.status, 0) + r.n
+                by_type[r.type] = by_type.get(r.type, 0) + r.n
+            if s_ok and t_ok:
+                by_severity[r.severity] = by_severity.get(r.severity, 0) + r.n
+                if v_ok:
+                    total += r.n
     return QueueCounts(total, by_status, by_type, by_severity)
 
 
