@@ -178,6 +178,28 @@ def test_phone_width_layout(browser, site, password, tmp_path, path):
         context.close()
 
 
+def test_the_graph_labels_are_whole_names_and_do_not_overlap(page, site, password, tmp_path):
+    _sign_in(page, password)
+    page.goto("/entities/wagner-group")
+    boxes = page.evaluate("""() => Array.from(document.querySelectorAll(
+        'svg.graph text.node-label')).map(t => {
+          const r = t.getBoundingClientRect();
+          return [r.left, r.top, r.right, r.bottom, t.textContent]; })""")
+    page.locator("#graph").screenshot(path=str(tmp_path / "graph.png"))
+    assert len(boxes) >= 5
+    names = " ".join(b[4] for b in boxes)
+    assert "…" not in names
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+            assert apart, (a, b)
+    # the svg is drawn inside its box: no label leaves it
+    frame = page.evaluate("() => { const r = document.querySelector('svg.graph')"
+                          ".getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }")
+    for b in boxes:
+        assert frame[0] - 1 <= b[0] and b[2] <= frame[2] + 1, (b, frame)
+
+
 def test_the_font_stack_falls_back_to_cjk_fonts(page, site, password):
     _sign_in(page, password)
     family = page.evaluate("() => getComputedStyle(document.body).fontFamily")

@@ -272,3 +272,18 @@ def test_a_list_entry_page_shows_its_list_data_and_history(tmp_path: Path):
     assert djuma.status_code == 200
     assert "<li>DOB 10 Jul 1993</li>" in djuma.text and "Passport 724609161" in djuma.text
     assert re.findall(r'class="change-(\w+)"', kratol.text) == ["listed"]
+
+
+def test_graph_labels_wrap_between_words_and_keep_the_whole_name():
+    from sanctionwatch.web import svg
+
+    name = "FEDERAL STATE GOVERNMENTAL INSTITUTION 223 FLIGHT UNIT STATE AIRLINES"
+    lines = svg.wrap(name)
+    assert " ".join(lines) == name and all(len(x) <= svg.LINE_CHARS for x in lines)
+    assert svg.wrap("Supercalifragilisticexpialidocious-Holdings Ltd") == [
+        "Supercalifragilisticexpialidocious-Holdings", "Ltd"]
+    center = svg.Node("a", "A", "/entities/a")
+    other = svg.Node("b", name, "/entities/b")
+    drawn = str(svg.network(center, [center, other], [svg.Edge("a", "b", "owns",
+                                                               "watchlist")]))
+    assert "…" not in drawn and drawn.count("<tspan") == len(lines) + 1
