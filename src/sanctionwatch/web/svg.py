@@ -163,7 +163,8 @@ def network(center: Node, nodes: list[Node], edges: list[Edge]) -> Markup:
                        f'{_e(line)}</tspan>' for k, line in enumerate(lines))
         node = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{24 if n.key == center.key else 16}" '
                 f'fill="{fill}" stroke="{stroke}" stroke-width="2"><title>{_e(n.label)}'
-                f'</title></circle><text class="node-label" x="{lx:.1f}" y="{ly:.1f}" font-size="12" '
+                f'</title></circle><text class="node-label" x="{lx:.1f}" y="{ly:.1f}" '
+                f'font-size="12" '
                 f'text-anchor="{anchor}" font-weight="{700 if n.key == center.key else 400}">'
                 f'{text}</text>')
         if n.href and n.key != center.key:
