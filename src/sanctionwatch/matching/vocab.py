@@ -65,7 +65,8 @@ PROGRAM_VOCABULARY: dict[str, tuple[str, ...]] = {
     "CAR": ("centrafri", "central african", "zentralafrika", "bangui", "tsar", "tsentralnoafrikan"),
     "CYBER": ("cyber", "hack", "troll", "disinform", "desinform", "election"),
     "ELECTION": ("election", "wahl", "vybor", "interference", "ingerence"),
-    "SDGT": ("terror", "jihad", "isis", "qaeda", "hezbollah", "hamas"),
+    # "9rhb": إرهاب and its derivations, as Arabic words are read (consonants, text/arabic.py)
+    "SDGT": ("terror", "jihad", "isis", "qaeda", "hezbollah", "hamas", "9rhb"),
     "IRAN": ("iran", "tehran", "teheran", "irgc"),
     "IRGC": ("iran", "tehran", "teheran", "irgc", "ksir", "pasdaran", "revolutionary guard"),
     "IFSR": ("iran", "tehran", "teheran", "irgc"),
@@ -90,6 +91,9 @@ ALL_PROGRAM_WORDS: tuple[str, ...] = tuple(dict.fromkeys(
 SANCTIONS_VOCABULARY: tuple[str, ...] = (
     "sanction", "designat", "ofac", "blacklist", "asset freeze", "gel des avoirs", "embargo",
     "sankt", "sanktion", "sancion", "sanzion", "sankcii", "sanktsi", "santsi", "sanktsii",
+    # Arabic عقوبات (العقوبات, وعقوبات) read by its consonants (text/arabic.py); not the
+    # singular عقوبة, whose consonants are those of عقبة ("obstacle")
+    "9kbt",
 )
 
 
