@@ -41,6 +41,8 @@ INFLECTIONS: tuple[str, ...] = tuple(sorted(
 ))
 
 # Derivational endings: adjectives, demonyms and members ("wagnériens", "nord-coréens",
+# Polish "irańskiego", "rosyjskiej" with the cases of the -ski adjective (in key form:
+# "skiej" is "skiei", "skich" "ski3"),
 # "ιρανικού",
 # "North Korean", "вагнеровцы", "Wagner-Söldner" is a compound and not handled here).
 DERIVATIONS: tuple[str, ...] = tuple(sorted(
@@ -49,7 +51,8 @@ DERIVATIONS: tuple[str, ...] = tuple(sorted(
     nisch nische nischen nischer anisch anische anischen anischer ano ana anos anas
     ovets ovtsi ovtsev ovtsam ovtsami ovtsah ovsk ovskii ovskaia ovskogo ovskie ovskih ets tsi
     evtsi ovetz ovtsy ovci ovcev ovec
-    ikos iki iko iku ikis ika ikes ikon anikos aniki aniko aniku anika""".split(),
+    ikos iki iko iku ikis ika ikes ikon anikos aniki aniko aniku anika
+    ski ska skie skiego skiei skim skimi ski3 skiemu""".split(),
     key=len, reverse=True,
 ))
 
@@ -94,6 +97,8 @@ SANCTIONS_VOCABULARY: tuple[str, ...] = (
     # Arabic عقوبات (العقوبات, وعقوبات) read by its consonants (text/arabic.py); not the
     # singular عقوبة, whose consonants are those of عقبة ("obstacle")
     "9kbt",
+    # Polish sankcja, sankcje, sankcji, sankcjami; Czech and Slovak sankce
+    "sankc",
 )
 
 
