@@ -102,3 +102,12 @@ def test_a_two_word_arabic_name_counts_with_sanctions_and_programme_words_near()
     assert hit == [("خالد قدور", "ofac_sdn:1")]
     # the same name in a sentence about something else: a namesake, not a mention
     assert people.find("فاز اللاعب خالد قدور بالمباراة النهائية.") == []
+
+
+def test_a_two_word_name_of_five_consonants_with_support():
+    people = Matcher(Watchlist((
+        Entity("ofac_sdn:2", "person", "NOFAL, Ayman", programs=("SDGT",)),)))
+    hit = [(m.matched, m.entity_id) for m in people.find(
+        "فرضت واشنطن عقوبات على القيادي أيمن نوفل بتهمة دعم الإرهاب.")]
+    assert hit == [("أيمن نوفل", "ofac_sdn:2")]
+    assert people.find("التقى أيمن نوفل بأصدقائه في المقهى.") == []

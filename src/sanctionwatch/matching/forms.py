@@ -200,7 +200,7 @@ PINYIN_STRONG = 4  # syllables from which a pinyin name stands alone ("Chang Sha
 # Programmes whose names the Arabic press writes in Arabic script
 ARAB_PROGRAMS = ("SDGT", "FTO", "SYRIA", "IRAN", "IRGC", "IFSR", "IRAQ", "LEBANON", "YEMEN",
                  "LIBYA", "SUDAN", "HIFPAA", "HRIT")
-SKELETON_MIN = 6  # consonants a name's skeleton needs in all to say something
+SKELETON_MIN = 5  # consonants a name's skeleton needs in all to say something ("9b2r 9sd")
 
 
 def _arabic_form(entity: Entity, alias: str) -> NameForm | None:
