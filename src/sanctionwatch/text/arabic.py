@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from anyascii import anyascii
+
 ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
 _MARKS = re.compile(r"[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # harakat, tatweel
 _VOWELISH = re.compile(r"[aeiouv]")
@@ -106,12 +108,22 @@ def with_particles(word: str) -> tuple[str, ...]:
     return (word, *(p + word for p in "بلكف"), "وب" + word, "ول" + word)
 
 
+_JIM = re.compile(r"dzh|dj|j")
+
+
+def _keep_jim(latin: str) -> str:
+    """ج (j, dj, dzh in the lists) kept as a consonant of its own ("4"): the name key reads
+    "j" as the "y" of German and French spellings, and the skeleton drops "y"; "AL-JAMAL,
+    Sa'id" and الجمل keep their "j"."""
+    return _JIM.sub("4", latin)
+
+
 @lru_cache(maxsize=65_536)
 def skeleton_word(word: str) -> str:
     """The reading of an Arabic-script word: "9" + its consonants ("الأسد" -> "9sd")."""
     from sanctionwatch.text.normalize import name_key
 
-    core = _VOWELISH.sub("", name_key(bare(word)))
+    core = _VOWELISH.sub("", name_key(_keep_jim(anyascii(bare(word)))))
     return PREFIX + core if core else word
 
 
@@ -122,5 +134,5 @@ def skeleton_name_token(folded: str) -> str:
 
     if folded.startswith("al") and len(folded) > 4:
         folded = folded[2:]
-    core = _VOWELISH.sub("", name_key(folded))
+    core = _VOWELISH.sub("", name_key(_keep_jim(folded)))
     return PREFIX + core if core else ""
