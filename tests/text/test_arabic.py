@@ -62,6 +62,8 @@ def test_a_name_written_in_arabic_is_checked_letter_by_letter():
     assert same_word("وسوريا", "سوريا")
     assert same_word("الإيرانية", "إيران")     # the relative adjective of a place
     assert same_word("والسوريين", "سوريا")
+    assert same_word("ونوح", "نوح")            # "and" before a short name
+    assert not same_word("بشار", "شار")        # a name that begins with ب
     assert not same_word("رئيس", "روسيا")      # same consonants, another word
     assert not same_word("إيرانيات", "روسيا")
 

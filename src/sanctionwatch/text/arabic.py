@@ -75,13 +75,16 @@ def same_word(text_word: str, name_word: str) -> bool:
     a, b = letters(text_word), letters(name_word)
     if a == b:
         return True
-    if len(b) < 4:
+    if len(b) < 3:
         return False
-    for w in (a, a[1:] if a[:1] in _PARTICLES else "",
-              a[2:] if a[:1] in "وف" and a[1:2] in _PARTICLES else ""):
+    # "and"/"so" before a name of three letters or more (ونوح); "by", "for", "like" only
+    # before longer names (بشار is no ب + شار)
+    joined = "وف" if len(b) < 4 else _PARTICLES
+    for w in (a, a[1:] if a[:1] in joined else "",
+              a[2:] if a[:1] in "وف" and a[1:2] in joined else ""):
         if w == b:
             return True
-        stem = _nisba_stem(w) if w else None
+        stem = _nisba_stem(w) if w and len(b) >= 4 else None
         if stem is not None and stem in (b, _place_stem(b)):
             return True
     return False
