@@ -19,7 +19,13 @@ from rigour.names import remove_org_types
 
 from sanctionwatch.matching.commonness import is_common, is_ordinary
 from sanctionwatch.matching.vocab import DESIGNATORS, NAME_STOPWORDS
-from sanctionwatch.text.arabic import ARABIC, skeleton_name_token, skeleton_word
+from sanctionwatch.text.arabic import (
+    ARABIC,
+    nisba_forms,
+    skeleton_name_token,
+    skeleton_word,
+    with_particles,
+)
 from sanctionwatch.text.han import HAN, spaced, syllables
 from sanctionwatch.text.normalize import fold, name_key
 from sanctionwatch.text.tokens import words
@@ -144,10 +150,15 @@ def name_forms(entity: Entity) -> tuple[NameForm, ...]:
     arab = entity.type in ("person", "organization") and any(
         p.upper().startswith(ARAB_PROGRAMS) for p in entity.programs)
     for alias in names:
-        if ARABIC.search(alias) and entity.type != "country":
-            # a name written in Arabic script (names.csv): its consonants. Not a country's
-            # CLDR name: روسيا and رئيس ("president") share theirs
-            add(_arabic_form(entity, alias))
+        if ARABIC.search(alias):
+            # a name written in Arabic script (names.csv, a country's CLDR name): its
+            # consonants, the letters checked when found (روسيا and رئيس "president" share
+            # their consonants); a place also as its relative adjective (الإيراني)
+            if entity.type == "country":
+                for form in _arabic_country_forms(entity, alias):
+                    add(form)
+            else:
+                add(_arabic_form(entity, alias))
             continue
         # a name written in Chinese is read as its syllables, one word per character
         text = spaced(alias) if HAN.search(alias) else alias
@@ -159,8 +170,9 @@ def name_forms(entity: Entity) -> tuple[NameForm, ...]:
                 add(_form(entity, alias, orders[0][1], "short"))
             if chinese:
                 add(_pinyin_person(entity, alias, text))
-            if arab and orders and len(orders[0][0]) >= 3 and not ARABIC.search(alias):
-                add(_skeleton_form(entity, alias, orders[0][0]))  # two words: namesakes
+            if arab and orders and len(orders[0][0]) >= 2 and not ARABIC.search(alias):
+                # three words or more stand alone; two need support (namesakes)
+                add(_skeleton_form(entity, alias, orders[0][0]))
         elif entity.type == "country":
             # "Korea, North" -> "North Korea"; "Corée du Nord" also as "nord-coréen(s)"
             head, comma, tail = text.partition(",")
@@ -188,7 +200,7 @@ PINYIN_STRONG = 4  # syllables from which a pinyin name stands alone ("Chang Sha
 # Programmes whose names the Arabic press writes in Arabic script
 ARAB_PROGRAMS = ("SDGT", "FTO", "SYRIA", "IRAN", "IRGC", "IFSR", "IRAQ", "LEBANON", "YEMEN",
                  "LIBYA", "SUDAN", "HIFPAA", "HRIT")
-SKELETON_MIN = 6  # consonants a name's skeleton needs in all to say something
+SKELETON_MIN = 5  # consonants a name's skeleton needs in all to say something ("9b2r 9sd")
 
 
 def _arabic_form(entity: Entity, alias: str) -> NameForm | None:
@@ -196,6 +208,23 @@ def _arabic_form(entity: Entity, alias: str) -> NameForm | None:
     its consonant skeleton (حزب الله -> 9hzb 9lh)."""
     toks = [skeleton_word(w) for w in re.findall(r"\w+", alias)]
     return _form(entity, alias, toks, "name") if toks else None
+
+
+def _arabic_country_forms(entity: Entity, alias: str) -> list[NameForm]:
+    """A country's name in Arabic script, with the particles joined to it and as its
+    relative adjective (إيران, بإيران, الإيراني, الإيرانية ...), read by consonants; the
+    matcher checks the letters (`arabic.same_word`). The alias stays the CLDR name."""
+    words_ = re.findall(r"\w+", alias)
+    if not words_:
+        return []
+    out = []
+    *head, last = words_
+    for variant in (last, *nisba_forms(last)):
+        for spelled in with_particles(variant) if not head else (variant,):
+            form = _form(entity, alias, [skeleton_word(w) for w in [*head, spelled]], "name")
+            if form is not None:
+                out.append(form)
+    return out
 
 
 def _skeleton_form(entity: Entity, alias: str, toks: list[str]) -> NameForm | None:

@@ -47,6 +47,7 @@ SHORT_KEY = 3         # keys this short match only the spellings the watchlist u
 MIN_STEM = 4          # an ending is only removed when this much of the word remains
 MIN_FUZZY = 6         # keys shorter than this are matched exactly (no typo tolerance)
 LONG_FUZZY = 11       # keys this long tolerate two edits
+FUZZY_BESIDE_EXACT = 8  # keys this long are also looked up with typos when spelled as listed
 SIM_INFLECTED = 0.96
 SIM_DERIVED = 0.92
 SIM_VARIANT = 0.97    # same phonetic key, different spelling (transliteration)
@@ -168,10 +169,24 @@ def _ending_match(word_key: str, name_token_key: str) -> TokenMatch | None:
             return TokenMatch(name_token_key, SIM_INFLECTED, "inflected")
         if rest in _DERIVATION_SET:
             return TokenMatch(name_token_key, SIM_DERIVED, "derived")
+    if n > MIN_STEM and name_token_key.endswith("ia") and word_key == name_token_key[:-1]:
+        return TokenMatch(name_token_key, SIM_INFLECTED, "inflected")  # "Rosji": "rosi"
     if (n > MIN_STEM and name_token_key[-1] in VOWELS
-            and word_key.startswith(name_token_key[:-1]) and word_key[n - 1:] in _DERIVATION_SET):
-        return TokenMatch(name_token_key, SIM_DERIVED, "derived")
+            and word_key.startswith(name_token_key[:-1])):
+        rest = word_key[n - 1:]
+        if name_token_key[-1] == "a" and rest in STEM_INFLECTIONS:
+            return TokenMatch(name_token_key, SIM_INFLECTED, "inflected")
+        if rest in _DERIVATION_SET:
+            return TokenMatch(name_token_key, SIM_DERIVED, "derived")
     return None
+
+
+# The endings that replace the final "a" of a name in the Slavic cases of the a-declension
+# (Polish "Rosja" -> "Rosji", "Moskwa" -> "Moskwie", "Łukaszenka" -> "Łukaszenki"; Russian
+# and Ukrainian "Москва" -> "Москвы"): in key form, where "y" is "i". Not "e" (Polish "Rosję"):
+# "Rosie", "Sophie", "Katie" are other names. After "i" the ending merges with it in the key
+# (doubled letters are one): "Rosji", "Syrii" are "rosi", "sirii" -> "siri".
+STEM_INFLECTIONS = frozenset({"i", "ie"})
 
 
 def _stems(keys: Iterable[str]) -> dict[str, list[str]]:
@@ -204,6 +219,10 @@ def _affix_match(word_key: str, keys: set[str] | dict[str, object],
         base = word_key[:-length]
         if kinds[0] and base in keys:
             inflected.append(TokenMatch(base, SIM_INFLECTED, "inflected"))
+        if kinds[0] and word_key[-length:] in STEM_INFLECTIONS:
+            for k in stems.get(base, ()):
+                if k[-1] == "a":
+                    inflected.append(TokenMatch(k, SIM_INFLECTED, "inflected"))
         if kinds[1] and not inflected:
             if base in keys:
                 derived.append(TokenMatch(base, SIM_DERIVED, "derived"))
@@ -274,6 +293,7 @@ class NameIndex:
             if e.context or e.id in watchlist.neighbours or program_words(e.programs))
         frequent = frequent_name_parts(watchlist)
         distinctive = distinctive_words(watchlist, frequent)
+        self.countries = frozenset(e.id for e in watchlist.entities if e.type == "country")
         for entity in watchlist.entities:
             weak = weak_aliases(entity)
             for form in name_forms(entity):
@@ -381,7 +401,15 @@ class NameIndex:
             else:
                 # a common word of the language ("market", "marked") is spelt as meant: it
                 # is not read as a typo of a name
-                hit = self._cache[word] = self._lookup(key, not is_common(fold_word(word)))
+                hit = self._lookup(key, not is_common(fold_word(word)))
+                folded = fold_word(word)
+                if (folded.endswith(("ji", "ii", "yi")) and len(key) >= MIN_STEM
+                        and key + "a" in self.vocab and not any(m.key == key + "a" for m in hit)):
+                    # "Rosji", "Syrii", "Росії": the a-declension's "i" after an "i" (see
+                    # STEM_INFLECTIONS), one letter in the key; the spelling shows both
+                    # ("Сили" is no case of 시리아 "silia")
+                    hit = (*hit, TokenMatch(key + "a", SIM_INFLECTED, "inflected"))
+                self._cache[word] = hit
         return hit
 
     def roles_all(self, words: list[str]) -> list[WordRole | tuple[()]]:
@@ -411,8 +439,14 @@ class NameIndex:
                 if m.how != "exact":
                     if common is None:
                         common = is_common(fold_word(word))
-                    if common:
-                        continue  # "Africa" is a word, not an inflected "AFRIC"
+                    if (common or (m.how == "inflected" and m.key[-1] == "a"
+                                   and is_dictionary_word(fold_word(word)))) and (
+                            self.forms.entity_id(f) not in self.countries):
+                        # "Africa" is a word, not an inflected "AFRIC", nor Polish "Anglii"
+                        # (England's genitive) a case of the vessel "ANGLIA"; but "Rosji",
+                        # "Iranian", "rosyjskiej" are common words because they are the
+                        # country's own cases and adjectives
+                        continue
                 if flags & STRONG or (flags & ORGANISATION and not flags & COMMON_FIRST):
                     alone.append((f, m))
                 else:
@@ -447,7 +481,11 @@ class NameIndex:
         # the genitive of Prigozhin; resolution decides between them
         for m in _affix_match(key, self.vocab, self.stems):
             matches.setdefault(m.key, m)
-        if not matches and fuzzy and self.fuzzy and len(key) >= MIN_FUZZY - 1:
+
+        if fuzzy and self.fuzzy and len(key) >= MIN_FUZZY - 1 and (
+                not matches or len(key) >= FUZZY_BESIDE_EXACT):
+            # a long word also beside its exact hits: "Alaksandr" is one listed person's
+            # name and a spelling of another's "Aliaksandr"
             self._fuzzy(key, matches)
         if fuzzy and self.fuzzy:
             # also beside an exact hit: "Hezbollah" is a word of "KATA'IB HEZBOLLAH" and,
@@ -462,6 +500,8 @@ class NameIndex:
         # candidates in sorted order, so that results never depend on hash order
         shared = self.deletes.keys() & _deletes(key, 2 if len(key) >= LONG_FUZZY - 1 else 1)
         for cand in sorted({c for d in shared for c in self.deletes[d]}):
+            if cand in matches:
+                continue  # found exactly or by an ending already
             sim = _edit_sim(key, cand, _max_edits(len(cand)))
             if sim is not None and sim >= self.fuzzy_floor:
                 matches[cand] = TokenMatch(cand, sim, "fuzzy")

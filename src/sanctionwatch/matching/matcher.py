@@ -3,6 +3,7 @@ resolution (`resolve`). Pure: text in, mentions out."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from itertools import compress
 
@@ -17,6 +18,8 @@ from sanctionwatch.matching.vocab import (
     SUPPORT_WORDS,
     program_words,
 )
+from sanctionwatch.text.arabic import ARABIC, same_word
+from sanctionwatch.text.arabic import PREFIX as ARABIC_PREFIX
 from sanctionwatch.text.folded import FoldedWords
 from sanctionwatch.text.normalize import fold_word, name_key
 from sanctionwatch.text.tokens import TokenList, tokenize
@@ -233,6 +236,15 @@ class Matcher:
             score = sum(w * m.sim for w, (_, m) in zip(weights, matched, strict=True)) / sum(
                 weights)
             how = max((m.how for _, m in matched), key=lambda h: _HOW_RANK[h])
+        if form.folded[0][:1] == ARABIC_PREFIX and ARABIC.search(form.alias):
+            # a name the watchlist writes in Arabic script: the letters must agree, not
+            # only the consonants the index found it by (روسيا is not رئيس)
+            spelled = re.findall(r"\w+", form.alias)
+            text = tokens.text
+            if len(spelled) != len(matched) or not all(
+                    same_word(text[tokens.starts[j]:tokens.ends[j]], w)
+                    for (j, _), w in zip(matched, spelled, strict=True)):
+                return None
         first_tok, last_tok = matched[0][0], matched[-1][0]
         start_tok, end_tok = first_tok, last_tok
         if form.organisation:

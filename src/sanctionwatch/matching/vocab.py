@@ -41,6 +41,8 @@ INFLECTIONS: tuple[str, ...] = tuple(sorted(
 ))
 
 # Derivational endings: adjectives, demonyms and members ("wagnériens", "nord-coréens",
+# Polish "irańskiego", "rosyjskiej" with the cases of the -ski adjective (in key form:
+# "skiej" is "skiei", "skich" "ski3"),
 # "ιρανικού",
 # "North Korean", "вагнеровцы", "Wagner-Söldner" is a compound and not handled here).
 DERIVATIONS: tuple[str, ...] = tuple(sorted(
@@ -49,7 +51,8 @@ DERIVATIONS: tuple[str, ...] = tuple(sorted(
     nisch nische nischen nischer anisch anische anischen anischer ano ana anos anas
     ovets ovtsi ovtsev ovtsam ovtsami ovtsah ovsk ovskii ovskaia ovskogo ovskie ovskih ets tsi
     evtsi ovetz ovtsy ovci ovcev ovec
-    ikos iki iko iku ikis ika ikes ikon anikos aniki aniko aniku anika""".split(),
+    ikos iki iko iku ikis ika ikes ikon anikos aniki aniko aniku anika
+    ski ska skie skiego skiei skim skimi ski3 skiemu""".split(),
     key=len, reverse=True,
 ))
 
@@ -65,7 +68,8 @@ PROGRAM_VOCABULARY: dict[str, tuple[str, ...]] = {
     "CAR": ("centrafri", "central african", "zentralafrika", "bangui", "tsar", "tsentralnoafrikan"),
     "CYBER": ("cyber", "hack", "troll", "disinform", "desinform", "election"),
     "ELECTION": ("election", "wahl", "vybor", "interference", "ingerence"),
-    "SDGT": ("terror", "jihad", "isis", "qaeda", "hezbollah", "hamas"),
+    # "9rhb": إرهاب and its derivations, as Arabic words are read (consonants, text/arabic.py)
+    "SDGT": ("terror", "jihad", "isis", "qaeda", "hezbollah", "hamas", "9rhb"),
     "IRAN": ("iran", "tehran", "teheran", "irgc"),
     "IRGC": ("iran", "tehran", "teheran", "irgc", "ksir", "pasdaran", "revolutionary guard"),
     "IFSR": ("iran", "tehran", "teheran", "irgc"),
@@ -90,6 +94,11 @@ ALL_PROGRAM_WORDS: tuple[str, ...] = tuple(dict.fromkeys(
 SANCTIONS_VOCABULARY: tuple[str, ...] = (
     "sanction", "designat", "ofac", "blacklist", "asset freeze", "gel des avoirs", "embargo",
     "sankt", "sanktion", "sancion", "sanzion", "sankcii", "sanktsi", "santsi", "sanktsii",
+    # Arabic عقوبات (العقوبات, وعقوبات) read by its consonants (text/arabic.py); not the
+    # singular عقوبة, whose consonants are those of عقبة ("obstacle")
+    "9kbt",
+    # Polish sankcja, sankcje, sankcji, sankcjami; Czech and Slovak sankce
+    "sankc",
 )
 
 
