@@ -107,7 +107,8 @@ class PartitionResult:
     found: tuple[tuple[tuple[Mention, ...], tuple[AlertIntent, ...]] | None, ...]
     worker: str  # host:pid of the process that analysed it
     loaded: bool  # whether this task loaded the worker's analyser
-    seconds: float
+    seconds: float  # wall time of the analysis (loading excluded)
+    cpu: float = 0.0  # CPU time of the analysis, this process only
 
 
 _ANALYZERS: dict[str, Analyzer] = {}
@@ -133,13 +134,13 @@ def worker_analyzer(spec: AnalyzerSpec) -> tuple[Analyzer, bool]:
 def analyze_partition(spec: AnalyzerSpec, texts: Sequence[str]) -> PartitionResult:
     """The task a worker runs: the pure analysis of each text (no store, no clock)."""
     analyzer, loaded = worker_analyzer(spec)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     found = []
     for text in texts:
         result = analyzer.analyze(text)
         found.append((result.mentions, result.intents) if result.mentions else None)
     return PartitionResult(tuple(found), f"{socket.gethostname()}:{os.getpid()}", loaded,
-                           time.perf_counter() - started)
+                           time.perf_counter() - started, time.process_time() - cpu)
 
 
 # --- the readers -----------------------------------------------------------------------------
@@ -267,6 +268,7 @@ class Progress:
     before_since: int = 0
     partitions: int = 0
     alerts: int = 0
+    waited: float = 0.0  # seconds the driver waited for the cluster (the rest: reading, storing)
     started: float = field(default_factory=time.monotonic)
     finished: bool = False
 
@@ -294,6 +296,7 @@ class WorkerTally:
     articles: int = 0
     loads: int = 0
     seconds: float = 0.0
+    cpu: float = 0.0
 
 
 @dataclass
@@ -303,6 +306,7 @@ class BackfillReport:
     workers: dict[str, WorkerTally]
     missed: int  # texts analysed on the driver (should be 0)
     seconds: float
+    driver_cpu: float = 0.0  # CPU time of the driver process (reading, storing, scheduling)
 
     @property
     def index_loads(self) -> int:
@@ -420,18 +424,23 @@ class BackfillSource:
     def _to_analyse(self, part: list) -> list[str]:
         """The texts of a partition's articles not stored yet (a re-run, or an archive the
         daemon read already: their articles are only noted as copies by the pipeline)."""
-        articles = [a for e in part if not isinstance(e, ItemProblem) for a in e[0].articles]
-        known = self.known({a.content_hash for a in articles}) if articles else {}
-        return list(dict.fromkeys(a.text for a in articles if a.content_hash not in known))
+        hashed = [(a.content_hash, a.text) for e in part if not isinstance(e, ItemProblem)
+                  for a in e[0].articles]
+        known = self.known({h for h, _ in hashed}) if hashed else {}
+        return list(dict.fromkeys(text for h, text in hashed if h not in known))
 
     def _wait(self, future) -> PartitionResult | None:
-        while True:
-            if self.stop is not None and self.stop.is_set():
-                return None
-            try:
-                return future.result(timeout=0.5)
-            except TimeoutError:
-                self.tick()
+        started = time.monotonic()
+        try:
+            while True:
+                if self.stop is not None and self.stop.is_set():
+                    return None
+                try:
+                    return future.result(timeout=0.5)
+                except TimeoutError:
+                    self.tick()
+        finally:
+            self.progress.waited += time.monotonic() - started
 
     def _tally(self, result: PartitionResult, articles: int) -> None:
         w = self.workers.setdefault(result.worker, WorkerTally())
@@ -439,6 +448,7 @@ class BackfillSource:
         w.articles += articles
         w.loads += int(result.loaded)
         w.seconds += result.seconds
+        w.cpu += result.cpu
 
 
 def _alert_count(app: App) -> int:
@@ -452,7 +462,7 @@ def run_backfill(app: App, client, options: BackfillOptions,
     """Backfill the archive through `app`'s store with `client`'s cluster (a
     `distributed.Client`); `on_progress` is called at most every `interval` seconds and
     once at the end."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     analyzer = app.analyzer
     cache_dir = options.cache_dir or app.settings.resolve(Path(".cache") / "index")
     save_index(analyzer.matcher, cache_dir)  # the workers load it instead of building it
@@ -487,7 +497,7 @@ def run_backfill(app: App, client, options: BackfillOptions,
     tick(final=True)
     progress.alerts = len(cycle.alerts)
     return BackfillReport(cycle, progress, source.workers, precomputed.missed,
-                          time.perf_counter() - started)
+                          time.perf_counter() - started, time.process_time() - cpu)
 
 
 

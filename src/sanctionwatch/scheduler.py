@@ -41,7 +41,7 @@ from sanctionwatch.config import Settings, SourceSettings, interval_seconds
 from sanctionwatch.errors import ConfigError, SanctionwatchError
 from sanctionwatch.pipeline import CycleReport, run_source
 from sanctionwatch.rules.loader import load_rules
-from sanctionwatch.storage import source_state
+from sanctionwatch.storage import leases, source_state
 from sanctionwatch.storage.retention import prune_articles
 
 log = logging.getLogger("sanctionwatch.scheduler")
@@ -59,6 +59,48 @@ class Runtime:
     # set by a source job that raised alerts; the daemon's main loop then runs the outbox now
     # (a job thread must not touch the scheduler: it may be shutting down)
     wake_outbox: threading.Event = field(default_factory=threading.Event)
+    # several daemons on one database (storage/leases.py): set by run_forever
+    holder: str = ""
+    ttl: timedelta = leases.TTL
+    beat: leases.Heartbeat | None = None
+    store_lock: object = None
+
+
+@contextlib.contextmanager
+def exclusive(rt: Runtime, name: str, gap: timedelta):
+    """Whether this daemon runs job `name` now: it takes the job's lease and nobody ran the
+    job less than `gap` ago. Always true outside the daemon (run --once, tests)."""
+    if rt.beat is None:
+        yield True
+        return
+    app = rt.app
+    with leases.held(app.store, name, rt.holder, app.clock, rt.beat, rt.ttl) as got:
+        if not got:
+            log.info("lease.busy job=%s", name)
+            yield False
+        elif leases.recently_run(app.store, name, app.clock(), gap):
+            log.info("lease.recently_run job=%s", name)
+            yield False
+        else:
+            leases.note_run(app.store, name, rt.holder, app.clock())
+            yield True
+
+
+def _gap(app: App, job: str) -> timedelta:
+    """Half a job's interval (a cron job: a minute): a run by another daemon closer than
+    that is this run."""
+    if job.startswith("source:"):
+        cfg = next((c for c in app.settings.sources if c.name == job[7:]), None)
+        every = None if cfg is None or cfg.cron else cfg.interval
+    elif job.startswith("list:"):
+        cfg = next((c for c in app.settings.lists if c.name == job[5:]), None)
+        every = cfg.schedule if cfg is not None else None
+    else:
+        every = app.settings.scheduler.retention_interval
+    try:
+        return timedelta(seconds=interval_seconds(every) / 2) if every else timedelta(minutes=1)
+    except ConfigError:
+        return timedelta(minutes=1)
 
 
 _RUNTIME: Runtime | None = None
@@ -78,8 +120,11 @@ def run_source_job(name: str) -> CycleReport | None:
     a = rt.app
     if a.stop.is_set():
         return None
-    report = run_source(source, a.store, a.analyzer, a.channels, a.clock, a.policy, a.stop,
-                        lock=a.lock, in_force=lambda: a.analyzer)
+    with exclusive(rt, f"source:{name}", _gap(a, f"source:{name}")) as mine:
+        if not mine:
+            return None
+        report = run_source(source, a.store, a.analyzer, a.channels, a.clock, a.policy,
+                            a.stop, lock=rt.store_lock or a.lock, in_force=lambda: a.analyzer)
     if report.alerts and a.outbox is not None:
         rt.wake_outbox.set()  # new alerts go out now, not at the outbox's next tick
     return report
@@ -140,11 +185,14 @@ def list_job(name: str) -> None:
     refresh = getattr(rt.app, "refresh_list", None) if rt is not None else None
     if rt is None or refresh is None or rt.app.stop.is_set():
         return
-    try:
-        refresh(name)
-    except SanctionwatchError as exc:
-        log.error("list.refresh_failed list=%s reason=%s", name, exc)
-        return
+    with exclusive(rt, f"list:{name}", _gap(rt.app, f"list:{name}")) as mine:
+        if not mine:
+            return
+        try:
+            refresh(name)
+        except SanctionwatchError as exc:
+            log.error("list.refresh_failed list=%s reason=%s", name, exc)
+            return
     record_watchlist_version(rt.app)
 
 
@@ -153,8 +201,11 @@ def retention_job() -> int:
     days = rt.app.settings.scheduler.retention_days if rt else 0
     if rt is None or not days:
         return 0
-    with rt.app.lock:
-        n = prune_articles(rt.app.store, rt.app.clock() - timedelta(days=days))
+    with exclusive(rt, "retention", _gap(rt.app, "retention")) as mine:
+        if not mine:
+            return 0
+        with rt.store_lock or rt.app.lock:
+            n = prune_articles(rt.app.store, rt.app.clock() - timedelta(days=days))
     log.info("retention.done deleted=%d older_than_days=%d", n, days)
     return n
 
@@ -321,15 +372,64 @@ def run_once(app: App) -> list[CycleReport]:
     return app.run_once()
 
 
+def join_daemons(app: App, rt: Runtime) -> None:
+    """Announce this daemon in the database (lease `daemon:HOLDER`, renewed by a heartbeat).
+    On SQLite there is one daemon per database: a second one is refused, saying so."""
+    rt.holder = leases.holder_id()
+    rt.ttl = timedelta(seconds=app.settings.scheduler.lease_seconds)
+    now = app.clock()
+    if app.store.engine.dialect.name == "sqlite":
+        other = None
+        if not leases.acquire(app.store, "daemon", rt.holder, now, rt.ttl):
+            other = next((x for x in leases.leases(app.store, now, rt.ttl)
+                          if x.name == "daemon"), None)
+            if other is not None and leases.gone(other.holder) and leases.take_over(
+                    app.store, "daemon", rt.holder, other.holder, now):
+                log.warning("scheduler.took_over holder=%s (exited without releasing)",
+                            other.holder)
+                other = None
+        if other is not None:
+            raise ConfigError(
+                f"another daemon ({other.holder}) runs on this SQLite "
+                "database: SQLite is single-daemon mode (one writer); use PostgreSQL to run "
+                "several daemons, or stop the other one (its lease expires "
+                f"{int(rt.ttl.total_seconds())} s after it stops beating)")
+        names = ["daemon"]
+    else:
+        leases.acquire(app.store, f"daemon:{rt.holder}", rt.holder, now, rt.ttl)
+        names = [f"daemon:{rt.holder}"]
+        rt.store_lock = leases.StoreLock(app.store, app.lock)
+    rt.beat = leases.Heartbeat(app.store, rt.holder, app.clock, rt.ttl)
+    for n in names:
+        rt.beat.add(n)
+    rt.beat.start()
+    log.info("scheduler.joined holder=%s mode=%s", rt.holder,
+             "single" if names == ["daemon"] else "shared")
+
+
+def leave_daemons(app: App, rt: Runtime) -> None:
+    if rt.beat is None:
+        return
+    rt.beat.stop()
+    for n in sorted(rt.beat.names):
+        with contextlib.suppress(Exception):
+            leases.release(app.store, n, rt.holder, app.clock())
+    if isinstance(rt.store_lock, leases.StoreLock):
+        rt.store_lock.close()
+
+
 def run_forever(app: App) -> None:
     """The daemon in the foreground until SIGINT / SIGTERM."""
     install(app)
+    rt = _RUNTIME
+    assert rt is not None
+    join_daemons(app, rt)
     _handle_signals(app)
     sched = build_scheduler(app)
-    rt = _RUNTIME
-    sched.start(paused=True)
     try:
-        done = sync_jobs(sched, app, app.clock())
+        with leases.startup(app.store):  # one daemon at a time creates and syncs the job table
+            sched.start(paused=True)
+            done = sync_jobs(sched, app, app.clock())
         for job_id, what in sorted(done.items()):
             log.info("scheduler.job id=%s %s", job_id, what)
         sched.resume()
@@ -341,6 +441,8 @@ def run_forever(app: App) -> None:
                     sched.modify_job("outbox", next_run_time=datetime.now(UTC))
     finally:
         app.stop.set()
-        sched.shutdown(wait=True)
+        if sched.running:
+            sched.shutdown(wait=True)
+        leave_daemons(app, rt)
         log.info("scheduler.stopped")
 

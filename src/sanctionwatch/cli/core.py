@@ -57,7 +57,10 @@ def run(
             if any(not r.ok for r in reports):
                 raise typer.Exit(1)
         else:
-            run_forever(application)
+            try:
+                run_forever(application)
+            except SanctionwatchError as exc:
+                fail(exc)
     finally:
         application.close()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -23,7 +23,7 @@ def _iso(d: datetime | None) -> str | None:
 def collect(settings) -> dict:
     """The status as plain data (what `--format json` prints)."""
     from sanctionwatch.scheduler import JOBS_TABLE, WATCHLIST_FACT
-    from sanctionwatch.storage import source_state
+    from sanctionwatch.storage import leases, source_state
     from sanctionwatch.storage.outbox import queue_state
     from sanctionwatch.storage.store import Store
 
@@ -33,6 +33,8 @@ def collect(settings) -> dict:
         runs = source_state.scheduled_runs(store, JOBS_TABLE)
         queues = {q.channel: q for q in queue_state(store)}
         fact = source_state.get_fact(store, WATCHLIST_FACT)
+        held = leases.leases(store, datetime.now(UTC),
+                             timedelta(seconds=settings.scheduler.lease_seconds))
     finally:
         store.close()
     sources = []
@@ -57,6 +59,8 @@ def collect(settings) -> dict:
                          "failing": q.failing if q else 0, "sent": q.sent if q else 0,
                          "last_error": (q.last_error or None) if q else None})
     return {"sources": sources, "channels": channels,
+            "leases": [{"name": x.name, "holder": x.holder, "heartbeat": _iso(x.heartbeat),
+                        "alive": x.alive} for x in held],
             "watchlist": {"version": fact[0], "loaded": _iso(fact[1])} if fact else None}
 
 
@@ -103,6 +107,14 @@ def status(
         channels.add_row(c["name"], c["kind"], str(c["pending"]), str(c["failing"]),
                          str(c["sent"]), c["last_error"] or "-")
     out.print(channels)
+    if data["leases"]:  # which daemon holds what (storage/leases.py)
+        held = Table(title="daemons and leases")
+        for col in ("lease", "holder", "heartbeat", "state"):
+            held.add_column(col, overflow="fold")
+        for x in data["leases"]:
+            held.add_row(x["name"], x["holder"], x["heartbeat"][:19] + "Z",
+                         "held" if x["alive"] else "expired (taken over at the next run)")
+        out.print(held)
     wl = data["watchlist"]
     out.print(f"watchlist: {wl['version']} (loaded {wl['loaded'][:19]}Z)" if wl else
               "watchlist: no version recorded yet (the daemon has not run)", markup=False)
