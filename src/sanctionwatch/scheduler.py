@@ -64,6 +64,9 @@ class Runtime:
     ttl: timedelta = leases.TTL
     beat: leases.Heartbeat | None = None
     store_lock: object = None
+    # the latest stored version of each list in force when the analyser was last built: a
+    # list another daemon imported is swapped in at this daemon's next watchlist poll
+    lists: tuple | None = None
 
 
 @contextlib.contextmanager
@@ -177,6 +180,24 @@ def watchlist_job() -> None:
     reload()
     if watchlist_version(rt.app) != before:
         record_watchlist_version(rt.app)
+    if rt.beat is not None:  # several daemons: a list imported by another one
+        now = list_versions(rt.app)
+        if rt.lists is not None and now != rt.lists:
+            rt.app.watcher.rebuild("a list version imported by another daemon")
+            record_watchlist_version(rt.app)
+        rt.lists = now
+
+
+def list_versions(app: App) -> tuple:
+    """(list name, latest stored version id) of every list matched against."""
+    from sanctionwatch.storage import watchlists as wv
+
+    out = []
+    for cfg in getattr(app.settings, "lists", ()):
+        if cfg.enabled and cfg.match:
+            latest = wv.latest_version(app.store, cfg.name)
+            out.append((cfg.name, latest.id if latest is not None else None))
+    return tuple(out)
 
 
 def list_job(name: str) -> None:
@@ -193,6 +214,8 @@ def list_job(name: str) -> None:
         except SanctionwatchError as exc:
             log.error("list.refresh_failed list=%s reason=%s", name, exc)
             return
+        if rt.beat is not None:
+            rt.lists = list_versions(rt.app)  # this daemon's analyser has them already
     record_watchlist_version(rt.app)
 
 
@@ -399,6 +422,7 @@ def join_daemons(app: App, rt: Runtime) -> None:
         leases.acquire(app.store, f"daemon:{rt.holder}", rt.holder, now, rt.ttl)
         names = [f"daemon:{rt.holder}"]
         rt.store_lock = leases.StoreLock(app.store, app.lock)
+    rt.lists = list_versions(app)  # what the analyser was built with at start
     rt.beat = leases.Heartbeat(app.store, rt.holder, app.clock, rt.ttl)
     for n in names:
         rt.beat.add(n)
