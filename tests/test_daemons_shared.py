@@ -233,3 +233,40 @@ def test_two_daemons_on_postgresql_one_killed(tmp_path, pg_url):
     written = Counter(r["id"] for r in lines)
     assert set(written) == set(snap["keys"]) and all(c == 1 for c in written.values())
     assert n >= len(reference["articles"])
+
+
+def test_a_list_imported_by_another_daemon_is_swapped_in(tmp_path):
+    """Daemon A imports a list (its lease); daemon B, which skipped the import, matches
+    against the new version after its next watchlist poll."""
+    import shutil
+
+    from sanctionwatch import scheduler
+    from sanctionwatch.app import make_app
+    from sanctionwatch.config import Settings
+    from sanctionwatch.storage import leases
+
+    sdn = tmp_path / "sdn"
+    sdn.mkdir()
+    shutil.copy(REPO / "tests" / "data" / "ofac-history" / "2023-01-24" / "sdn.csv", sdn)
+    settings = Settings.model_validate({
+        "base_dir": str(tmp_path), "database": {"url": f"sqlite:///{tmp_path / 'l.db'}"},
+        "watchlist": {"path": str(REPO / "watchlist")},
+        "rules": {"paths": [str(REPO / "rules")]}, "sources": [],
+        "lists": [{"name": "ofac_sdn", "kind": "ofac_sdn", "path": str(sdn),
+                   "schedule": "1d"}]})
+    a, b = make_app(settings), make_app(settings)
+    try:
+        rt = scheduler.install(b)
+        rt.beat = leases.Heartbeat(b.store, "other-host:1", b.clock)  # not started
+        rt.lists = scheduler.list_versions(b)
+        assert "ofac_sdn:15892" not in b.analyzer.watchlist.by_id
+        a.refresh_list("ofac_sdn")
+        scheduler.watchlist_job()
+        assert "ofac_sdn:15892" in b.analyzer.watchlist.by_id  # PROKOPENKO, from the list
+        before = b.analyzer
+        scheduler.watchlist_job()  # nothing new: no rebuild
+        assert b.analyzer is before
+    finally:
+        scheduler._RUNTIME = None
+        a.close()
+        b.close()
