@@ -430,15 +430,18 @@ class BackfillSource:
         return list(dict.fromkeys(text for h, text in hashed if h not in known))
 
     def _wait(self, future) -> PartitionResult | None:
+        """The partition's result, None when stopped. Polls `done()` (`result(timeout=)` of
+        distributed can fail with an error of its own when the timeout races the result)."""
         started = time.monotonic()
+        pause = 0.005
         try:
-            while True:
+            while not future.done():
                 if self.stop is not None and self.stop.is_set():
                     return None
-                try:
-                    return future.result(timeout=0.5)
-                except TimeoutError:
-                    self.tick()
+                time.sleep(pause)
+                pause = min(pause * 2, 0.1)
+                self.tick()
+            return future.result()
         finally:
             self.progress.waited += time.monotonic() - started
 
