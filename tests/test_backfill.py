@@ -168,7 +168,7 @@ def test_a_killed_worker_partition_is_retried(cluster, archive, tmp_path):
     assert report.missed == 0
     for part in ("articles", "mentions", "alerts"):
         assert got[part] == expected[part], part
-    client.wait_for_workers(2, timeout=30)  # the nanny restarted it
+    client.wait_for_workers(2, timeout=120)  # the nanny restarted it
     assert killed[0] not in client.run(os.getpid).values()
 
 
