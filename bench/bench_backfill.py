@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 from sanctionwatch.app import make_app
-from sanctionwatch.backfill import BackfillOptions, outcome, run_backfill
+from sanctionwatch.backfill import outcome
 from sanctionwatch.config import load_settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -128,8 +128,7 @@ def backfill(tmp: Path, name: str, base: Path, sdn: Path, archive: Path, workers
             print(f"   killed worker pid {pid} at {p.done:,} articles", flush=True)
 
     try:
-        report = run_backfill(app, client, BackfillOptions((archive,)), on_progress,
-                              interval=2.0)
+        report = app.backfill(client, [archive], on_progress=on_progress, interval=2.0)
         got = outcome(app.store)
     finally:
         client.close()

@@ -24,7 +24,8 @@ from pathlib import Path
 from sanctionwatch.channels.base import Route
 from sanctionwatch.channels.file import FileChannel
 from sanctionwatch.channels.webhook import WebhookChannel
-from sanctionwatch.storage.outbox import Outbox, OutboxRoute
+from sanctionwatch.delivery import Delivery
+from sanctionwatch.storage.deliveries import OutboxRoute
 from sanctionwatch.storage.store import Store
 from sanctionwatch.types import AlertIntent, ArticleData, Mention
 
@@ -100,9 +101,8 @@ def main() -> None:
 
 def run(alerts: int, per_article: int, url: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store(f"sqlite:///{Path(tmp) / 'bench.db'}")
         routes = [OutboxRoute(n, Route("low").wants) for n in ("file", "hook")]
-        outbox = Outbox(store, routes).install()
+        store = Store(f"sqlite:///{Path(tmp) / 'bench.db'}", routes=routes)
         t0 = time.perf_counter()
         n = 0
         for k in range(alerts // per_article):
@@ -113,14 +113,15 @@ def run(alerts: int, per_article: int, url: str) -> None:
         path = Path(tmp) / "alerts.jsonl"
         hook = WebhookChannel("hook", url)
         channels = {"file": FileChannel("file", path), "hook": hook}
+        outbox = Delivery(store, channels)
         t1 = time.perf_counter()
-        report = outbox.deliver_due(channels, NOW)
+        report = outbox.deliver_due(NOW)
         delivered = time.perf_counter() - t1
         received = json.loads(hook.client.get(url).text)
         hook.close()
         lines = path.read_text(encoding="utf-8").splitlines()
         file_ids = [json.loads(x)["id"] for x in lines]
-        again = outbox.deliver_due(channels, NOW).total_sent
+        again = outbox.deliver_due(NOW).total_sent
         store.close()
     ok = (len(file_ids) == len(set(file_ids)) == n and len(received) == len(set(received)) == n
           and again == 0 and not report.errors)

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 distributed = pytest.importorskip("distributed")
 
 from sanctionwatch.app import make_app  # noqa: E402
-from sanctionwatch.backfill import BackfillOptions, outcome, run_backfill  # noqa: E402
+from sanctionwatch.backfill import outcome  # noqa: E402
 from sanctionwatch.cli import app as cli  # noqa: E402
 from sanctionwatch.config import load_settings  # noqa: E402
 from sanctionwatch.types import ArticleData  # noqa: E402
@@ -102,8 +102,8 @@ def backfill(folder: Path, client, paths, **options):
     seen = []
     on_progress = options.pop("on_progress", seen.append)
     try:
-        report = run_backfill(app, client, BackfillOptions(tuple(paths), **options),
-                              on_progress, interval=0.0)
+        report = app.backfill(client, paths, **options, on_progress=on_progress,
+                              interval=0.0)
         return report, outcome(app.store), seen
     finally:
         app.close()

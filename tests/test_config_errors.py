@@ -81,8 +81,8 @@ def test_a_config_that_is_not_utf8_names_the_file_and_line(tmp_path):
 
 
 def test_the_options_of_every_kind_are_the_ones_the_app_builds():
-    from sanctionwatch.app import CHANNEL_KINDS, SOURCE_KINDS
     from sanctionwatch.config import CHANNEL_OPTIONS, SOURCE_OPTIONS
+    from sanctionwatch.wiring import CHANNEL_KINDS, SOURCE_KINDS
 
     assert set(SOURCE_KINDS) == set(SOURCE_OPTIONS)
     assert set(CHANNEL_KINDS) == set(CHANNEL_OPTIONS)

@@ -12,10 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from sanctionwatch.cli import app
+from sanctionwatch.errors import SuppressionError
 from sanctionwatch.storage import alerts as tr
-from sanctionwatch.storage.outbox import Outbox, OutboxRoute
+from sanctionwatch.storage.deliveries import OutboxRoute
 from sanctionwatch.storage.store import AlertFilter, Store
-from sanctionwatch.storage.suppressions import SuppressionError
 from sanctionwatch.types import AlertIntent, ArticleData, Mention
 
 NOW = datetime(2022, 12, 22, 12, 0, tzinfo=UTC)
@@ -37,9 +37,8 @@ def ingest(store, key, intents, now=NOW, source="wire", url=""):
 
 @pytest.fixture
 def store(db_url):
-    s = Store(db_url)
-    s.group_window = timedelta(hours=24)
-    Outbox(s, [OutboxRoute("c", lambda a: True)]).install()
+    s = Store(db_url, routes=[OutboxRoute("c", lambda a: True)],
+              group_window=timedelta(hours=24))
     yield s
     s.close()
 

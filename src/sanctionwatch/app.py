@@ -1,202 +1,506 @@
-"""make_app(settings): the one place that wires concrete adapters. CLI, daemon and tests use it.
+"""The App: the one door through which the daemon, every command, the web page and the tests
+reach sanctionwatch. `make_app(settings)` opens it; its methods are the use cases.
 
-Registries map the short names used in config.yaml to adapter factories; adding a kind of
-source or channel means adding one entry here.
+Opening is cheap: the database is opened on first use, and the analyser (the compiled
+watchlist, the rules, the watchlist watcher) is built on first use too, so that `alerts list`
+never compiles the SDN list. What a command does through the App is what the daemon does:
+an alert raised by `lists import`, an escalation from the CLI, a watchlist version recorded
+by `watchlist versions` each get their deliveries and their re-screening job, whoever made
+them.
+
+    pipeline    run_once, run_source, deliver, flush_digests, retry_deliveries
+    lifecycle   start, reload_watchlist, reload_rules, import_list, refresh_list, diff_lists,
+                record_curated, rescreen, complete_pending
+    reading     status, scan_analyzer, screener, documents, healthy, metrics
+    aggregates  app.alerts (triage), app.users (sign-in), app.versions (watchlist versions)
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sanctionwatch import wiring
 from sanctionwatch.analysis import Analyzer
-from sanctionwatch.channels.base import Route
-from sanctionwatch.channels.console import ConsoleChannel
-from sanctionwatch.channels.email import EmailChannel
-from sanctionwatch.channels.file import FileChannel
-from sanctionwatch.channels.webhook import WebhookChannel
-from sanctionwatch.config import (
-    ChannelSettings,
-    CsvOptions,
-    EmailOptions,
-    FeedOptions,
-    FileOptions,
-    FolderOptions,
-    JsonlOptions,
-    Settings,
-    SourceSettings,
-    WebhookOptions,
-    interval_seconds,
-)
-from sanctionwatch.dedupe import DedupeSettings
-from sanctionwatch.errors import ConfigError, SourceError, WatchlistError
-from sanctionwatch.lifecycle import WatchlistWatcher
-from sanctionwatch.matching.matcher import MatchSettings
-from sanctionwatch.pipeline import CycleReport, Policy, RoutedChannel, run_cycle
-from sanctionwatch.rules.loader import load_rules
-from sanctionwatch.sources.base import Source
-from sanctionwatch.sources.csv import CsvSource
-from sanctionwatch.sources.feed import FeedSource, trafilatura_extractor
-from sanctionwatch.sources.folder import FolderSource
-from sanctionwatch.sources.http import HttpSettings
-from sanctionwatch.sources.jsonl import JsonlSource
-from sanctionwatch.sources.records import FieldMap
+from sanctionwatch.config import Settings, interval_seconds
+from sanctionwatch.delivery import Delivery, DeliveryReport
+from sanctionwatch.errors import RuleError, SanctionwatchError, SourceError, StorageError
+from sanctionwatch.lifecycle import rescreen as rs
+from sanctionwatch.lifecycle.download import fetch_list
+from sanctionwatch.lifecycle.lists import ImportReport, apply_import, matching_watchlist
+from sanctionwatch.lifecycle.watcher import WatchlistWatcher
+from sanctionwatch.matching.cache import paused_gc
+from sanctionwatch.matching.screen import Screener
+from sanctionwatch.pipeline import CycleReport, run_cycle, run_source
+from sanctionwatch.rules.loader import load_rules, rule_files
+from sanctionwatch.rules.model import RuleSet
+from sanctionwatch.services.alerts import Alerts
+from sanctionwatch.services.users import Users
+from sanctionwatch.services.versions import Versions
+from sanctionwatch.sources.files import iter_paths, read_documents
+from sanctionwatch.storage import leases, source_state
+from sanctionwatch.storage import outbox as ob
+from sanctionwatch.storage import rescreens as rj
+from sanctionwatch.storage import watchlists as wv
 from sanctionwatch.storage.metrics import Counts, counts
-from sanctionwatch.storage.outbox import DeliveryReport, Outbox, OutboxRoute
+from sanctionwatch.storage.source_state import JOBS_TABLE
 from sanctionwatch.storage.store import Store
-from sanctionwatch.types import Watchlist
+from sanctionwatch.types import ArticleData, Watchlist
 from sanctionwatch.watchlist.csvfile import load_watchlist
+from sanctionwatch.watchlist.diff import WatchlistDiff, diff_watchlists
+from sanctionwatch.watchlist.importers import ImportedList, Progress, import_list
+from sanctionwatch.watchlist.listchange import ListChange, list_changes
+
+log = logging.getLogger("sanctionwatch.app")
+
+WATCHLIST_FACT = "watchlist_version"
+RULES_FACT = "rules_fingerprint"
 
 
-def _folder(cfg: SourceSettings, settings: Settings, stop: threading.Event) -> Source:
-    o = cfg.options
-    assert isinstance(o, FolderOptions)
-    return FolderSource(cfg.name, settings.resolve(o.path))
-
-
-def _feed(cfg: SourceSettings, settings: Settings, stop: threading.Event) -> Source:
-    o = cfg.options
-    assert isinstance(o, FeedOptions)
-    http = HttpSettings(timeout=o.timeout, deadline=o.deadline, max_bytes=o.max_bytes,
-                        **({"user_agent": o.user_agent} if o.user_agent else {}))
-    extractor = trafilatura_extractor() if o.fulltext else None
-    return FeedSource(cfg.name, o.url, http, extractor, o.fulltext_min_chars, cancel=stop)
-
-
-def _bulk_args(cfg: SourceSettings, settings: Settings) -> dict:
-    o = cfg.options
-    assert isinstance(o, JsonlOptions)
-    return {"path": settings.resolve(o.path), "chunk": o.chunk,
-            "fields": FieldMap.from_config(o.fields, f"source {cfg.name!r}")}
-
-
-def _jsonl(cfg: SourceSettings, settings: Settings, stop: threading.Event) -> Source:
-    return JsonlSource(cfg.name, **_bulk_args(cfg, settings))
-
-
-def _csv(cfg: SourceSettings, settings: Settings, stop: threading.Event) -> Source:
-    o = cfg.options
-    assert isinstance(o, CsvOptions)
-    try:
-        return CsvSource(cfg.name, delimiter=o.delimiter, encoding=o.encoding,
-                         **_bulk_args(cfg, settings))
-    except SourceError as exc:
-        raise ConfigError(str(exc)) from exc
-
-
-def policy(settings: Settings) -> Policy:
-    """The pipeline's failure and dedupe policy from the `scheduler` and `dedupe` sections."""
-    s, d = settings.scheduler, settings.dedupe
-    return Policy(backoff_base=float(s.backoff_base_seconds),
-                  backoff_max=float(s.backoff_max_seconds),
-                  dedupe=DedupeSettings(threshold=d.threshold, shingle=d.shingle_words),
-                  near_duplicates=d.near_duplicates, story_scope=d.scope)
-
-
-def _console(cfg: ChannelSettings, settings: Settings):
-    return ConsoleChannel(cfg.name)
-
-
-def _file(cfg: ChannelSettings, settings: Settings):
-    o = cfg.options
-    assert isinstance(o, FileOptions)
-    return FileChannel(cfg.name, settings.resolve(o.path), o.format)
-
-
-def _email(cfg: ChannelSettings, settings: Settings):
-    o = cfg.options
-    assert isinstance(o, EmailOptions)
-    return EmailChannel(
-        cfg.name, host=o.host, port=o.port, sender=o.sender,
-        recipients=[o.to] if isinstance(o.to, str) else list(o.to), tls=o.tls,
-        username_env=o.username_env, password_env=o.password_env, timeout=o.timeout,
-        ca_file=str(settings.resolve(o.ca_file)) if o.ca_file else None,
-        link=o.link or settings.alerts.link)
-
-
-def _webhook(cfg: ChannelSettings, settings: Settings):
-    o = cfg.options
-    assert isinstance(o, WebhookOptions)
-    return WebhookChannel(cfg.name, o.url, format=o.format, timeout=o.timeout,
-                          headers=o.headers, link=o.link or settings.alerts.link)
-
-
-SOURCE_KINDS: dict[str, Callable[[SourceSettings, Settings, threading.Event], Source]] = {
-    "folder": _folder, "feed": _feed, "jsonl": _jsonl, "csv": _csv}
-CHANNEL_KINDS: dict[str, Callable] = {"console": _console, "file": _file, "email": _email,
-                                      "webhook": _webhook}
-
-
-def match_settings(settings: Settings) -> MatchSettings:
-    m = settings.matching
-    return MatchSettings(threshold=m.threshold, fuzzy=m.fuzzy, fuzzy_floor=m.fuzzy_floor)
-
-
-def build_analyzer(settings: Settings, watchlist_dir: Path | None = None,
-                   rules_dirs: list[Path] | None = None,
-                   watchlist: Watchlist | None = None) -> Analyzer:
+def build_analyzer(settings: Settings, watchlist: Watchlist | None = None,
+                   rules: RuleSet | None = None) -> Analyzer:
+    """An analyser on `watchlist` (default: the curated folder) and the configured rules."""
     if watchlist is None:
-        watchlist = load_watchlist(watchlist_dir or settings.resolve(settings.watchlist.path))
-    rules = load_rules(rules_dirs or [settings.resolve(p) for p in settings.rules.paths])
-    return Analyzer(watchlist, rules, match_settings(settings))
+        watchlist = load_watchlist(settings.resolve(settings.watchlist.path))
+    if rules is None:
+        rules = load_rules([settings.resolve(p) for p in settings.rules.paths])
+    return Analyzer(watchlist, rules, wiring.match_settings(settings))
 
 
-@dataclass
+def rules_fingerprint(settings: Settings) -> str:
+    """A hash of the configured rule files' names and bytes."""
+    h = hashlib.sha256()
+    for f in rule_files([settings.resolve(p) for p in settings.rules.paths]):
+        h.update(str(f).encode() + b"\x00")
+        try:
+            h.update(Path(f).read_bytes())
+        except OSError:
+            h.update(b"<unreadable>")
+    return h.hexdigest()
+
+
 class App:
-    settings: Settings
-    store: Store
-    analyzer: Analyzer
-    sources: list[Source]
-    channels: list[RoutedChannel]  # sent to directly by the pipeline; empty: the outbox sends
-    clock: Callable[[], datetime]
-    outbox: Outbox | None = None
-    channel_map: dict[str, object] = field(default_factory=dict)  # name -> channel, for outbox
-    policy: Policy = field(default_factory=Policy)
-    stop: threading.Event = field(default_factory=threading.Event)  # set on SIGTERM / SIGINT
-    # held while an item is stored and while the analyser is swapped: sources fetch side by
-    # side, but store one at a time (SQLite has one writer; a story lookup must see what
-    # another source just stored) and never with an analyser that is being replaced
-    lock: threading.RLock = field(default_factory=threading.RLock)
-    # keeps `analyzer` on the latest valid watchlist (lifecycle.py); set by make_app
-    watcher: WatchlistWatcher | None = None
+    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] | None = None,
+                 create_database: bool = True):
+        self.settings = settings
+        # False for the commands that only read or change what is stored: a SQLite file that
+        # is not there is then an error naming it, never a new empty database
+        self.create_database = create_database
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
+        self.stop = threading.Event()  # set on SIGTERM / SIGINT
+        # held while an item is stored and while the analyser is swapped: sources fetch side
+        # by side, but store one at a time (SQLite has one writer; a story lookup must see
+        # what another source just stored) and never with an analyser being replaced
+        self.lock = threading.RLock()
+        self.policy = wiring.policy(settings)
+        self.match_settings = wiring.match_settings(settings)
+        self.sources = wiring.sources(settings, self.stop)
+        self.channels = wiring.channels(settings)
+        self._store: Store | None = None
+        self._delivery: Delivery | None = None
+        self._analyzer: Analyzer | None = None
+        self.rules: RuleSet | None = None
+        self.watcher: WatchlistWatcher | None = None
+        self._rules_fp = ""
+        self._open = threading.RLock()
+        self.alerts = Alerts(lambda: self.store, self.clock)
+        self.users = Users(lambda: self.store, self.clock)
+        self.versions = Versions(lambda: self.store)
+
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- the parts, opened on first use ---------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            with self._open:
+                if self._store is None:
+                    if not self.create_database and not self.database_exists():
+                        raise StorageError(
+                            f"no database at {self.settings.database_url[len('sqlite:///'):]} "
+                            "(`sanctionwatch init` or `sanctionwatch run` creates it; check "
+                            "--config / --db)")
+                    self._store = Store(self.settings.database_url,
+                                        routes=wiring.routes(self.settings),
+                                        group_window=wiring.group_window(self.settings))
+        return self._store
+
+    def database_exists(self) -> bool:
+        """False for a SQLite file that is not there yet (reading commands create nothing)."""
+        url = self.settings.database_url
+        return not url.startswith("sqlite:///") or Path(url[len("sqlite:///"):]).is_file()
+
+    @property
+    def delivery(self) -> Delivery:
+        if self._delivery is None:
+            o = self.settings.alerts.outbox
+            self._delivery = Delivery(
+                self.store, self.channels,
+                retry_base=timedelta(seconds=interval_seconds(o.retry_base)),
+                retry_max=timedelta(seconds=interval_seconds(o.retry_max)),
+                batch_size=o.batch_size)
+        return self._delivery
+
+    @property
+    def analyzer(self) -> Analyzer:
+        """The analyser in force: the curated watchlist (as the watcher keeps it) merged with
+        the official lists in force, and the rules."""
+        if self._analyzer is None:
+            self.start()
+        assert self._analyzer is not None
+        return self._analyzer
+
+    def swap_analyzer(self, analyzer: Analyzer) -> None:
+        with self.lock:  # not while a source is storing an item
+            self._analyzer = analyzer
+
+    def start(self) -> None:
+        """Load the rules and the watchlist (recording a new curated version, and a
+        re-screening job when the folder or the rule files changed since the last run); a
+        broken rule file or a broken folder without a last good version raises."""
+        with self._open:
+            if self._analyzer is not None:
+                return
+            self.rules = load_rules([self.settings.resolve(p) for p in self.settings.rules.paths])
+            self._rules_fp = rules_fingerprint(self.settings)
+            watcher = WatchlistWatcher(self)
+            watcher.start()
+            self.watcher = watcher
+            self._note_rules(self._rules_fp)
+
+    def _note_rules(self, fingerprint: str) -> None:
+        """Record the rule files in force; a change since the last recorded ones needs a
+        re-screening of the stored articles."""
+        fact = source_state.get_fact(self.store, RULES_FACT)
+        now = self.clock()
+        if fact is not None and fact[0] != fingerprint and self.settings.watchlist.rescreen_days:
+            rj.add_job(self.store, "rules", now - timedelta(
+                days=self.settings.watchlist.rescreen_days), now, rules=fingerprint,
+                note="rule files changed")
+        if fact is None or fact[0] != fingerprint:
+            source_state.set_fact(self.store, RULES_FACT, fingerprint, now)
+
+    # -- the pipeline ---------------------------------------------------------------------
+
+    def run(self, once: bool = False) -> list[CycleReport]:
+        """The daemon in the foreground until SIGINT / SIGTERM (scheduler.py), or, with
+        `once`, every source once with the same start-up (`run --once`, cron)."""
+        from sanctionwatch import scheduler
+
+        if once:
+            return scheduler.run_once(self)
+        scheduler.run_forever(self)
+        return []
+
+    def backfill(self, client, paths, *, since: datetime | None = None, chunk: int = 500,
+                 source: str = "backfill", fields: dict | None = None, delimiter: str = ",",
+                 cache_dir: Path | None = None, on_progress=None, interval: float = 1.0):
+        """Analyse an archive on a Dask cluster (`client`) and store it as the daemon
+        stores (backfill.py); `fields` maps article fields to record fields."""
+        from sanctionwatch.backfill import BackfillOptions, run_backfill
+        from sanctionwatch.sources.records import FieldMap
+
+        fm = FieldMap.from_config(fields, "--field") if fields else None
+        options = BackfillOptions(tuple(paths), source=source, since=since, chunk=chunk,
+                                  fields=fm, delimiter=delimiter, cache_dir=cache_dir)
+        rs = wiring.backfill_readers(options.paths, source, chunk, fm, delimiter)
+        return run_backfill(self, client, options, rs, on_progress, interval)
 
     def run_once(self) -> list[CycleReport]:
-        reports = run_cycle(self.sources, self.store, self.analyzer, self.channels, self.clock,
+        """Every source once, then the deliveries due (for `run --once`, cron and tests)."""
+        self.complete_pending()
+        reports = run_cycle(self.sources, self.store, self.analyzer, self.clock,
                             self.policy, self.stop, lock=self.lock,
                             in_force=lambda: self.analyzer)
-        if self.outbox is not None:
-            delivered = self.deliver()
-            if delivered.errors:
-                reports.append(CycleReport("outbox", problems=delivered.errors))
+        delivered = self.deliver()
+        if delivered.errors:
+            reports.append(CycleReport("outbox", problems=delivered.errors))
         return reports
 
-    def reload_watchlist(self, force: bool = False):
-        """Check the watchlist folder (the scheduler's `watchlist` job): a valid edit becomes
-        a new version and a new analyser, swapped in atomically; a broken one keeps the last
-        good version and raises a `system` alert (lifecycle.py)."""
-        return self.watcher.poll(force) if self.watcher is not None else None
-
-    def refresh_list(self, name: str, progress=None):
-        """Import one configured official list now (the scheduler's `list:NAME` jobs)."""
-        from sanctionwatch.lifecycle import refresh_list
-
-        return refresh_list(self, name, progress)
+    def run_source(self, name: str) -> CycleReport | None:
+        """One source once (the scheduler's `source:NAME` job); None for an unknown name."""
+        source = next((s for s in self.sources if s.name == name), None)
+        if source is None:
+            log.warning("scheduler.unknown_source source=%s", name)
+            return None
+        return run_source(source, self.store, self.analyzer, self.clock, self.policy,
+                          self.stop, lock=self.lock, in_force=lambda: self.analyzer)
 
     def deliver(self) -> DeliveryReport:
         """Send every due delivery of the outbox (the scheduler's `outbox` job)."""
-        if self.outbox is None:
+        if not self.channels:
             return DeliveryReport()
-        return self.outbox.deliver_due(self.channel_map, self.clock())
+        return self.delivery.deliver_due(self.clock())
 
     def flush_digests(self, channel: str | None = None) -> int:
         """Make the digests waiting for the end of their hour or day due now (then `deliver`
         sends each as its period's digest, once); returns how many deliveries."""
-        from sanctionwatch.storage.outbox import flush_digests
+        return ob.flush_digests(self.store, self.clock(), channel)
 
-        return flush_digests(self.store, self.clock(), channel)
+    def retry_deliveries(self, channel: str | None = None) -> int:
+        """Make every delivery waiting for its next attempt due now; returns how many."""
+        return ob.retry_now(self.store, self.clock(), channel)
+
+    def delivery_queue(self) -> list[ob.QueueState]:
+        return ob.queue_state(self.store)
+
+    # -- the watchlist lifecycle ----------------------------------------------------------
+
+    def reload_watchlist(self, force: bool = False):
+        """Check the watchlist folder (the scheduler's `watchlist` job): a valid edit becomes
+        a new version and a new analyser, swapped in atomically, and the stored articles are
+        re-screened for its new names; a broken one keeps the last good version and raises a
+        `system` alert (lifecycle/watcher.py)."""
+        self.start()
+        assert self.watcher is not None
+        outcome = self.watcher.poll(force)
+        self.complete_pending()
+        return outcome
+
+    def reload_rules(self) -> bool:
+        """Load the rule files again when they changed (the scheduler's `refresh` job); a bad
+        edit keeps the last good rules and is logged once. True when new rules are in force."""
+        self.start()
+        current = rules_fingerprint(self.settings)
+        if current == self._rules_fp:
+            return False
+        self._rules_fp = current  # a bad version is reported once, not at every refresh
+        try:
+            rules = load_rules([self.settings.resolve(p) for p in self.settings.rules.paths])
+        except RuleError as exc:
+            log.error("refresh.failed keeping=last-good reason=%s", exc)
+            return False
+        self.rules = rules
+        with paused_gc():
+            analyzer = Analyzer(self.analyzer.watchlist, rules, self.match_settings)
+        self.swap_analyzer(analyzer)
+        self._note_rules(current)
+        log.info("refresh.reloaded rules=%d", len(rules.rules))
+        self.complete_pending()
+        return True
+
+    def curated_watchlist(self) -> Watchlist | None:
+        """The curated watchlist in force (to rank list changes), or None when the folder is
+        invalid and no version is stored."""
+        try:
+            self.start()
+        except SanctionwatchError:
+            return None
+        return self.watcher.curated if self.watcher is not None else None
+
+    def record_curated(self):
+        """The curated folder as it is now, stored as a version when valid and new (with its
+        re-screening job, completed by the next `run`, `lists import` or `rescreen`);
+        returns the version in force."""
+        self.start()
+        assert self.watcher is not None
+        self.watcher.poll(force=True)
+        return self.watcher.version
+
+    def import_list(self, kind: str, path: Path, *, name: str | None = None, date: str = "",
+                    progress: Progress | None = None) -> ImportReport:
+        """Import a list file as a new version of its list: the changes since the previous
+        version become `list_change` alerts (delivered like every alert), and, for a list
+        configured with `match: true`, the analyser and a re-screening follow."""
+        with paused_gc():
+            imported = import_list(kind, path, name=name, date=date, progress=progress)
+        return self._apply(imported)
+
+    def refresh_list(self, name: str, progress: Progress | None = None) -> ImportReport:
+        """Fetch and import one configured list now (the scheduler's `list:NAME` jobs)."""
+        cfgs = {c.name: c for c in self.settings.lists}
+        if name not in cfgs:
+            raise SourceError(f"no list named {name!r} in the configuration "
+                              f"(configured: {', '.join(cfgs) or 'none'})")
+        cfg = cfgs[name]
+        path = fetch_list(cfg, self.settings, cancel=self.stop)
+        with paused_gc():
+            imported = import_list(cfg.kind, path, name=cfg.name, progress=progress)
+        return self._apply(imported)
+
+    def _apply(self, imported: ImportedList) -> ImportReport:
+        previous = wv.latest_version(self.store, imported.name)
+        report = apply_import(self.store, imported, self.clock(), self.curated_watchlist())
+        cfg = next((c for c in self.settings.lists if c.name == imported.name), None)
+        matching = cfg is not None and cfg.enabled and cfg.match
+        if report.created and matching:
+            days = self.settings.watchlist.rescreen_days
+            if days:
+                now = self.clock()
+                rj.add_job(self.store, "list", now - timedelta(days=days), now,
+                           version_id=report.version.id,
+                           previous_id=previous.id if previous else None,
+                           note=f"list {imported.name}")
+            if self.watcher is not None:
+                self.watcher.rebuild(f"list {imported.name} version {report.version.id}")
+            self.complete_pending()
+        return report
+
+    def diff_lists(self, kind: str, old: Path, new: Path, *, name: str | None = None,
+                   progress: Callable[[str], Progress | None] | None = None
+                   ) -> tuple[ImportedList, ImportedList, WatchlistDiff, list[ListChange]]:
+        """The changes between two list files, ranked against the curated watchlist, as the
+        daemon would raise them; stores nothing."""
+        a = import_list(kind, old, name=name, progress=progress(old.name) if progress else None)
+        b = import_list(kind, new, name=name, progress=progress(new.name) if progress else None)
+        try:
+            curated = load_watchlist(self.settings.resolve(self.settings.watchlist.path))
+        except SanctionwatchError:
+            curated = None
+        d = diff_watchlists(a.watchlist, b.watchlist)
+        return a, b, d, list_changes(d, b.name, kind, b.date, a.watchlist, b.watchlist, curated)
+
+    # -- re-screening ---------------------------------------------------------------------
+
+    def rescreen(self, since: datetime | None = None,
+                 progress: rs.Progress | None = None) -> rs.RescreenReport:
+        """Check the stored articles fetched since `since` (default: the configured
+        `watchlist.rescreen_days`) against the watchlist and rules in force now, after
+        completing the pending jobs; alerts found say so."""
+        report = self.complete_pending(progress)
+        now = self.clock()
+        if since is None:
+            since = now - timedelta(days=self.settings.watchlist.rescreen_days or 30)
+        job = rj.add_job(self.store, "manual", since, now, note="sanctionwatch rescreen")
+        done = self._run_job(job, progress)
+        report.jobs += done.jobs
+        report.articles += done.articles
+        report.alerts += done.alerts
+        report.interrupted = done.interrupted
+        return report
+
+    def complete_pending(self, progress: rs.Progress | None = None) -> rs.RescreenReport:
+        """Run the re-screening jobs that a version created here or in an earlier process
+        left pending (a killed run's job is completed by the next)."""
+        self.start()  # records the jobs of what changed since the last start
+        report = rs.RescreenReport()
+        for job in rj.pending(self.store):
+            if self.stop.is_set():
+                report.interrupted = True
+                break
+            done = self._run_job(job, progress)
+            report.jobs += done.jobs
+            report.articles += done.articles
+            report.alerts += done.alerts
+            if done.interrupted:
+                report.interrupted = True
+                break
+        return report
+
+    def _run_job(self, job: rj.RescreenJob, progress: rs.Progress | None) -> rs.RescreenReport:
+        analyzer = self.analyzer
+        assert self.watcher is not None and self.watcher.version is not None
+        return rs.run_job(self.store, analyzer, job, self.watcher.version.id, self.clock(),
+                          progress, self.stop, lock=self.lock)
+
+    def rescreen_jobs(self, limit: int = 50) -> list[rj.RescreenJob]:
+        return rj.jobs(self.store, limit)
+
+    # -- reading --------------------------------------------------------------------------
+
+    def scan_analyzer(self) -> Analyzer:
+        """An analyser for `scan`, as the daemon matches (curated folder + lists in force),
+        that records nothing and creates no database."""
+        curated = load_watchlist(self.settings.resolve(self.settings.watchlist.path))
+        store = self.store if self.database_exists() else None
+        return build_analyzer(self.settings, matching_watchlist(self.settings, curated, store))
+
+    def screener(self) -> Screener:
+        """The name screener on the watchlist `scan` uses (creates no database)."""
+        curated = load_watchlist(self.settings.resolve(self.settings.watchlist.path))
+        store = self.store if self.database_exists() else None
+        return Screener(matching_watchlist(self.settings, curated, store),
+                        self.settings.matching.threshold)
+
+    @staticmethod
+    def documents(paths: list[Path]) -> Iterator[tuple[Path, list[tuple[str, ArticleData
+                                                                     | SanctionwatchError]]
+                                                   | SanctionwatchError]]:
+        """Each file under `paths` with its documents (a broken record of a JSON/JSONL file
+        as its error, the others read), or the error that made the file unreadable."""
+        for path in iter_paths(paths):
+            try:
+                yield path, list(read_documents(path))
+            except SanctionwatchError as exc:
+                yield path, exc
+
+    @staticmethod
+    def check_rules(paths: list[Path]) -> RuleSet:
+        """Load rule files (RuleError lists every problem)."""
+        return load_rules(paths)
+
+    @staticmethod
+    def diff_watchlists(old: Watchlist, new: Watchlist) -> WatchlistDiff:
+        """Entities, aliases and relations added, removed and changed from `old` to `new`."""
+        return diff_watchlists(old, new)
+
+    @staticmethod
+    def check_watchlist(folder: Path) -> Watchlist:
+        """Load a watchlist folder (WatchlistError lists every problem)."""
+        return load_watchlist(folder)
+
+    def status(self) -> dict:
+        """Sources, channels, the watchlist version in use and the re-screening jobs, as
+        plain data (`status`, the web page's health view)."""
+        store = self.store
+        states = source_state.all_states(store)
+        runs = source_state.scheduled_runs(store, JOBS_TABLE)
+        queues = {q.channel: q for q in ob.queue_state(store)}
+        fact = source_state.get_fact(store, WATCHLIST_FACT)
+        jobs = rj.jobs(store, 10)
+        held = leases.leases(store, self.clock(),
+                             timedelta(seconds=self.settings.scheduler.lease_seconds))
+        iso = _iso
+        sources = []
+        configured = {c.name: c for c in self.settings.sources}
+        for name in [*configured, *sorted(set(states) - set(configured))]:
+            st = states.get(name) or source_state.SourceState(name)
+            cfg = configured.get(name)
+            sources.append({
+                "name": name, "kind": cfg.kind if cfg else "(not configured)",
+                "enabled": bool(cfg and cfg.enabled), "last_run": iso(st.last_run),
+                "last_success": iso(st.last_success), "last_error": st.last_error or None,
+                "last_error_at": iso(st.last_error_at), "failures": st.failures,
+                "backoff_until": iso(st.backoff_until),
+                "next_run": iso(runs.get(f"source:{name}")), "items_seen": st.items_seen,
+                "articles_new": st.articles_new})
+        channels = []
+        for c in self.settings.channels:
+            q = queues.get(c.name)
+            channels.append({"name": c.name, "kind": c.kind, "pending": q.pending if q else 0,
+                             "failing": q.failing if q else 0, "sent": q.sent if q else 0,
+                             "last_error": (q.last_error or None) if q else None})
+        return {"sources": sources, "channels": channels,
+                "leases": [{"name": x.name, "holder": x.holder, "heartbeat": iso(x.heartbeat),
+                            "alive": x.alive} for x in held],
+                "watchlist": {"version": fact[0], "loaded": iso(fact[1])} if fact else None,
+                "rescreens": [{"id": j.id, "kind": j.kind, "status": j.status,
+                               "created": iso(j.created), "finished": iso(j.finished),
+                               "articles": j.articles, "alerts": j.alerts,
+                               "what": j.describe()} for j in jobs]}
+
+    def watchlist_label(self) -> str:
+        """The watchlist in use: its stored curated version, with the counts in force."""
+        wl = self.analyzer.watchlist
+        version = self.watcher.version if self.watcher is not None else None
+        label = f"version {version.id}" if version is not None else "no stored version"
+        return f"{label} ({len(wl.entities)} entities, {len(wl.relations)} relations in force)"
+
+    def record_watchlist_label(self) -> None:
+        try:
+            source_state.set_fact(self.store, WATCHLIST_FACT, self.watchlist_label(),
+                                  self.clock())
+        except SanctionwatchError as exc:
+            log.warning("app.fact_failed key=%s reason=%s", WATCHLIST_FACT, exc)
 
     def healthy(self) -> bool:
         """Whether the database answers (`GET /healthz`): one `SELECT 1` on the store's pool."""
@@ -207,59 +511,19 @@ class App:
         return counts(self.store)
 
     def close(self) -> None:
-        for channel in self.channel_map.values():
+        for channel in self.channels.values():
             close = getattr(channel, "close", None)
             if close is not None:
                 close()
-        self.store.close()
+        if self._store is not None:
+            self._store.close()
 
 
-def _adapter(registry: dict, cfg, settings: Settings, what: str, *args):
-    """The adapter a config entry names by its `kind`, or a ConfigError naming the kinds."""
-    factory = registry.get(cfg.kind)
-    if factory is None:
-        raise ConfigError(f"{what} {cfg.name!r}: unknown kind {cfg.kind!r} "
-                          f"(known: {', '.join(sorted(registry))})")
-    return factory(cfg, settings, *args)
+def _iso(d: datetime | None) -> str | None:
+    return d.isoformat() if d else None
 
 
 def make_app(settings: Settings, *, clock: Callable[[], datetime] | None = None,
-             channels: list[RoutedChannel] | None = None) -> App:
-    stop = threading.Event()
-    sources = [_adapter(SOURCE_KINDS, cfg, settings, "source", stop)
-               for cfg in settings.sources if cfg.enabled]
-    if channels is None:
-        channels = [RoutedChannel(_adapter(CHANNEL_KINDS, cfg, settings, "channel"),
-                                  Route(cfg.min_severity, tuple(cfg.types)))
-                    for cfg in settings.channels if cfg.enabled]
-    try:
-        analyzer = build_analyzer(settings)
-    except WatchlistError:  # broken folder: the watcher starts on the last good version
-        analyzer = build_analyzer(settings, watchlist=Watchlist(()))  # (or raises)
-    store = Store(settings.database_url)
-    outbox, channel_map = _outbox(settings, store, channels)
-    app = App(settings, store, analyzer, sources, [], clock or (lambda: datetime.now(UTC)),
-              outbox, channel_map, policy(settings), stop)
-    app.watcher = WatchlistWatcher(app)
-    app.watcher.start()
-    return app
-
-
-def _outbox(settings: Settings, store: Store,
-            channels: list[RoutedChannel]) -> tuple[Outbox, dict[str, object]]:
-    """Alerts reach channels through the outbox: deliveries are stored with the alert change
-    and sent by `App.deliver` (storage/outbox.py); grouping per `alerts.group_window`."""
-    window = interval_seconds(settings.alerts.group_window)
-    store.group_window = timedelta(seconds=window) if window else None
-    by_name = {c.name: c for c in settings.channels}
-    routes = []
-    for rc in channels:
-        cfg = by_name.get(rc.channel.name)
-        routes.append(OutboxRoute(rc.channel.name, rc.route.wants,
-                                  frozenset(cfg.events) if cfg else frozenset({"new", "update"}),
-                                  cfg.digest if cfg else None))
-    o = settings.alerts.outbox
-    outbox = Outbox(store, routes, retry_base=timedelta(seconds=interval_seconds(o.retry_base)),
-                    retry_max=timedelta(seconds=interval_seconds(o.retry_max)),
-                    batch_size=o.batch_size).install()
-    return outbox, {rc.channel.name: rc.channel for rc in channels}
+             create_database: bool = True) -> App:
+    """Open the App on a configuration (the one factory: daemon, commands, web, tests)."""
+    return App(settings, clock=clock, create_database=create_database)

@@ -56,6 +56,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import CancelledError
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -70,11 +71,8 @@ from sanctionwatch.matching.matcher import MatchSettings
 from sanctionwatch.pipeline import CycleReport, run_source
 from sanctionwatch.rules.model import RuleSet
 from sanctionwatch.sources.base import ItemProblem, SourceItem
-from sanctionwatch.sources.csv import CsvSource
 from sanctionwatch.sources.files import is_document, read_documents
-from sanctionwatch.sources.folder import FolderSource
-from sanctionwatch.sources.jsonl import JsonlSource
-from sanctionwatch.sources.records import FieldMap, bulk_files, bulk_suffix, read_bulk
+from sanctionwatch.sources.records import FieldMap, bulk_files, read_bulk
 from sanctionwatch.storage import schema as t
 from sanctionwatch.storage import stories
 from sanctionwatch.types import AlertIntent, Mention, Watchlist
@@ -112,6 +110,7 @@ class PartitionResult:
 
 
 _ANALYZERS: dict[str, Analyzer] = {}
+_LOST: Any = object()  # a partition the cluster cancelled: submitted again
 _ANALYZER_LOCK = threading.Lock()
 
 
@@ -177,32 +176,6 @@ class Reader:
     prefix: str
     source: Any  # a Source: JsonlSource, CsvSource, FolderSource or DocumentFiles
     kind: str
-
-
-def readers(paths: Sequence[Path], name: str, chunk: int = 500,
-            fields: FieldMap | None = None, delimiter: str = ",") -> list[Reader]:
-    """The readers for the PATHs, in order; a folder gets one per kind of file it holds."""
-    out = []
-    for path in paths:
-        prefix = str(path.resolve())
-        if path.is_dir():
-            out.append(Reader(prefix, JsonlSource(name, path, fields, chunk), "jsonl"))
-            out.append(Reader(prefix, CsvSource(name, path, fields, delimiter, chunk=chunk),
-                              "csv"))
-            out.append(Reader(prefix, FolderSource(name, path, skip=JSONL), "files"))
-        elif path.is_file():
-            suffix = bulk_suffix(path)
-            if suffix in JSONL:
-                out.append(Reader(prefix, JsonlSource(name, path, fields, chunk), "jsonl"))
-            elif suffix in CSV:
-                sep = "\t" if suffix == ".tsv" and delimiter == "," else delimiter
-                out.append(Reader(prefix, CsvSource(name, path, fields, sep, chunk=chunk),
-                                  "csv"))
-            else:
-                out.append(Reader(prefix, DocumentFiles(name, [path]), "files"))
-        else:
-            raise SourceError(f"{path}: no such file or folder")
-    return out
 
 
 _RANGE = re.compile(r":(\d+)-(\d+)$")
@@ -329,14 +302,14 @@ class BackfillSource:
     """The archive as one source: items in archive order, each yielded once its partition's
     analysis is back from the cluster (see the module docstring)."""
 
-    def __init__(self, options: BackfillOptions, submit: Callable[[list[str]], Any],
-                 precomputed: Precomputed, progress: Progress,
+    def __init__(self, options: BackfillOptions, rs: Sequence[Reader],
+                 submit: Callable[..., Any], precomputed: Precomputed,
+                 progress: Progress,
                  tick: Callable[[], None], known: Callable[[set[str]], Mapping[str, int]],
                  stop: threading.Event | None = None, window: int = 8):
         self.name = options.source
         self.options = options
-        self.rs = readers(options.paths, options.source, options.chunk, options.fields,
-                          options.delimiter)
+        self.rs = list(rs)
         self.submit = submit
         self.precomputed = precomputed
         self.progress = progress
@@ -406,6 +379,14 @@ class BackfillSource:
             part, texts, future = pending.popleft()
             if future is not None:
                 result = self._wait(future)
+                tries = 1
+                while result is _LOST and tries < 4:  # see _wait
+                    log.warning("backfill.partition_lost retry=%d", tries)
+                    future = self.submit(texts, True)
+                    result = self._wait(future)
+                    tries += 1
+                if result is _LOST:
+                    raise SourceError("a partition was lost by the cluster four times")
                 if result is None:
                     return  # stopped: the pipeline sees the stop too
                 self._tally(result, len(texts))
@@ -441,7 +422,12 @@ class BackfillSource:
                 time.sleep(pause)
                 pause = min(pause * 2, 0.1)
                 self.tick()
-            return future.result()
+            try:
+                return future.result()
+            except CancelledError:
+                # a worker killed at the wrong moment can leave a task cancelled (seen with
+                # distributed 2026.11: "cancelled for reason: unknown"): submitted again
+                return _LOST
         finally:
             self.progress.waited += time.monotonic() - started
 
@@ -459,12 +445,12 @@ def _alert_count(app: App) -> int:
         return int(conn.execute(sa.select(sa.func.count()).select_from(t.alerts)).scalar_one())
 
 
-def run_backfill(app: App, client, options: BackfillOptions,
+def run_backfill(app: App, client, options: BackfillOptions, rs: Sequence[Reader],
                  on_progress: Callable[[Progress], None] | None = None,
                  interval: float = 1.0) -> BackfillReport:
-    """Backfill the archive through `app`'s store with `client`'s cluster (a
-    `distributed.Client`); `on_progress` is called at most every `interval` seconds and
-    once at the end."""
+    """Backfill the archive (read by `rs`, wiring.backfill_readers) through `app`'s store
+    with `client`'s cluster (a `distributed.Client`); `on_progress` is called at most every
+    `interval` seconds and once at the end. `App.backfill` is the door to this."""
     started, cpu = time.perf_counter(), time.process_time()
     analyzer = app.analyzer
     cache_dir = options.cache_dir or app.settings.resolve(Path(".cache") / "index")
@@ -485,17 +471,21 @@ def run_backfill(app: App, client, options: BackfillOptions,
         progress.alerts = _alert_count(app) - alerts_before
         on_progress(progress)
 
-    def submit(texts: list[str]):
-        return client.submit(analyze_partition, spec_future, texts, pure=False)
+    spec_future = [spec_future]
+
+    def submit(texts: list[str], again: bool = False):
+        if again and spec_future[0].status != "finished":  # the analyser's parts were lost
+            spec_future[0] = client.scatter(spec, broadcast=True, hash=False)
+        return client.submit(analyze_partition, spec_future[0], texts, pure=False)
 
     precomputed = Precomputed(analyzer)
-    source = BackfillSource(options, submit, precomputed, progress, tick,
+    source = BackfillSource(options, rs, submit, precomputed, progress, tick,
                             lambda hashes: stories.known_hashes(app.store, hashes), app.stop,
                             options.window or 4 * threads)
     # no backoff: a backfill that failed is run again by hand, at once
     policy = dataclasses.replace(app.policy, backoff_base=0.0)
-    cycle = run_source(source, app.store, precomputed, app.channels, app.clock, policy,
-                       app.stop, lock=app.lock, in_force=lambda: precomputed)
+    cycle = run_source(source, app.store, precomputed, app.clock, policy, app.stop,
+                       lock=app.lock, in_force=lambda: precomputed)
     progress.finished = True
     tick(final=True)
     progress.alerts = len(cycle.alerts)

@@ -57,6 +57,14 @@ class SourceError(SanctionwatchError):
     """A source could not be fetched or parsed."""
 
 
+class HttpStatusError(SourceError):
+    """The server answered with a status outside 2xx (and not 304)."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
 class Interrupted(SourceError):
     """A fetch was cut short by the stop event (SIGTERM): not a fault of the source, so it
     starts no backoff; the source is read again at the next run."""
@@ -66,5 +74,25 @@ class ChannelError(SanctionwatchError):
     """A channel could not deliver."""
 
 
+class PartialDelivery(ChannelError):
+    """A channel failed after delivering the first `sent` alerts of a batch."""
+
+    def __init__(self, message: str, sent: int):
+        super().__init__(message)
+        self.sent = sent
+
+
 class StorageError(SanctionwatchError):
     """The store refused an operation or could not be reached."""
+
+
+class TriageError(SanctionwatchError):
+    """A triage action names an unknown alert or is not allowed in the alert's status."""
+
+
+class SuppressionError(SanctionwatchError):
+    """A suppression is invalid, unknown or already removed."""
+
+
+class UserError(SanctionwatchError):
+    """A user cannot be created or changed as asked (bad name, role or password, duplicate)."""

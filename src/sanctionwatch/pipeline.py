@@ -19,10 +19,8 @@ schedule): `lock` is held only while an item is stored, never while a source fet
 server stalls its own source and nothing else; the analyser is taken under that lock for every
 item (`in_force`), so a watchlist swap between two items applies to the next one.
 
-Deliveries. `deliver()` sends the alerts a source raised to the routed channels right after
-the source ran (the walking-skeleton path). The outbox (issue 7) writes deliveries inside the
-ingest transaction instead; when the app serves channels from the outbox it passes no channels
-here and sends from the outbox in its own job, so this seam is the only place that changes.
+Deliveries are not the pipeline's: an alert's deliveries are written in the transaction that
+raises it (storage/deliveries.py), and the delivery worker sends them (delivery.py).
 """
 
 from __future__ import annotations
@@ -37,7 +35,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sanctionwatch.analysis import Analyzer
-from sanctionwatch.channels.base import Channel, Route
 from sanctionwatch.dedupe import DedupeSettings, signature
 from sanctionwatch.errors import Interrupted, SanctionwatchError
 from sanctionwatch.sources.base import ItemProblem, Source, SourceItem
@@ -87,12 +84,6 @@ class CycleReport:
 
 
 @dataclass(frozen=True)
-class RoutedChannel:
-    channel: Channel
-    route: Route
-
-
-@dataclass(frozen=True)
 class _Bench:
     """What storing needs, shared by the sources that run side by side."""
 
@@ -105,7 +96,7 @@ class _Bench:
 
 
 def run_source(source: Source, store: Store, analyzer: Analyzer,
-               channels: Sequence[RoutedChannel], now: Callable[[], datetime],
+               now: Callable[[], datetime],
                policy: Policy | None = None,
                stop: threading.Event | None = None, *,
                lock: AbstractContextManager | None = None,
@@ -146,7 +137,6 @@ def run_source(source: Source, store: Store, analyzer: Analyzer,
             metrics.record_cycle(store, source.name, time.monotonic() - clock, now())
         except SanctionwatchError as exc:
             log.warning("source.metrics_failed source=%s reason=%s", source.name, exc)
-    deliver(report.alerts, channels, report.problems)
     log.info("source.done source=%s items=%d new=%d known=%d copies=%d joined=%d alerts=%d "
              "problems=%d%s", source.name, report.items, report.articles_new,
              report.articles_known, report.copies, report.joined, len(report.alerts),
@@ -251,21 +241,8 @@ def _failed(report: CycleReport, reason: str) -> CycleReport:
     return report
 
 
-def deliver(alerts: Sequence[Alert], channels: Sequence[RoutedChannel],
-            problems: list[str]) -> None:
-    for rc in channels:
-        wanted = [a for a in alerts if rc.route.wants(a)]
-        if not wanted:
-            continue
-        try:
-            rc.channel.send(wanted)
-        except SanctionwatchError as exc:
-            problems.append(f"channel {rc.channel.name}: {exc}")
-            log.error("channel.failed channel=%s reason=%s", rc.channel.name, exc)
-
-
 def run_cycle(sources: Sequence[Source], store: Store, analyzer: Analyzer,
-              channels: Sequence[RoutedChannel], now: Callable[[], datetime],
+              now: Callable[[], datetime],
               policy: Policy | None = None,
               stop: threading.Event | None = None, *,
               lock: AbstractContextManager | None = None,
@@ -275,6 +252,6 @@ def run_cycle(sources: Sequence[Source], store: Store, analyzer: Analyzer,
     for s in sources:
         if stop is not None and stop.is_set():
             break
-        reports.append(run_source(s, store, analyzer, channels, now, policy, stop, lock=lock,
+        reports.append(run_source(s, store, analyzer, now, policy, stop, lock=lock,
                                   in_force=in_force))
     return reports

@@ -1,6 +1,6 @@
 """APScheduler 3 around pipeline cycles: one job per source (interval or cron), the outbox
-delivery worker, the rules refresh, the watchlist watcher and official-list imports (when the
-app has them, lifecycle.py) and a retention job.
+delivery worker, the rules refresh, the watchlist watcher and official-list imports (each an
+`App` method) and a retention job.
 
 Jobs live in the same database as everything else (SQLAlchemyJobStore, table
 `apscheduler_jobs`), so a restart keeps each source's schedule: a job whose trigger is
@@ -20,13 +20,13 @@ exits 0. A second signal exits at once (the database rolls back the article in p
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import os
 import signal
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
@@ -35,27 +35,23 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from sanctionwatch.analysis import Analyzer
-from sanctionwatch.app import App, build_analyzer, match_settings
-from sanctionwatch.config import Settings, SourceSettings, interval_seconds
+from sanctionwatch.config import SourceSettings, interval_seconds
 from sanctionwatch.errors import ConfigError, SanctionwatchError
-from sanctionwatch.pipeline import CycleReport, run_source
-from sanctionwatch.rules.loader import load_rules
-from sanctionwatch.storage import leases, source_state
+from sanctionwatch.pipeline import CycleReport
+from sanctionwatch.storage import leases
 from sanctionwatch.storage.retention import prune_articles
+from sanctionwatch.storage.source_state import JOBS_TABLE
+
+if TYPE_CHECKING:
+    from sanctionwatch.app import App
 
 log = logging.getLogger("sanctionwatch.scheduler")
-
-JOBS_TABLE = "apscheduler_jobs"
-WATCHLIST_FACT = "watchlist_version"
-
 
 @dataclass
 class Runtime:
     """What persisted jobs run against in this process."""
 
     app: App
-    inputs: str = ""  # fingerprint of the watchlist and rule files the analyser was built from
     # set by a source job that raised alerts; the daemon's main loop then runs the outbox now
     # (a job thread must not touch the scheduler: it may be shutting down)
     wake_outbox: threading.Event = field(default_factory=threading.Event)
@@ -63,10 +59,12 @@ class Runtime:
     holder: str = ""
     ttl: timedelta = leases.TTL
     beat: leases.Heartbeat | None = None
-    store_lock: object = None
     # the latest stored version of each list in force when the analyser was last built: a
     # list another daemon imported is swapped in at this daemon's next watchlist poll
     lists: tuple | None = None
+
+
+_RUNTIME: Runtime | None = None
 
 
 @contextlib.contextmanager
@@ -106,88 +104,6 @@ def _gap(app: App, job: str) -> timedelta:
         return timedelta(minutes=1)
 
 
-_RUNTIME: Runtime | None = None
-
-
-# -- jobs (module-level functions with plain arguments: they are pickled into the database) --
-
-def run_source_job(name: str) -> CycleReport | None:
-    rt = _RUNTIME
-    if rt is None:
-        log.warning("scheduler.no_app job=source:%s", name)
-        return None
-    source = next((s for s in rt.app.sources if s.name == name), None)
-    if source is None:
-        log.warning("scheduler.unknown_source source=%s", name)
-        return None
-    a = rt.app
-    if a.stop.is_set():
-        return None
-    with exclusive(rt, f"source:{name}", _gap(a, f"source:{name}")) as mine:
-        if not mine:
-            return None
-        report = run_source(source, a.store, a.analyzer, a.channels, a.clock, a.policy,
-                            a.stop, lock=rt.store_lock or a.lock, in_force=lambda: a.analyzer)
-    if report.alerts and a.outbox is not None:
-        rt.wake_outbox.set()  # new alerts go out now, not at the outbox's next tick
-    return report
-
-
-def deliver_job() -> None:
-    rt = _RUNTIME
-    if rt is not None and not rt.app.stop.is_set():
-        rt.app.deliver()
-
-
-def refresh_job() -> bool:
-    """Rebuild the analyser when the rule files (and, without a watchlist watcher, the
-    watchlist files) changed; on a bad edit keep the last good version and say so. True when
-    a new version was loaded."""
-    rt = _RUNTIME
-    if rt is None:
-        return False
-    app = rt.app
-    watcher = getattr(app, "watcher", None)
-    current = inputs_fingerprint(app.settings, watchlist=watcher is None)
-    if current == rt.inputs:
-        return False
-    try:
-        if watcher is None:
-            analyzer = build_analyzer(app.settings)
-        else:  # the watcher keeps the watchlist; only the rules are new
-            rules = load_rules([app.settings.resolve(p) for p in app.settings.rules.paths])
-            analyzer = Analyzer(app.analyzer.watchlist, rules, match_settings(app.settings))
-    except SanctionwatchError as exc:
-        log.error("refresh.failed keeping=last-good reason=%s", exc)
-        rt.inputs = current  # report a bad version once, not at every refresh
-        return False
-    with app.lock:
-        app.analyzer = analyzer
-    rt.inputs = current
-    record_watchlist_version(app)
-    log.info("refresh.reloaded rules=%d watchlist=%s", len(analyzer.rules.rules),
-             watchlist_version(app))
-    return True
-
-
-def watchlist_job() -> None:
-    """Poll the watchlist folder through the app's watcher (lifecycle.py), when it has one."""
-    rt = _RUNTIME
-    reload = getattr(rt.app, "reload_watchlist", None) if rt is not None else None
-    if rt is None or reload is None or rt.app.stop.is_set():
-        return
-    before = watchlist_version(rt.app)
-    reload()
-    if watchlist_version(rt.app) != before:
-        record_watchlist_version(rt.app)
-    if rt.beat is not None:  # several daemons: a list imported by another one
-        now = list_versions(rt.app)
-        if rt.lists is not None and now != rt.lists:
-            rt.app.watcher.rebuild("a list version imported by another daemon")
-            record_watchlist_version(rt.app)
-        rt.lists = now
-
-
 def list_versions(app: App) -> tuple:
     """(list name, latest stored version id) of every list matched against."""
     from sanctionwatch.storage import watchlists as wv
@@ -200,23 +116,74 @@ def list_versions(app: App) -> tuple:
     return tuple(out)
 
 
-def list_job(name: str) -> None:
-    """Import one configured official list (lifecycle.py), when the app can."""
+# -- jobs (module-level functions with plain arguments: they are pickled into the database) --
+
+def run_source_job(name: str) -> CycleReport | None:
     rt = _RUNTIME
-    refresh = getattr(rt.app, "refresh_list", None) if rt is not None else None
-    if rt is None or refresh is None or rt.app.stop.is_set():
+    if rt is None:
+        log.warning("scheduler.no_app job=source:%s", name)
+        return None
+    if rt.app.stop.is_set():
+        return None
+    with exclusive(rt, f"source:{name}", _gap(rt.app, f"source:{name}")) as mine:
+        if not mine:
+            return None
+        report = rt.app.run_source(name)
+    if report is not None and report.alerts:
+        rt.wake_outbox.set()  # new alerts go out now, not at the outbox's next tick
+    return report
+
+
+def deliver_job() -> None:
+    rt = _RUNTIME
+    if rt is not None and not rt.app.stop.is_set():
+        rt.app.deliver()
+
+
+def refresh_job() -> bool:
+    """Load the rule files again when they changed (App.reload_rules)."""
+    rt = _RUNTIME
+    if rt is None or rt.app.stop.is_set():
+        return False
+    reloaded = rt.app.reload_rules()
+    if reloaded:
+        rt.app.record_watchlist_label()
+    return reloaded
+
+
+def watchlist_job() -> None:
+    """Poll the watchlist folder (App.reload_watchlist)."""
+    rt = _RUNTIME
+    if rt is None or rt.app.stop.is_set():
+        return
+    before = rt.app.watchlist_label()
+    rt.app.reload_watchlist()
+    if rt.app.watchlist_label() != before:
+        rt.app.record_watchlist_label()
+    if rt.beat is not None and rt.app.watcher is not None:  # a list another daemon imported
+        now = list_versions(rt.app)
+        if rt.lists is not None and now != rt.lists:
+            rt.app.watcher.rebuild("a list version imported by another daemon")
+            rt.app.record_watchlist_label()
+        rt.lists = now
+
+
+def list_job(name: str) -> None:
+    """Import one configured official list (App.refresh_list)."""
+    rt = _RUNTIME
+    if rt is None or rt.app.stop.is_set():
         return
     with exclusive(rt, f"list:{name}", _gap(rt.app, f"list:{name}")) as mine:
         if not mine:
             return
         try:
-            refresh(name)
+            rt.app.refresh_list(name)
         except SanctionwatchError as exc:
             log.error("list.refresh_failed list=%s reason=%s", name, exc)
             return
         if rt.beat is not None:
             rt.lists = list_versions(rt.app)  # this daemon's analyser has them already
-    record_watchlist_version(rt.app)
+    rt.app.record_watchlist_label()
 
 
 def retention_job() -> int:
@@ -227,48 +194,13 @@ def retention_job() -> int:
     with exclusive(rt, "retention", _gap(rt.app, "retention")) as mine:
         if not mine:
             return 0
-        with rt.store_lock or rt.app.lock:
+        with rt.app.lock:
             n = prune_articles(rt.app.store, rt.app.clock() - timedelta(days=days))
     log.info("retention.done deleted=%d older_than_days=%d", n, days)
     return n
 
 
 # -- building and syncing the schedule --------------------------------------------------------
-
-def inputs_fingerprint(settings: Settings, watchlist: bool = True) -> str:
-    """A hash of the rule files and (with `watchlist`) the watchlist files."""
-    h = hashlib.sha256()
-    roots = [settings.resolve(p) for p in settings.rules.paths]
-    if watchlist:
-        roots.insert(0, settings.resolve(settings.watchlist.path))
-    for root in roots:
-        files = sorted(root.rglob("*")) if root.is_dir() else [root]
-        for f in files:
-            if f.is_file() and f.suffix.lower() in (".csv", ".yaml", ".yml"):
-                h.update(str(f).encode())
-                try:
-                    h.update(f.read_bytes())
-                except OSError:
-                    h.update(b"<unreadable>")
-    return h.hexdigest()
-
-
-def watchlist_version(app: App) -> str:
-    """The watchlist in use: the stored curated version when the app keeps versions
-    (lifecycle.py), else a hash of the files; with the entity and relation counts."""
-    wl = app.analyzer.watchlist
-    version = getattr(getattr(app, "watcher", None), "version", None)
-    label = f"version {version.id}" if version is not None else \
-        inputs_fingerprint(app.settings)[:12]
-    return f"{label} ({len(wl.entities)} entities, {len(wl.relations)} relations in force)"
-
-
-def record_watchlist_version(app: App) -> None:
-    try:
-        source_state.set_fact(app.store, WATCHLIST_FACT, watchlist_version(app), app.clock())
-    except SanctionwatchError as exc:
-        log.warning("scheduler.fact_failed key=%s reason=%s", WATCHLIST_FACT, exc)
-
 
 def source_trigger(cfg: SourceSettings, jitter: int):
     cron = cfg.cron  # checked when the config was read (config.py)
@@ -308,17 +240,17 @@ def desired_jobs(app: App) -> dict[str, tuple[object, object, tuple]]:
         if cfg.name in active:
             jobs[f"source:{cfg.name}"] = (run_source_job, source_trigger(cfg, s.jitter_seconds),
                                           (cfg.name,))
-    if app.outbox is not None:
-        jobs["outbox"] = (deliver_job, IntervalTrigger(
-            seconds=interval_seconds(app.settings.alerts.outbox.interval), timezone="UTC"), ())
+    # the deliveries of alerts raised anywhere (by commands too) are sent by the daemon
+    jobs["outbox"] = (deliver_job, IntervalTrigger(
+        seconds=interval_seconds(app.settings.alerts.outbox.interval), timezone="UTC"), ())
     if interval_seconds(s.refresh_interval):
         jobs["refresh"] = (refresh_job, IntervalTrigger(
             seconds=interval_seconds(s.refresh_interval), timezone="UTC"), ())
-    poll = getattr(app.settings.watchlist, "poll_interval", None)
-    if getattr(app, "watcher", None) is not None and poll and interval_seconds(poll):
+    poll = app.settings.watchlist.poll_interval
+    if poll and interval_seconds(poll):
         jobs["watchlist"] = (watchlist_job, IntervalTrigger(seconds=interval_seconds(poll),
                                                             timezone="UTC"), ())
-    for lst in getattr(app.settings, "lists", ()):
+    for lst in app.settings.lists:
         if lst.enabled:
             jobs[f"list:{lst.name}"] = (list_job, _every(lst.schedule, f"list {lst.name!r}"),
                                         (lst.name,))
@@ -367,10 +299,13 @@ def sync_jobs(sched: BackgroundScheduler, app: App, now: datetime) -> dict[str, 
 
 
 def install(app: App) -> Runtime:
+    """Start the app (rules, watchlist, pending re-screening) and make it the one the
+    persisted jobs run against."""
     global _RUNTIME
-    _RUNTIME = Runtime(app, inputs=inputs_fingerprint(
-        app.settings, watchlist=getattr(app, "watcher", None) is None))
-    record_watchlist_version(app)
+    app.start()
+    app.complete_pending()
+    _RUNTIME = Runtime(app)
+    app.record_watchlist_label()
     return _RUNTIME
 
 
@@ -397,7 +332,8 @@ def run_once(app: App) -> list[CycleReport]:
 
 def join_daemons(app: App, rt: Runtime) -> None:
     """Announce this daemon in the database (lease `daemon:HOLDER`, renewed by a heartbeat).
-    On SQLite there is one daemon per database: a second one is refused, saying so."""
+    On SQLite there is one daemon per database: a second one is refused, saying so. On
+    PostgreSQL `App.lock` becomes a `StoreLock`: storing is serialised across daemons."""
     rt.holder = leases.holder_id()
     rt.ttl = timedelta(seconds=app.settings.scheduler.lease_seconds)
     now = app.clock()
@@ -421,7 +357,7 @@ def join_daemons(app: App, rt: Runtime) -> None:
     else:
         leases.acquire(app.store, f"daemon:{rt.holder}", rt.holder, now, rt.ttl)
         names = [f"daemon:{rt.holder}"]
-        rt.store_lock = leases.StoreLock(app.store, app.lock)
+        app.lock = leases.StoreLock(app.store, app.lock)
     rt.lists = list_versions(app)  # what the analyser was built with at start
     rt.beat = leases.Heartbeat(app.store, rt.holder, app.clock, rt.ttl)
     for n in names:
@@ -438,8 +374,9 @@ def leave_daemons(app: App, rt: Runtime) -> None:
     for n in sorted(rt.beat.names):
         with contextlib.suppress(Exception):
             leases.release(app.store, n, rt.holder, app.clock())
-    if isinstance(rt.store_lock, leases.StoreLock):
-        rt.store_lock.close()
+    if isinstance(app.lock, leases.StoreLock):
+        app.lock.close()
+        app.lock = app.lock.local
 
 
 def run_forever(app: App) -> None:

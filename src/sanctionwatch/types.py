@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Literal
 
 from sanctionwatch.text.clean import clean_text
+from sanctionwatch.text.spans import cut
 
 EntityType = Literal["person", "organization", "vessel", "aircraft", "country", "other"]
 ENTITY_TYPES: tuple[str, ...] = ("person", "organization", "vessel", "aircraft", "country", "other")
@@ -147,6 +148,9 @@ class Article:
     fetched: datetime
 
 
+STORED = "stored"  # the feature a mention read back from the store carries: its explanation
+
+
 @dataclass(frozen=True, slots=True)
 class Feature:
     """One scoring feature of a mention: its name, its value and what it means."""
@@ -172,6 +176,8 @@ class Mention:
 
     @property
     def explanation(self) -> str:
+        if len(self.features) == 1 and self.features[0].name == STORED:
+            return self.features[0].why  # read back from the store: the whole explanation
         parts = [f"alias {self.alias!r}", f"{self.kind}", f"score {self.score:.2f}"]
         parts += [f.why for f in self.features]
         if self.support:
@@ -233,3 +239,92 @@ class Alert:
     updated: datetime
     document: str = ""
     extra: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
+
+    def record(self) -> dict:
+        """The JSON form of an alert shared by the file and webhook channels, `alerts list`
+        and `alerts show --format json`."""
+        i = self.intent
+        rec: dict = {
+            "id": self.id, "type": i.type, "status": self.status, "severity": i.severity,
+            "entity_ids": list(i.entity_ids), "created": self.created.isoformat(),
+            "updated": self.updated.isoformat(),
+        }
+        if i.phase:
+            rec["phase"] = i.phase
+        for role, value in i.roles:
+            if role in ("target", "supporter"):
+                rec[role] = value
+        rec.update({
+            "message": i.message, "evidence": i.evidence, "evidence_start": i.evidence_start,
+            "evidence_end": i.evidence_end, "document": self.document,
+            "rule_id": i.rule_id, "rule_version": i.rule_version, "why": i.why,
+            "mentions": [{"entity_id": m.entity_id, "matched": m.matched, "start": m.start,
+                          "end": m.end, "score": m.score} for m in i.mentions],
+        })
+        # Set by the store (assignee) and by the outbox (why this delivery, its sources).
+        for key in ("assignee", "reason", "note", "delivery_id", "sources"):
+            if self.extra.get(key) not in (None, ""):
+                rec[key] = self.extra[key]
+        if "sources" in rec:
+            rec["sources"] = [{k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                               for k, v in s.items()} for s in rec["sources"]]
+        return rec
+
+    def segments(self) -> list[tuple[str, bool]]:
+        """The evidence sentence cut into (text, is_matched_span) pieces, in order."""
+        i = self.intent
+        return cut(i.evidence, ((m.start - i.evidence_start, m.end - i.evidence_start)
+                                for m in i.mentions))
+
+
+@dataclass(frozen=True, slots=True)
+class AlertFilter:
+    """Which stored alerts to list (`alerts list`, the triage queue, the API)."""
+
+    status: str | None = None
+    type: str | None = None
+    entity_id: str | None = None
+    severity: str | None = None
+    since: datetime | None = None
+    limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    """The triage page's queue filter (storage/alert_queue.py)."""
+
+    status: str | None = None
+    type: str | None = None
+    severity: str | None = None
+    entity_id: str | None = None
+    source: str | None = None
+    since: datetime | None = None   # created at or after
+    until: datetime | None = None   # created before
+
+
+CURATED_LIST = "curated"  # the list name of the curated watchlist's versions
+
+ROLES: tuple[str, ...] = ("viewer", "analyst")
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """Someone who signs in to the web page."""
+
+    id: int
+    name: str
+    role: str
+    created: datetime
+    disabled: bool
+
+    @property
+    def can_triage(self) -> bool:
+        """Only analysts change alerts; viewers read."""
+        return self.role == "analyst" and not self.disabled
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    user: User
+    csrf: str
+    expires: datetime

@@ -9,9 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from sanctionwatch.channels.webhook import WebhookChannel
+from sanctionwatch.delivery import Delivery
 from sanctionwatch.errors import ChannelError
 from sanctionwatch.storage import schema
-from sanctionwatch.storage.outbox import Outbox, OutboxRoute
+from sanctionwatch.storage.deliveries import OutboxRoute
 from sanctionwatch.storage.store import Store
 from sanctionwatch.types import ArticleData
 
@@ -85,10 +86,8 @@ def _deliveries(store: Store) -> list:
 
 def test_failing_hanging_then_recovering_receiver_gets_each_alert_exactly_once(
         db_url, receiver, make_intent):
-    store = Store(db_url)
     route = OutboxRoute("hook", lambda a: True)
-    outbox = Outbox(store, [route], retry_base=timedelta(seconds=10),
-                    retry_max=timedelta(seconds=60)).install()
+    store = Store(db_url, routes=[route])
     raised = []
     for k in range(3):
         _, created = store.ingest(ArticleData("wire", f"a{k}", f"story {k}"), (),
@@ -96,13 +95,15 @@ def test_failing_hanging_then_recovering_receiver_gets_each_alert_exactly_once(
         raised += [a.id for a in created]
     assert len(raised) == 30 and len(_deliveries(store)) == 30
     hook = WebhookChannel("hook", receiver.url, timeout=0.3)
+    outbox = Delivery(store, {"hook": hook}, retry_base=timedelta(seconds=10),
+                      retry_max=timedelta(seconds=60))
     receiver.hang_seconds = 1.0
 
     # 1. Each failure has its own schedule: one failed request never marks its neighbours
     #    failed. After three failures in a row the receiver counts as down: what was not tried
     #    waits for the channel's next attempt (10 s) with its attempt count unchanged.
     receiver.plan = ["ok"] * 4 + ["fail"] + ["ok"] * 2 + ["fail"] * 3
-    r = outbox.deliver_due({"hook": hook}, NOW)
+    r = outbox.deliver_due(NOW)
     assert (r.sent, r.failed) == ({"hook": 6}, {"hook": 4})
     waiting = [d for d in _deliveries(store) if d.status == "pending"]
     assert sorted(d.attempts for d in waiting) == [0] * 20 + [1] * 4
@@ -110,14 +111,14 @@ def test_failing_hanging_then_recovering_receiver_gets_each_alert_exactly_once(
     assert all("HTTP 500" in d.last_error for d in waiting if d.attempts)
     # Nothing is due before the backoff has passed: no request at all.
     before = receiver.requests
-    assert outbox.deliver_due({"hook": hook}, NOW + timedelta(seconds=9)).total_sent == 0
+    assert outbox.deliver_due(NOW + timedelta(seconds=9)).total_sent == 0
     assert receiver.requests == before
 
     # 2. It takes 3, hangs past the timeout on one (a second failure: 20 s for that one
     #    alone), then takes the rest.
     receiver.plan = ["ok"] * 3 + ["hang"]
     t2 = NOW + timedelta(seconds=10)
-    r = outbox.deliver_due({"hook": hook}, t2)
+    r = outbox.deliver_due(t2)
     assert (r.sent, r.failed) == ({"hook": 23}, {"hook": 1})
     assert "did not answer" in r.errors[0]
     (waiting,) = [d for d in _deliveries(store) if d.status == "pending"]
@@ -126,10 +127,10 @@ def test_failing_hanging_then_recovering_receiver_gets_each_alert_exactly_once(
     # 3. A restart (new store and outbox objects), then the receiver recovers.
     hook.close()
     store.close()
-    store = Store(db_url)
-    outbox = Outbox(store, [route]).install()
+    store = Store(db_url, routes=[route])
     hook = WebhookChannel("hook", receiver.url, timeout=2)
-    r = outbox.deliver_due({"hook": hook}, t2 + timedelta(seconds=20))
+    outbox = Delivery(store, {"hook": hook})
+    r = outbox.deliver_due(t2 + timedelta(seconds=20))
     assert (r.sent, r.failed) == ({"hook": 1}, {})
 
     # Exactly once: every alert, no repeat, and nothing is sent again later.
@@ -138,7 +139,7 @@ def test_failing_hanging_then_recovering_receiver_gets_each_alert_exactly_once(
     keys = [h["Idempotency-Key"] for h, _ in receiver.received]
     assert len(set(keys)) == len(keys) == 30
     requests = receiver.requests
-    assert outbox.deliver_due({"hook": hook}, NOW + timedelta(days=1)).total_sent == 0
+    assert outbox.deliver_due(NOW + timedelta(days=1)).total_sent == 0
     assert receiver.requests == requests == 30 + 4 + 1  # + the failed and the hung requests
     assert all(d.status == "sent" for d in _deliveries(store))
     hook.close()

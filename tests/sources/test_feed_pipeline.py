@@ -45,7 +45,7 @@ def _feeds(server):
 
 def test_copies_of_a_wire_story_raise_one_alert_listing_every_source(feed_server, store,
                                                                      analyzer):
-    reports = run_cycle(_feeds(feed_server), store, analyzer, [], Clock(T0))
+    reports = run_cycle(_feeds(feed_server), store, analyzer, Clock(T0))
     assert all(r.ok for r in reports), [r.problems for r in reports]
     by = {r.source: r for r in reports}
     assert by["courier"].joined == 1 and by["ledger"].joined == 1
@@ -68,7 +68,7 @@ def test_copies_of_a_wire_story_raise_one_alert_listing_every_source(feed_server
     others = [r.story_id for r in rows if "Wagner" not in r.title]
     assert len(set(others)) == len(others) == 3, "unrelated articles stay apart"
 
-    again = run_cycle(_feeds(feed_server), store, analyzer, [], Clock(T0 + timedelta(hours=1)))
+    again = run_cycle(_feeds(feed_server), store, analyzer, Clock(T0 + timedelta(hours=1)))
     assert sum(r.articles_new for r in again) == 0
     assert sum(len(r.alerts) for r in again) == 0
     assert store.count_articles() == 6
@@ -82,7 +82,7 @@ def test_failing_source_backs_off_and_never_stops_the_others(feed_server, store,
     sources = [FeedSource("hostile", feed_server.url(bomb), FAST),
                FeedSource("down", "http://127.0.0.1:9/rss", FAST),
                FeedSource("capital", feed_server.url("/feeds/outlet_a.rss"), FAST)]
-    first = {r.source: r for r in run_cycle(sources, store, analyzer, [], clock, policy)}
+    first = {r.source: r for r in run_cycle(sources, store, analyzer, clock, policy)}
     assert "hostile XML" in first["hostile"].failed
     assert "127.0.0.1:9" in first["down"].failed
     assert first["capital"].ok and first["capital"].articles_new == 3
@@ -92,18 +92,18 @@ def test_failing_source_backs_off_and_never_stops_the_others(feed_server, store,
 
     clock.at = T0 + timedelta(seconds=30)
     hits = len(feed_server.hits(bomb))
-    second = {r.source: r for r in run_cycle(sources, store, analyzer, [], clock, policy)}
+    second = {r.source: r for r in run_cycle(sources, store, analyzer, clock, policy)}
     assert second["hostile"].skipped.startswith("backing off until")
     assert len(feed_server.hits(bomb)) == hits, "a source backing off is not fetched"
 
     clock.at = T0 + timedelta(seconds=61)
-    run_cycle(sources, store, analyzer, [], clock, policy)
+    run_cycle(sources, store, analyzer, clock, policy)
     state = source_state.get_state(store, "hostile")
     assert (state.failures, state.backoff_until) == (2, clock.at + timedelta(seconds=120))
 
     feed_server.dynamic[bomb] = (feed_server_feed("outlet_c.rss"), "application/rss+xml")
     clock.at += timedelta(seconds=121)
-    fixed = {r.source: r for r in run_cycle(sources, store, analyzer, [], clock, policy)}
+    fixed = {r.source: r for r in run_cycle(sources, store, analyzer, clock, policy)}
     assert fixed["hostile"].ok and fixed["hostile"].articles_new == 1
     state = source_state.get_state(store, "hostile")
     assert (state.failures, state.backoff_until, state.last_success) == (0, None, clock.at)
@@ -130,7 +130,7 @@ class Failing:
 def test_a_bug_in_one_source_is_contained(feed_server, store, analyzer):
     sources = [Exploding(), Failing(), FeedSource("ledger", feed_server.url("/feeds/outlet_c.rss"),
                                                   FAST)]
-    reports = {r.source: r for r in run_cycle(sources, store, analyzer, [], Clock(T0))}
+    reports = {r.source: r for r in run_cycle(sources, store, analyzer, Clock(T0))}
     assert reports["buggy"].failed == "unexpected KeyError: 'a bug in a source'"
     assert reports["failing"].failed == "upstream said no"
     assert reports["ledger"].articles_new == 1 and reports["ledger"].ok

@@ -51,7 +51,7 @@ def test_an_interrupted_fetch_is_not_a_failure_of_the_source(feed_server, db_url
         src = FeedSource("hanging", feed_server.url("/silent"),
                          HttpSettings(timeout=30, deadline=60), cancel=stop)
         threading.Timer(0.3, stop.set).start()
-        report = run_source(src, store, analyzer, [], lambda: T0, stop=stop)
+        report = run_source(src, store, analyzer, lambda: T0, stop=stop)
         assert report.interrupted and not report.failed
         state = source_state.get_state(store, "hanging")
         assert state.failures == 0 and not state.backing_off(T0)
@@ -69,13 +69,13 @@ def test_a_source_fetches_while_another_holds_the_store_lock(feed_server, db_url
                           HttpSettings(timeout=5, deadline=30), cancel=stop)
         fast = FeedSource("fast", feed_server.url("/feeds/outlet_a.rss"),
                           HttpSettings(timeout=5, deadline=30))
-        hanging = threading.Thread(target=run_source, args=(slow, store, analyzer, [],
+        hanging = threading.Thread(target=run_source, args=(slow, store, analyzer,
                                                             lambda: T0, None, stop),
                                    kwargs={"lock": lock})
         hanging.start()
         time.sleep(0.3)
         started = time.monotonic()
-        report = run_source(fast, store, analyzer, [], lambda: T0, lock=lock)
+        report = run_source(fast, store, analyzer, lambda: T0, lock=lock)
         assert report.articles_new >= 1 and not report.failed
         assert time.monotonic() - started < 10
         assert hanging.is_alive()  # still waiting on its server

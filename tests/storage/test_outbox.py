@@ -10,7 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from sanctionwatch.channels.base import Route
+from sanctionwatch.delivery import Delivery
 from sanctionwatch.errors import ChannelError, StorageError
+from sanctionwatch.storage import deliveries as dv
 from sanctionwatch.storage import outbox as ob
 from sanctionwatch.storage import schema
 from sanctionwatch.storage.alerts import change_status
@@ -51,9 +53,20 @@ class Fake:
 
 
 def route(name: str, min_severity: str = "low", types=(), events=("new", "update"),
-          digest=None) -> ob.OutboxRoute:
-    return ob.OutboxRoute(name, Route(min_severity, tuple(types)).wants, frozenset(events),
+          digest=None) -> dv.OutboxRoute:
+    return dv.OutboxRoute(name, Route(min_severity, tuple(types)).wants, frozenset(events),
                           digest)
+
+
+class Box:
+    """The delivery worker over `store` with the given settings, handed the channels of each
+    round (the fakes change between rounds here)."""
+
+    def __init__(self, store: Store, **settings):
+        self.store, self.settings = store, settings
+
+    def deliver_due(self, channels, now):
+        return Delivery(self.store, channels, **self.settings).deliver_due(now)
 
 
 def rows(store: Store) -> list:
@@ -67,10 +80,9 @@ def ingest(store: Store, key: str, intents, now=NOW, story_id=None):
 
 
 def test_routes_pick_channels_by_severity_type_and_event(db_url):
-    store = Store(db_url)
-    ob.Outbox(store, [route("all"), route("high", "high"),
+    store = Store(db_url, routes=[route("all"), route("high", "high"),
                       route("support", types=("support_network",)),
-                      route("esc", events=("escalated",))]).install()
+                      route("esc", events=("escalated",))])
     _, alerts = ingest(store, "a", [intent(1, "medium"), intent(2, "critical"),
                                     intent(3, "low", "support_network")])
     got = {(d.alert_id, d.channel) for d in rows(store)}
@@ -83,14 +95,12 @@ def test_routes_pick_channels_by_severity_type_and_event(db_url):
 
 
 def test_a_failed_alert_change_leaves_no_delivery_and_no_alert(db_url):
-    store = Store(db_url)
-
     def wants(alert):
         if alert.intent.entity_ids == ("e2",):
             raise StorageError("routing failed")
         return True
 
-    ob.Outbox(store, [ob.OutboxRoute("c", wants)]).install()
+    store = Store(db_url, routes=[dv.OutboxRoute("c", wants)])
     with pytest.raises(StorageError):
         ingest(store, "a", [intent(1), intent(2)])
     assert rows(store) == [] and store.list_alerts() == [] and store.count_articles() == 0
@@ -98,9 +108,8 @@ def test_a_failed_alert_change_leaves_no_delivery_and_no_alert(db_url):
 
 
 def test_sent_once_retried_with_backoff_and_never_again_after_restart(db_url):
-    store = Store(db_url)
-    box = ob.Outbox(store, [route("ok"), route("down")], retry_base=timedelta(seconds=30),
-                    retry_max=timedelta(minutes=2)).install()
+    store = Store(db_url, routes=[route("ok"), route("down")])
+    box = Box(store, retry_base=timedelta(seconds=30), retry_max=timedelta(minutes=2))
     ingest(store, "a", [intent(n) for n in range(5)])
     ok, down = Fake("ok"), Fake("down", fail_after=2)
     report = box.deliver_due({"ok": ok, "down": down}, NOW)
@@ -123,8 +132,8 @@ def test_sent_once_retried_with_backoff_and_never_again_after_restart(db_url):
     assert state["ok"].sent == 5 and "down is down" in state["down"].last_error
     store.close()
     # A restart: new store, outbox and channels; the channel is back.
-    store = Store(db_url)
-    box = ob.Outbox(store, [route("ok"), route("down")]).install()
+    store = Store(db_url, routes=[route("ok"), route("down")])
+    box = Box(store)
     ok2, down2 = Fake("ok"), Fake("down")
     assert ob.retry_now(store, t) == 3
     report = box.deliver_due({"ok": ok2, "down": down2}, t)
@@ -135,8 +144,8 @@ def test_sent_once_retried_with_backoff_and_never_again_after_restart(db_url):
 
 
 def test_digest_waits_for_the_end_of_the_period_and_sends_one_summary(db_url):
-    store = Store(db_url)
-    box = ob.Outbox(store, [route("hourly", digest="hourly"), route("now")]).install()
+    store = Store(db_url, routes=[route("hourly", digest="hourly"), route("now")])
+    box = Box(store)
     ingest(store, "a", [intent(1), intent(2)], NOW)
     ingest(store, "b", [intent(3)], NOW + timedelta(minutes=30))
     ingest(store, "c", [intent(4)], NOW + timedelta(minutes=55))  # 13:05: the next hour
@@ -150,17 +159,17 @@ def test_digest_waits_for_the_end_of_the_period_and_sends_one_summary(db_url):
         [(3, start, start + timedelta(hours=1))]
     box.deliver_due(channels, datetime(2022, 12, 22, 14, 0, tzinfo=UTC))
     assert [len(ids) for ids, _, _ in hourly.digests] == [3, 1] and len(now_.sent) == 4
-    assert ob.period(NOW, "daily") == (datetime(2022, 12, 22, tzinfo=UTC),
+    assert dv.period(NOW, "daily") == (datetime(2022, 12, 22, tzinfo=UTC),
                                        datetime(2022, 12, 23, tzinfo=UTC))
     with pytest.raises(ValueError, match="digest must be one of"):
-        ob.Outbox(store, [route("x", digest="weekly")])
+        route("x", digest="weekly")
     store.close()
 
 
 def test_a_leased_delivery_is_not_sent_by_a_second_worker(db_url):
-    store = Store(db_url)
-    first = ob.Outbox(store, [route("c")]).install()
-    second = ob.Outbox(store, [route("c")])
+    store = Store(db_url, routes=[route("c")])
+    other = Store(db_url, routes=[route("c")])   # a second worker, its own connections
+    first, second = Box(store), Box(other)
     ingest(store, "a", [intent(1), intent(2)])
     inner = Fake("c")
     outer = Fake("c")
@@ -169,13 +178,13 @@ def test_a_leased_delivery_is_not_sent_by_a_second_worker(db_url):
     first.deliver_due({"c": outer}, NOW)
     assert reports[0].total_sent == 0 and inner.sent == []
     assert len(outer.sent) == 2
+    other.close()
     store.close()
 
 
 def test_an_update_while_a_delivery_waits_is_carried_by_it(db_url):
-    store = Store(db_url)
-    store.group_window = timedelta(hours=24)
-    box = ob.Outbox(store, [route("c")]).install()
+    store = Store(db_url, routes=[route("c")], group_window=timedelta(hours=24))
+    box = Box(store)
     ingest(store, "a", [intent(1, "medium")])
     ingest(store, "b", [intent(1, "high")], NOW + timedelta(minutes=5))
     assert [d.reason for d in rows(store)] == ["new"]  # the waiting one carries the update

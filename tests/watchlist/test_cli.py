@@ -30,7 +30,7 @@ def test_lists_import_twice_then_show(tmp_path, repo):
     first = runner.invoke(app, ["lists", "import", "ofac_sdn", str(HISTORY / "2023-01-24"),
                                 "--config", cfg])
     assert first.exit_code == 0, first.output
-    assert "ofac_sdn: new version 1" in first.output and "first import" in first.output
+    assert "ofac_sdn: new version 2" in first.output and "first import" in first.output
     second = runner.invoke(app, ["lists", "import", "ofac_sdn", str(HISTORY / "2023-01-26"),
                                  "--config", cfg, "--limit", "100"])
     assert second.exit_code == 0, second.output
@@ -40,7 +40,7 @@ def test_lists_import_twice_then_show(tmp_path, repo):
             "programme added TCO — on the curated watchlist as wagner-group") in second.output
     again = runner.invoke(app, ["lists", "import", "ofac_sdn", str(HISTORY / "2023-01-26"),
                                 "--config", cfg])
-    assert "unchanged, version 2" in again.output
+    assert "unchanged, version 3" in again.output
     alerts = runner.invoke(app, ["alerts", "list", "--format", "jsonl", "--type",
                                  "list_change", "--config", cfg])
     records = [json.loads(line) for line in alerts.stdout.splitlines()]
@@ -49,7 +49,7 @@ def test_lists_import_twice_then_show(tmp_path, repo):
     assert shown.exit_code == 0 and "official lists" in shown.output
     (row,) = [json.loads(line) for line in runner.invoke(
         app, ["lists", "show", "--config", cfg, "--format", "jsonl"]).stdout.splitlines()]
-    assert (row["list"], row["version"], row["list_date"]) == ("ofac_sdn", 2, "2023-01-26")
+    assert (row["list"], row["version"], row["list_date"]) == ("ofac_sdn", 3, "2023-01-26")
     # the aliases are those OFAC writes only in the remarks ("a.k.a. '...'"); no alt.csv here
     assert row["summary"] == "116 entities, 22 aliases, 76 relations"
     one = runner.invoke(app, ["lists", "show", "ofac_sdn", "--search", "kratol", "--config",
@@ -124,15 +124,15 @@ def test_lists_refresh_imports_the_configured_lists(tmp_path, repo):
                    encoding="utf-8")
     first = runner.invoke(app, ["lists", "refresh", "sdn", "--config", str(cfg)])
     assert first.exit_code == 0, first.output
-    assert "sdn: version 1 (new), 0 list_change alert(s)" in first.output
+    assert "sdn: version 2 (new), 0 list_change alert(s)" in first.output
     shutil.copy(HISTORY / "2023-01-26" / "sdn.csv", sdn / "sdn.csv")
     every = runner.invoke(app, ["lists", "refresh", "--config", str(cfg)])
     assert every.exit_code == 1, "the missing UN file fails, the SDN refresh still happens"
-    assert "sdn: version 2 (new), 66 list_change alert(s)" in every.output
+    assert "sdn: version 3 (new), 66 list_change alert(s)" in every.output
     assert "missing.xml:0:0: file not found" in every.output
     rows = [json.loads(line) for line in runner.invoke(
         app, ["lists", "show", "--config", str(cfg), "--format", "jsonl"]).stdout.splitlines()]
     assert [(r["list"], r["version"], r["matching"]) for r in rows] == [
-        ("sdn", 2, True), ("un", None, False)]
+        ("sdn", 3, True), ("un", None, False)]
     unknown = runner.invoke(app, ["lists", "refresh", "eu", "--config", str(cfg)])
     assert unknown.exit_code == 2 and "not configured: eu" in unknown.output

@@ -64,7 +64,8 @@ def test_daemon_keeps_the_last_good_watchlist_through_a_broken_edit(tmp_path, re
         assert len(system) == 1 and "duplicate id 'wagner-group'" in system[0].evidence
         entities.write_text(good + "zarya-logistics,organization,ZARYA FREIGHT LOGISTICS,,,RU,"
                             ",,,\n", encoding="utf-8")
-        _wait_for(log, "watchlist.swapped", proc)
+        _wait_for(log, "watchlist.version id=2 created=True", proc)
+        _wait_for(log, "reason='curated version 2'", proc)   # swapped in
         versions = _rows(url, "SELECT id, entities FROM watchlist_versions "
                               "WHERE list_name = 'curated' ORDER BY id")
         assert [v.entities for v in versions][1] == versions[0].entities + 1

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from sanctionwatch.errors import WatchlistError
-from sanctionwatch.watchlist.importers import KINDS, entry_id_of, import_list
+from sanctionwatch.watchlist.importers import KINDS, import_list
+from sanctionwatch.watchlist.importers.base import entry_id_of
 from sanctionwatch.watchlist.importers.ofac import split_programs
 
 DATA = Path(__file__).resolve().parents[1] / "data"

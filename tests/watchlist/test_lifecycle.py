@@ -15,7 +15,8 @@ import pytest
 from sanctionwatch.app import make_app
 from sanctionwatch.config import ListSettings, Settings
 from sanctionwatch.errors import SourceError, WatchlistError
-from sanctionwatch.lifecycle import apply_import, fetch_list
+from sanctionwatch.lifecycle.download import fetch_list
+from sanctionwatch.lifecycle.lists import apply_import
 from sanctionwatch.sources.http import HttpSettings
 from sanctionwatch.storage import watchlists as wv
 from sanctionwatch.storage.store import AlertFilter
@@ -63,6 +64,7 @@ def _append(path: Path, text: str) -> None:
 def test_a_valid_edit_is_versioned_and_swapped_in(tmp_path, repo, db_url):
     app = make_app(_settings(tmp_path, repo, db_url), clock=Clock(T0))
     try:
+        app.start()
         first = wv.versions(app.store, wv.CURATED)
         assert len(first) == 1 and first[0].entities == len(app.analyzer.watchlist.entities)
         before = app.analyzer
@@ -251,11 +253,13 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 def test_a_restart_with_a_broken_folder_runs_on_the_last_good_version(tmp_path, repo, db_url):
     settings = _settings(tmp_path, repo, db_url)
-    make_app(settings, clock=Clock(T0)).close()           # version 1 stored
+    with make_app(settings, clock=Clock(T0)) as first:    # version 1 stored
+        first.start()
     entities = tmp_path / "watchlist" / "entities.csv"
     entities.write_bytes(entities.read_bytes().replace(b",organization,", b",organisation,", 1))
     app = make_app(settings, clock=Clock(T0 + timedelta(hours=1)))
     try:
+        app.start()
         assert not app.watcher.healthy and app.watcher.version.id == 1
         assert "wagner-group" in app.analyzer.watchlist.by_id
         (alert,) = app.store.list_alerts(AlertFilter(type="system"))
@@ -263,9 +267,10 @@ def test_a_restart_with_a_broken_folder_runs_on_the_last_good_version(tmp_path, 
         assert any(a.intent.type == "designation" for r in app.run_once() for a in r.alerts)
     finally:
         app.close()
-    # a database without any stored version: nothing to run on, make_app fails loudly
+    # a database without any stored version: nothing to run on, starting fails loudly
     other = tmp_path / "other"
     other.mkdir()
     shutil.copytree(tmp_path / "watchlist", other / "watchlist")   # the broken folder
-    with pytest.raises(WatchlistError, match="unknown type 'organisation'"):
-        make_app(_settings(other, repo, f"sqlite:///{other / 'empty.db'}"))
+    with pytest.raises(WatchlistError, match="unknown type 'organisation'"), \
+            make_app(_settings(other, repo, f"sqlite:///{other / 'empty.db'}")) as empty:
+        empty.start()

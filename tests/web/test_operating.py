@@ -153,8 +153,8 @@ def test_metrics_show_failing_sources_and_deliveries_and_cycle_times(tmp_path):
 
     from sanctionwatch.app import make_app
     from sanctionwatch.config import load_settings
+    from sanctionwatch.delivery import STOP_AFTER
     from sanctionwatch.storage.metrics import record_cycle
-    from sanctionwatch.storage.outbox import STOP_AFTER
     from sanctionwatch.web import create_app
 
     cfg = write_config(tmp_path)

@@ -20,8 +20,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from sanctionwatch.channels import render
-from sanctionwatch.channels.base import PartialDelivery
-from sanctionwatch.errors import ChannelError
+from sanctionwatch.errors import ChannelError, PartialDelivery
 from sanctionwatch.types import Alert
 
 TLS_MODES = ("starttls", "ssl", "none")

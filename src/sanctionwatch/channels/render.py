@@ -11,7 +11,6 @@ import html
 from collections.abc import Sequence
 from datetime import datetime
 
-from sanctionwatch.text.spans import cut
 from sanctionwatch.types import Alert
 
 REASONS = {"new": "", "update": "UPDATED ", "escalated": "ESCALATED "}
@@ -19,9 +18,7 @@ REASONS = {"new": "", "update": "UPDATED ", "escalated": "ESCALATED "}
 
 def segments(alert: Alert) -> list[tuple[str, bool]]:
     """The evidence sentence cut into (text, is_matched_span) pieces, in order."""
-    i = alert.intent
-    return cut(i.evidence, ((m.start - i.evidence_start, m.end - i.evidence_start)
-                            for m in i.mentions))
+    return alert.segments()
 
 
 def evidence_plain(alert: Alert, mark: str = "*") -> str:

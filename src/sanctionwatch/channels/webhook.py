@@ -16,8 +16,8 @@ from datetime import datetime
 import httpx
 
 from sanctionwatch.channels import render
-from sanctionwatch.channels.base import PartialDelivery, alert_record
-from sanctionwatch.errors import ChannelError
+from sanctionwatch.channels.base import alert_record
+from sanctionwatch.errors import ChannelError, PartialDelivery
 from sanctionwatch.types import Alert
 
 FORMATS = ("json", "slack")

@@ -13,24 +13,28 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
 from sanctionwatch.cli._common import (
+    FORMATS,
     ConfigOpt,
     DbOpt,
+    WideOpt,
     app,
+    emit,
     err,
-    fail,
-    make_settings,
+    format_option,
     out,
+    with_app,
 )
-from sanctionwatch.errors import SanctionwatchError
-from sanctionwatch.storage.store import AlertFilter
-from sanctionwatch.types import ALERT_STATUSES, SEVERITIES
+from sanctionwatch.types import ALERT_STATUSES, SEVERITIES, AlertFilter
+
+if TYPE_CHECKING:
+    from sanctionwatch.app import App
 
 alerts_app = typer.Typer(no_args_is_help=True, help="Stored alerts: list, show and triage.")
 app.add_typer(alerts_app, name="alerts")
@@ -86,27 +90,10 @@ def parse_since(since: str | None) -> datetime | None:
     return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
-def with_store(config, db, action: Callable):
-    """Open the configured store, run `action(store)`, close it; project errors -> exit 1."""
-    from sanctionwatch.storage.store import Store
-
-    try:
-        store = Store(make_settings(config, db=db).database_url)
-    except SanctionwatchError as exc:
-        fail(exc)
-        return None
-    try:
-        return action(store)
-    except SanctionwatchError as exc:
-        fail(exc)
-        return None
-    finally:
-        store.close()
-
-
 @alerts_app.command("list")
 def alerts_list(
-    fmt: Annotated[str, typer.Option("--format", help="table or jsonl")] = "table",
+    fmt: Annotated[str, format_option(*FORMATS, what="the alerts' records")] = "table",
+    wide: WideOpt = False,
     status: StatusOpt = None, type_: TypeOpt = None, entity: EntityOpt = None,
     severity: SeverityOpt = None, since: SinceOpt = None,
     assignee: Annotated[str | None, typer.Option(help="assigned to NAME")] = None,
@@ -114,71 +101,77 @@ def alerts_list(
     config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """List stored alerts, oldest first."""
-    from sanctionwatch.channels.base import alert_record
-    from sanctionwatch.storage.alerts import source_counts
-
-    if fmt not in ("table", "jsonl"):
-        err.print("--format must be table or jsonl")
-        raise typer.Exit(2)
     f = AlertFilter(status, type_, entity, severity, parse_since(since))
 
-    def load(store):
-        alerts = store.list_alerts(f)
-        if assignee is not None:
-            alerts = [a for a in alerts if (a.extra.get("assignee") or "") == assignee]
+    def load(application: App):
+        alerts = application.alerts.list(f, assignee)
         alerts = alerts[:limit] if limit else alerts
-        return alerts, source_counts(store, [a.id for a in alerts])
+        return alerts, application.alerts.source_counts([a.id for a in alerts])
 
-    alerts, counts = with_store(config, db, load)
-    if fmt == "jsonl":
+    alerts, counts = with_app(config, db, load)
+
+    def table() -> None:
+        # 80 columns: who, what, when; --wide (or a wide terminal) adds sources, assignee
+        # and the evidence
+        wide_ = wide or out.width >= 140
+        t = Table(title=f"{len(alerts)} alert(s)")
+        cols = ["id", "created (UTC)", "severity", "type", "entities", "status"]
+        for col in [*cols, "src", "assignee", "evidence"] if wide_ else cols:
+            t.add_column(col, overflow="fold", no_wrap=col in ("id", "severity"))
         for a in alerts:
-            sys.stdout.write(json.dumps(alert_record(a), ensure_ascii=False) + "\n")
-        return
-    wide = out.width >= 140  # the evidence column only where it can be read
-    table = Table(title=f"{len(alerts)} alert(s)")
-    cols = ["id", "created (UTC)", "status", "severity", "type", "entities", "src", "assignee"]
-    for col in [*cols, "evidence"] if wide else cols:
-        table.add_column(col, overflow="fold",
-                         no_wrap=col in ("id", "created (UTC)", "status", "severity"))
-    for a in alerts:
-        i = a.intent
-        row = [str(a.id), a.created.strftime("%Y-%m-%d %H:%M"), a.status, i.severity,
-               i.type + (f"/{i.phase}" if i.phase else ""),
-               ", ".join(f"{r}={v}" for r, v in i.roles) or ", ".join(i.entity_ids),
-               str(counts.get(a.id, 0)), a.extra.get("assignee") or ""]
-        if wide:
-            row.append(i.evidence[:120] + ("…" if len(i.evidence) > 120 else ""))
-        table.add_row(*row)
-    out.print(table)
-    if alerts:
-        out.print("see one: sanctionwatch alerts show ID", style="dim")
+            i = a.intent
+            row = [str(a.id), a.created.strftime("%m-%d %H:%M") if not wide_ else
+                   a.created.strftime("%Y-%m-%d %H:%M"), i.severity,
+                   i.type + (f"/{i.phase}" if i.phase else ""),
+                   ", ".join(v for _, v in i.roles) or ", ".join(i.entity_ids), a.status]
+            if wide_:
+                row += [str(counts.get(a.id, 0)), str(a.extra.get("assignee") or ""),
+                        i.evidence[:120] + ("…" if len(i.evidence) > 120 else "")]
+            t.add_row(*row)
+        out.print(t)
+        if alerts:
+            out.print("see one: sanctionwatch alerts show ID", style="dim")
+
+    emit([a.record() for a in alerts], fmt, table)
 
 
 @alerts_app.command("show")
 def alerts_show(
     alert_id: IdArg,
-    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    fmt: Annotated[str, format_option("table", "json")] = "table",
     config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """One alert: the evidence with the matched spans highlighted, why it fired, every source
     article, the audit trail and the deliveries."""
-    from sanctionwatch.storage.alerts import get_alert
-
-    if fmt not in ("text", "json"):
-        err.print("--format must be text or json")
-        raise typer.Exit(2)
-    detail = with_store(config, db, lambda store: get_alert(store, alert_id))
+    detail = with_app(config, db, lambda application: application.alerts.get(alert_id))
     if fmt == "json":
-        from sanctionwatch.cli.alerts_admin import detail_record
-
         sys.stdout.write(json.dumps(detail_record(detail), ensure_ascii=False, indent=2) + "\n")
         return
     _print_detail(detail)
 
 
-def _print_detail(detail) -> None:
-    from sanctionwatch.channels.render import segments
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
 
+
+def detail_record(detail) -> dict:
+    """An alert with its sources and audit trail, as plain JSON-able data."""
+    rec = detail.alert.record()
+    rec["assignee"] = detail.assignee
+    rec["sources"] = [{"article_id": s.article_id, "source": s.source,
+                       "external_id": s.external_id, "url": s.url, "title": s.title,
+                       "published": _iso(s.published), "added": _iso(s.added)}
+                      for s in detail.sources]
+    rec["events"] = [{"at": _iso(e.at), "actor": e.actor, "from_status": e.from_status,
+                      "to_status": e.to_status, "note": e.note} for e in detail.events]
+    if detail.deliveries:
+        rec["deliveries"] = [{"channel": d.channel, "reason": d.reason, "status": d.status,
+                              "attempts": d.attempts, "sent": _iso(d.sent),
+                              "last_error": d.last_error} for d in detail.deliveries]
+    return rec
+
+
+def _print_detail(detail) -> None:
     a, i = detail.alert, detail.alert.intent
     head = Text()
     head.append(f"Alert #{a.id}  ", style="bold")
@@ -194,13 +187,14 @@ def _print_detail(detail) -> None:
     if i.message:
         out.print(i.message, markup=False)
     evidence = Text("\nEvidence: « ")
-    for piece, hit in segments(a):
+    for piece, hit in a.segments():
         evidence.append(piece, style="bold reverse" if hit else "")
     evidence.append(" »")
     out.print(evidence)
-    for m in i.mentions:
+    for m in i.mentions:  # its features once: here, unless `why` already gives them
+        shown = "" if m.explanation and m.explanation in i.why else f"  {m.explanation}"
         out.print(f"  {m.matched!r} → {m.entity_id}  score {m.score:.2f}  "
-                  f"[{m.start}:{m.end}]  {m.explanation}", markup=False)
+                  f"[{m.start}:{m.end}]{shown}", markup=False)
     out.print(f"Why: {i.why}", markup=False)
     table = Table(title=f"Sources ({len(detail.sources)})", title_justify="left")
     for col in ("article", "source", "id", "url / title", "added"):
@@ -231,13 +225,9 @@ def _print_detail(detail) -> None:
 
 def _triage(alert_id: int, to_status: str, note: str, by: str | None, assign: str | None,
             config, db, suppress: dict | None = None) -> None:
-    from sanctionwatch.storage.alerts import change_status
-
     who = actor(by)
-    now = datetime.now(UTC)
-    alert = with_store(config, db, lambda store: change_status(
-        store, alert_id, to_status, actor=who, note=note, now=now, assignee=assign,
-        suppress=suppress))
+    alert = with_app(config, db, lambda application: application.alerts.triage(
+        alert_id, to_status, actor=who, note=note, assignee=assign, suppress=suppress))
     out.print(f"alert #{alert.id}: {to_status} by {who}", markup=False)
 
 
@@ -252,8 +242,8 @@ def alerts_ack(alert_id: IdArg, note: NoteOpt = "", by: ByOpt = None, assign: As
 def alerts_escalate(alert_id: IdArg, note: NoteOpt = "", by: ByOpt = None,
                     assign: AssignOpt = None, config: ConfigOpt = None,
                     db: DbOpt = None) -> None:
-    """Escalate: needs a decision above the analyst (channels with `events: [escalated]` are
-    notified)."""
+    """Escalate: needs a decision above the analyst (the channels whose `events` list
+    includes escalated are notified)."""
     _triage(alert_id, "escalated", note, by, assign, config, db)
 
 
@@ -284,14 +274,13 @@ def alerts_dismiss(
     --suppress-source the same noise is suppressed until the expiry."""
     suppress = None
     if suppress_pattern or suppress_source or suppress_entity:
-        from sanctionwatch.storage.alerts import get_alert
-
         if not (suppress_pattern or suppress_source):
             err.print("--suppress-entity needs --suppress-pattern or --suppress-source")
             raise typer.Exit(2)
         entity = suppress_entity
         if entity is None:
-            i = with_store(config, db, lambda store: get_alert(store, alert_id)).alert.intent
+            i = with_app(config, db,
+                         lambda application: application.alerts.get(alert_id)).alert.intent
             entity = i.role("target") if i.role("target") in i.entity_ids else i.entity_ids[0]
         suppress = {"entity_id": entity, "pattern": suppress_pattern, "source": suppress_source,
                     "expires": datetime.now(UTC) + timedelta(days=suppress_days), "reason": note}
@@ -307,11 +296,9 @@ def alerts_dismiss(
 def alerts_note(alert_id: IdArg, text: Annotated[str, typer.Argument(help="the note")],
                 by: ByOpt = None, config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Add a note to the audit trail without changing the status."""
-    from sanctionwatch.storage.alerts import add_note
-
     who = actor(by)
-    with_store(config, db, lambda store: add_note(store, alert_id, actor=who, note=text,
-                                                  now=datetime.now(UTC)))
+    with_app(config, db, lambda application: application.alerts.note(alert_id, actor=who,
+                                                                       note=text))
     out.print(f"alert #{alert_id}: note added by {who}", markup=False)
 
 
@@ -321,9 +308,7 @@ def alerts_assign(alert_id: IdArg, name: Annotated[str, typer.Argument(help="ass
                   note: NoteOpt = "", by: ByOpt = None, config: ConfigOpt = None,
                   db: DbOpt = None) -> None:
     """Hand the alert to someone (kept in the audit trail)."""
-    from sanctionwatch.storage.alerts import add_note
-
     who = actor(by)
-    with_store(config, db, lambda store: add_note(store, alert_id, actor=who, note=note,
-                                                  now=datetime.now(UTC), assignee=name))
+    with_app(config, db, lambda application: application.alerts.note(
+        alert_id, actor=who, note=note, assignee=name))
     out.print(f"alert #{alert_id}: assigned to {name or 'nobody'} by {who}", markup=False)

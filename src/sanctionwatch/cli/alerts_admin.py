@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from sanctionwatch.cli._common import ConfigOpt, DbOpt, err, out
+from sanctionwatch.cli._common import ConfigOpt, DbOpt, err, out, with_app
 from sanctionwatch.cli.alerts import (
     ByOpt,
     EntityOpt,
@@ -28,37 +28,14 @@ from sanctionwatch.cli.alerts import (
     TypeOpt,
     actor,
     alerts_app,
+    detail_record,
     parse_since,
-    with_store,
 )
-from sanctionwatch.storage.store import AlertFilter
 from sanctionwatch.text.cells import safe_row
+from sanctionwatch.types import AlertFilter
 
 sup_app = typer.Typer(no_args_is_help=True, help="Suppressions made when dismissing noise.")
 alerts_app.add_typer(sup_app, name="suppressions")
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def detail_record(detail) -> dict:
-    """An alert with its sources and audit trail, as plain JSON-able data."""
-    from sanctionwatch.channels.base import alert_record
-
-    rec = alert_record(detail.alert)
-    rec["assignee"] = detail.assignee
-    rec["sources"] = [{"article_id": s.article_id, "source": s.source,
-                       "external_id": s.external_id, "url": s.url, "title": s.title,
-                       "published": _iso(s.published), "added": _iso(s.added)}
-                      for s in detail.sources]
-    rec["events"] = [{"at": _iso(e.at), "actor": e.actor, "from_status": e.from_status,
-                      "to_status": e.to_status, "note": e.note} for e in detail.events]
-    if detail.deliveries:
-        rec["deliveries"] = [{"channel": d.channel, "reason": d.reason, "status": d.status,
-                              "attempts": d.attempts, "sent": _iso(d.sent),
-                              "last_error": d.last_error} for d in detail.deliveries]
-    return rec
 
 
 def _csv_rows(records: list[dict]) -> list[dict]:
@@ -95,13 +72,11 @@ def alerts_export(
     """Export alerts with their sources and their whole audit trail."""
     import pandas as pd
 
-    from sanctionwatch.storage.alerts import details
-
     if fmt not in ("csv", "jsonl"):
         err.print("--format must be csv or jsonl")
         raise typer.Exit(2)
     f = AlertFilter(status, type_, entity, severity, parse_since(since))
-    records = [detail_record(d) for d in with_store(config, db, lambda s: details(s, f))]
+    records = [detail_record(d) for d in with_app(config, db, lambda a: a.alerts.details(f))]
     if fmt == "csv":
         frame = pd.DataFrame(_csv_rows(records), columns=_CSV_COLUMNS)
         text = frame.to_csv(index=False)
@@ -132,10 +107,8 @@ def suppressions_list(
     config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """Suppressions in force (or all of them)."""
-    from sanctionwatch.storage.alerts import list_suppressions
-
     now = datetime.now(UTC)
-    rows = with_store(config, db, lambda s: list_suppressions(s, now, all_))
+    rows = with_app(config, db, lambda a: a.alerts.suppressions(all_))
     table = Table(title=f"{len(rows)} suppression(s)")
     for col in ("id", "entity", "pattern / source", "expires", "by", "alert", "reason", "state"):
         table.add_column(col, overflow="fold", no_wrap=col in ("id", "entity", "expires", "by"))
@@ -159,11 +132,9 @@ def suppressions_add(
     by: ByOpt = None, config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """Suppress future alerts of an entity matching a pattern or coming from a source."""
-    from sanctionwatch.storage.alerts import add_suppression
-
     now = datetime.now(UTC)
-    s = with_store(config, db, lambda st: add_suppression(
-        st, entity_id=entity, pattern=pattern, source=source, actor=actor(by), now=now,
+    s = with_app(config, db, lambda a: a.alerts.suppress(
+        entity_id=entity, pattern=pattern, source=source, actor=actor(by),
         expires=now + timedelta(days=days), reason=note))
     out.print(f"added {s.describe()}", markup=False)
 
@@ -174,8 +145,5 @@ def suppressions_remove(
     by: ByOpt = None, config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """Lift a suppression (its row is kept, marked removed, for the audit)."""
-    from sanctionwatch.storage.alerts import remove_suppression
-
-    s = with_store(config, db, lambda st: remove_suppression(st, suppression_id, actor(by),
-                                                             datetime.now(UTC)))
+    s = with_app(config, db, lambda a: a.alerts.unsuppress(suppression_id, actor(by)))
     out.print(f"removed {s.describe()}", markup=False)

@@ -25,7 +25,7 @@ from sanctionwatch.cli._common import (
     app,
     err,
     fail,
-    make_settings,
+    opened,
     out,
 )
 from sanctionwatch.errors import ConfigError, SanctionwatchError
@@ -42,9 +42,7 @@ def _since(value: str | None) -> datetime | None:
     return d if d.tzinfo else d.replace(tzinfo=UTC)
 
 
-def _fields(pairs: list[str] | None):
-    from sanctionwatch.sources.records import FieldMap
-
+def _fields(pairs: list[str] | None) -> dict | None:
     if not pairs:
         return None
     mapping: dict[str, object] = {}
@@ -57,7 +55,7 @@ def _fields(pairs: list[str] | None):
             mapping["text"] = [c for c in column.split(",") if c]
         else:
             mapping[name] = column
-    return FieldMap.from_config(mapping, "--field")
+    return mapping
 
 
 @contextlib.contextmanager
@@ -157,30 +155,21 @@ def backfill(
     index_cache: Annotated[Path | None, typer.Option(
         "--index-cache", help="index cache folder the workers load from "
         "(default: .cache/index beside the config)")] = None,
-    deliver: Annotated[bool, typer.Option(
-        "--deliver/--no-deliver", help="queue the new alerts for the channels (sent by the "
-        "daemon's outbox), as the daemon does")] = True,
     fmt: Annotated[str, typer.Option("--format", help="text, or json for machines")] = "text",
     config: ConfigOpt = None, watchlist: WatchlistOpt = None, rules: RulesOpt = None,
     db: DbOpt = None,
 ) -> None:
     """Analyse an archive on a Dask cluster and store it like the daemon (resumable)."""
-    from sanctionwatch.app import make_app
-    from sanctionwatch.backfill import BackfillOptions, run_backfill
-
     if fmt not in ("text", "json"):
         err.print("--format must be text or json")
         raise typer.Exit(2)
     try:
-        options = BackfillOptions(tuple(paths), source=source, since=_since(since),
-                                  chunk=max(1, chunk), fields=_fields(field),
-                                  delimiter=delimiter,
-                                  cache_dir=index_cache.resolve() if index_cache else None)
+        options = {"since": _since(since), "chunk": max(1, chunk), "source": source,
+                   "fields": _fields(field), "delimiter": delimiter,
+                   "cache_dir": index_cache.resolve() if index_cache else None}
         missing = [p for p in paths if not p.exists()]
         if missing:
             raise ConfigError(f"{missing[0]}: no such file or folder")
-        application = make_app(make_settings(config, watchlist, rules, db),
-                               **({} if deliver else {"channels": []}))
     except SanctionwatchError as exc:
         fail(exc)
         return
@@ -197,18 +186,15 @@ def backfill(
     def on_signal(signum, frame) -> None:
         application.stop.set()
 
-    old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        with cluster(scheduler, workers) as client:
-            report = run_backfill(application, client, options, show,
-                                  interval=1.0 if tty else 10.0)
-    except SanctionwatchError as exc:
-        fail(exc)
-        return
-    finally:
-        for s, h in old.items():
-            signal.signal(s, h)
-        application.close()
+    with opened(config, watchlist, rules, db, create=True) as application:
+        old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            with cluster(scheduler, workers) as client:
+                report = application.backfill(client, paths, **options, on_progress=show,
+                                              interval=1.0 if tty else 10.0)
+        finally:
+            for s, h in old.items():
+                signal.signal(s, h)
     c = report.cycle
     if fmt == "json":
         sys.stdout.write(json.dumps(_report_json(report)) + "\n")

@@ -17,8 +17,8 @@ from sanctionwatch.cli._common import (
     WatchlistOpt,
     app,
     err,
-    fail,
-    make_settings,
+    format_option,
+    opened,
     out,
 )
 from sanctionwatch.errors import SanctionwatchError
@@ -32,17 +32,9 @@ def run(
     db: DbOpt = None,
 ) -> None:
     """Run the monitor: every source on its schedule (or once with --once)."""
-    from sanctionwatch.app import make_app
-    from sanctionwatch.scheduler import run_forever, run_once
-
-    try:
-        application = make_app(make_settings(config, watchlist, rules, db))
-    except SanctionwatchError as exc:
-        fail(exc)
-        return
-    try:
+    with opened(config, watchlist, rules, db, create=True) as application:
         if once:
-            reports = run_once(application)
+            reports = application.run(once=True)
             for r in reports:
                 for p in r.problems:
                     err.print(f"problem: {p}", markup=False)
@@ -57,51 +49,37 @@ def run(
             if any(not r.ok for r in reports):
                 raise typer.Exit(1)
         else:
-            try:
-                run_forever(application)
-            except SanctionwatchError as exc:
-                fail(exc)
-    finally:
-        application.close()
+            application.run()
 
 
 @app.command()
 def scan(
     paths: Annotated[list[Path], typer.Argument(help="files or folders to scan")],
-    fmt: Annotated[str, typer.Option("--format", help="jsonl, or text for people")] = "text",
+    fmt: Annotated[str, format_option("table", "jsonl", what="jsonl: one record per mention "
+                                      "and per alert; table: for people")] = "table",
     config: ConfigOpt = None, watchlist: WatchlistOpt = None, rules: RulesOpt = None,
 ) -> None:
     """Find mentions and alerts in files, without storing anything."""
-    from sanctionwatch.app import build_analyzer
-    from sanctionwatch.lifecycle import matching_watchlist
-    from sanctionwatch.sources.files import iter_paths, read_documents
-    from sanctionwatch.watchlist.csvfile import load_watchlist
-
-    if fmt not in ("jsonl", "text"):
-        err.print("--format must be jsonl or text")
-        raise typer.Exit(2)
-    try:
-        settings = make_settings(config, watchlist, rules)
-        curated = load_watchlist(settings.resolve(settings.watchlist.path))
-        analyzer = build_analyzer(settings, watchlist=matching_watchlist(settings, curated))
+    with opened(config, watchlist, rules) as application:
+        analyzer = application.scan_analyzer()
         failed = False
-        for path in iter_paths(paths):
-            try:
-                docs = list(read_documents(path))
-            except SanctionwatchError as exc:
-                err.print(f"error: {exc}", markup=False)
+        for _path, docs in application.documents(paths):
+            if isinstance(docs, SanctionwatchError):
+                err.print(f"error: {docs}", markup=False)
                 failed = True
                 continue
             for name, data in docs:
+                if isinstance(data, SanctionwatchError):  # one broken record: the rest is read
+                    err.print(f"error: {data}", markup=False)
+                    failed = True
+                    continue
                 result = analyzer.analyze(data.text)
                 if fmt == "jsonl":
                     _scan_jsonl(name, result)
                 else:
                     _scan_text(name, data.text, result)
-        if failed:
-            raise typer.Exit(1)
-    except SanctionwatchError as exc:
-        fail(exc)
+    if failed:
+        raise typer.Exit(1)
 
 
 def _scan_jsonl(name: str, result) -> None:
@@ -143,15 +121,12 @@ def _scan_text(name: str, text: str, result) -> None:
 def screen(
     names: Annotated[list[str] | None, typer.Argument(help="names to screen")] = None,
     input_file: Annotated[Path | None, typer.Option("--input", help="one name per line")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="json, jsonl, or text")] = "text",
+    fmt: Annotated[str, format_option("table", "json", "jsonl", what="json: one name's "
+                                      "candidates; jsonl: one line per name")] = "table",
     limit: Annotated[int, typer.Option("--limit", help="candidates per name")] = 10,
     config: ConfigOpt = None, watchlist: WatchlistOpt = None,
 ) -> None:
     """Screen names against the watchlist, best candidates first."""
-    from sanctionwatch.lifecycle import matching_watchlist
-    from sanctionwatch.matching.screen import Screener
-    from sanctionwatch.watchlist.csvfile import load_watchlist
-
     queries = list(names or [])
     if input_file:
         queries += [ln.strip() for ln in input_file.read_text(encoding="utf-8-sig").splitlines()
@@ -162,13 +137,8 @@ def screen(
     if fmt == "json" and len(queries) != 1:
         err.print("--format json takes exactly one name; use --format jsonl for several")
         raise typer.Exit(2)
-    try:
-        settings = make_settings(config, watchlist)
-        curated = load_watchlist(settings.resolve(settings.watchlist.path))
-        screener = Screener(matching_watchlist(settings, curated), settings.matching.threshold)
-    except SanctionwatchError as exc:
-        fail(exc)
-        return
+    with opened(config, watchlist) as application:
+        screener = application.screener()
     for q in queries:
         cands = [{"entity_id": c.entity_id, "name": c.name, "matched_alias": c.matched_alias,
                   "score": c.score, "match": c.match, "type": c.entity_type, "why": c.why}

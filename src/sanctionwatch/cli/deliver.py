@@ -8,14 +8,12 @@ waiting (`--status`).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from sanctionwatch.cli._common import ConfigOpt, DbOpt, app, err, fail, make_settings, out
-from sanctionwatch.errors import SanctionwatchError
+from sanctionwatch.cli._common import ConfigOpt, DbOpt, app, err, opened, out
 
 
 @app.command()
@@ -32,30 +30,17 @@ def deliver(
     config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """Send every due alert delivery through its channel (the outbox worker, once)."""
-    from sanctionwatch.app import make_app
-    from sanctionwatch.storage import outbox
-
-    try:
-        application = make_app(make_settings(config, db=db))
-    except SanctionwatchError as exc:
-        fail(exc)
-        return
-    try:
+    with opened(config, db=db) as application:
         if status:
-            _status(outbox.queue_state(application.store))
+            _status(application.delivery_queue())
             return
         if retry_now:
-            n = outbox.retry_now(application.store, datetime.now(UTC), channel)
+            n = application.retry_deliveries(channel)
             err.print(f"{n} waiting delivery(ies) made due now", markup=False)
         if flush_digests:
             n = application.flush_digests(channel)
             err.print(f"{n} digest delivery(ies) made due now", markup=False)
         report = application.deliver()
-    except SanctionwatchError as exc:
-        fail(exc)
-        return
-    finally:
-        application.close()
     sent = ", ".join(f"{k}: {v}" for k, v in sorted(report.sent.items())) or "nothing due"
     err.print(f"sent {report.total_sent} ({sent})", markup=False)
     for e in report.errors:

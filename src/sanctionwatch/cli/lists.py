@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import contextmanager
-from datetime import UTC, datetime
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -14,16 +13,18 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from sanctionwatch.cli._common import (
+    FORMATS,
     ConfigOpt,
     DbOpt,
     WatchlistOpt,
     app,
+    emit,
     err,
-    fail,
-    make_settings,
+    format_option,
+    opened,
     out,
 )
-from sanctionwatch.errors import SanctionwatchError, WatchlistError
+from sanctionwatch.errors import SanctionwatchError
 
 lists_app = typer.Typer(no_args_is_help=True, help="Official sanctions lists.")
 app.add_typer(lists_app, name="lists")
@@ -46,18 +47,6 @@ def _progress(label: str, quiet: bool = False):
             bar.update(task, completed=done, total=total)
 
         yield update
-
-
-def _curated(settings):
-    """The curated watchlist for ranking changes, or None (with a note) when invalid."""
-    from sanctionwatch.watchlist.csvfile import load_watchlist
-
-    try:
-        return load_watchlist(settings.resolve(settings.watchlist.path))
-    except WatchlistError as exc:
-        err.print(f"note: the curated watchlist is invalid ({len(exc.problems)} problem(s)); "
-                  "changes are not ranked against it", markup=False)
-        return None
 
 
 def _problems(imported) -> None:
@@ -93,26 +82,16 @@ def lists_import(
 ) -> None:
     """Import a list as a new version; print and raise `list_change` alerts for what changed
     since the previous version of that list."""
-    from sanctionwatch.lifecycle import apply_import
-    from sanctionwatch.storage.store import Store
-    from sanctionwatch.watchlist.importers import import_list
-
-    try:
-        settings = make_settings(config, watchlist, db=db)
-        with _progress(f"importing {path.name}", quiet=fmt == "jsonl") as progress:
-            imported = import_list(kind, path, name=name, date=date, progress=progress)
-        _problems(imported)
-        store = Store(settings.database_url)
+    with opened(config, watchlist, db=db, create=True) as application:
         try:
-            report = apply_import(store, imported, datetime.now(UTC), _curated(settings))
-        finally:
-            store.close()
-    except ValueError as exc:
-        err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(2) from None
-    except SanctionwatchError as exc:
-        fail(exc)
-        return
+            with _progress(f"importing {path.name}", quiet=fmt == "jsonl") as progress:
+                report = application.import_list(kind, path, name=name, date=date,
+                                                 progress=progress)
+        except ValueError as exc:
+            err.print(f"error: {exc}", markup=False)
+            raise typer.Exit(2) from None
+    imported = report.imported
+    _problems(imported)
     v = report.version
     if fmt != "jsonl":
         state = "new version" if report.created else "unchanged, version"
@@ -120,7 +99,9 @@ def lists_import(
                   + (f" (date {v.list_date})" if v.list_date else ""))
         if report.diff is not None:
             out.print(f"changes since the previous version: {report.diff.summary()}; "
-                      f"{len(report.alerts)} list_change alert(s) raised")
+                      f"{len(report.alerts)} list_change alert(s) raised"
+                      + (" (queued for the channels: the daemon or `sanctionwatch deliver` "
+                         "sends them)" if report.alerts else ""))
         elif report.created:
             out.print("first import of this list: no changes to report")
     _print_changes(report.changes, fmt, limit)
@@ -132,65 +113,54 @@ def lists_show(
     search: Annotated[str | None, typer.Option(help="only entities with a name containing "
                                                "this")] = None,
     limit: Annotated[int, typer.Option(help="entities to show")] = 50,
-    fmt: Annotated[str, typer.Option("--format", help="table or jsonl")] = "table",
+    fmt: Annotated[str, format_option(*FORMATS)] = "table",
     config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """The lists stored (latest version of each) or, with NAME, that list's entities."""
-    from sanctionwatch.storage import watchlists as wv
-    from sanctionwatch.storage.store import Store
-
-    try:
-        settings = make_settings(config, db=db)
-        store = Store(settings.database_url)
-        try:
-            if name is None:
-                latest = {v.list_name: v for v in wv.list_names(store)}
-                _show_lists(settings, latest, fmt)
-                return
-            info = wv.latest_version(store, name)
-            if info is None:
-                err.print(f"no list named {name!r} is stored (import one with `sanctionwatch "
-                          "lists import`)", markup=False)
-                raise typer.Exit(1)
-            snapshot = wv.load_snapshot(store, info.id)
-        finally:
-            store.close()
-    except SanctionwatchError as exc:
-        fail(exc)
-        return
+    with opened(config, db=db) as application:
+        if name is None:
+            latest = {v.list_name: v for v in application.versions.lists()}
+            _show_lists(application.settings, latest, fmt)
+            return
+        info = application.versions.latest(name)
+        if info is None:
+            err.print(f"no list named {name!r} is stored (import one with `sanctionwatch "
+                      "lists import`)", markup=False)
+            raise typer.Exit(1)
+        snapshot = application.versions.snapshot(info.id)
     ents = snapshot.entities
     if search:
         needle = search.casefold()
         ents = tuple(e for e in ents if any(needle in n.casefold() for n in e.names))
-    if fmt == "jsonl":
-        for e in ents[:limit]:
-            sys.stdout.write(json.dumps({
-                "id": e.id, "type": e.type, "name": e.name, "aliases": list(e.aliases),
-                "programs": list(e.programs), "countries": list(e.countries),
-                "origin": e.origin, "extra": dict(e.extra)}, ensure_ascii=False) + "\n")
-        return
-    table = Table(title=f"{name} version {info.id} ({info.list_date or 'undated'}): "
+    def table() -> None:
+        t = Table(title=f"{name} version {info.id} ({info.list_date or 'undated'}): "
                         f"{len(ents)} of {len(snapshot.entities)} entities")
-    for col in ("id", "type", "name", "programs", "countries", "aliases", "listed since"):
-        table.add_column(col, overflow="fold")
-    for e in ents[:limit]:
-        extra = dict(e.extra)
-        table.add_row(e.id, e.type, e.name, " ".join(e.programs), " ".join(e.countries),
+        for col in ("id", "type", "name", "programs", "countries", "aliases", "listed since"):
+            t.add_column(col, overflow="fold")
+        for e in ents[:limit]:
+            extra = dict(e.extra)
+            t.add_row(e.id, e.type, e.name, " ".join(e.programs), " ".join(e.countries),
                       str(len(e.aliases)), extra.get("list_date", ""))
-    out.print(table)
+        out.print(t)
+
+    emit([{"id": e.id, "type": e.type, "name": e.name, "aliases": list(e.aliases),
+           "programs": list(e.programs), "countries": list(e.countries), "origin": e.origin,
+           "extra": dict(e.extra)} for e in ents[:limit]], fmt, table)
 
 
 def _show_lists(settings, latest, fmt: str) -> None:
     configured = {c.name: c for c in settings.lists}
     names = dict.fromkeys([*configured, *(k for k in latest if k != "curated")])
-    if fmt == "jsonl":
+    if fmt != "table":
+        records = []
         for n in names:
             v, cfg = latest.get(n), configured.get(n)
-            sys.stdout.write(json.dumps({
+            records.append({
                 "list": n, "kind": v.kind if v else cfg.kind, "version": v.id if v else None,
                 "list_date": v.list_date if v else "", "summary": v.summary if v else "",
                 "changes": v.changes if v else "", "configured": cfg is not None,
-                "matching": bool(cfg and cfg.match and cfg.enabled)}) + "\n")
+                "matching": bool(cfg and cfg.match and cfg.enabled)})
+        emit(records, fmt, lambda: None)
         return
     table = Table(title="official lists")
     for col in ("list", "kind", "version", "date", "stored (UTC)", "content", "changes",
@@ -237,26 +207,17 @@ def lists_diff(
 ) -> None:
     """The list changes between two files, ranked against the curated watchlist, as the
     daemon would raise them as `list_change` alerts. Stores nothing."""
-    from sanctionwatch.watchlist.diff import diff_watchlists
-    from sanctionwatch.watchlist.importers import import_list
-    from sanctionwatch.watchlist.listchange import list_changes
-
     kind = kind or guess_kind(old)
-    try:
-        settings = make_settings(config, watchlist)
-        with _progress(f"reading {old.name}", quiet=fmt == "jsonl") as progress:
-            a = import_list(kind, old, name=name, progress=progress)
-        with _progress(f"reading {new.name}", quiet=fmt == "jsonl") as progress:
-            b = import_list(kind, new, name=name, progress=progress)
-        curated = _curated(settings)
-    except ValueError as exc:
-        err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(2) from None
-    except SanctionwatchError as exc:
-        fail(exc)
-        return
-    d = diff_watchlists(a.watchlist, b.watchlist)
-    changes = list_changes(d, b.name, kind, b.date, a.watchlist, b.watchlist, curated)
+    with opened(config, watchlist) as application, ExitStack() as bars:
+        def progress(label: str):
+            return bars.enter_context(_progress(f"reading {label}", quiet=fmt == "jsonl"))
+
+        try:
+            a, b, d, changes = application.diff_lists(kind, old, new, name=name,
+                                                      progress=progress)
+        except ValueError as exc:
+            err.print(f"error: {exc}", markup=False)
+            raise typer.Exit(2) from None
     if fmt != "jsonl":
         out.print(f"[bold]{a.name}[/bold] {a.date or old} -> {b.date or new}: {d.summary()}; "
                   f"{len(changes)} change(s)")
@@ -270,40 +231,26 @@ def lists_refresh(
     config: ConfigOpt = None, db: DbOpt = None, watchlist: WatchlistOpt = None,
 ) -> None:
     """Fetch and import configured lists now (as the daemon does on their schedule)."""
-    from sanctionwatch.lifecycle import apply_import, fetch_list
-    from sanctionwatch.storage.store import Store
-    from sanctionwatch.watchlist.importers import import_list
-
     failed = False
-    try:
-        settings = make_settings(config, watchlist, db=db)
+    with opened(config, watchlist, db=db, create=True) as application:
+        settings = application.settings
         chosen = [c for c in settings.lists if (c.name in names if names else c.enabled)]
         unknown = set(names or ()) - {c.name for c in settings.lists}
         if unknown:
             err.print(f"error: not configured: {', '.join(sorted(unknown))}", markup=False)
             raise typer.Exit(2)
-        curated = _curated(settings)
-        store = Store(settings.database_url)
-    except SanctionwatchError as exc:
-        fail(exc)
-        return
-    try:
         for cfg in chosen:
             try:
-                path = fetch_list(cfg, settings)
                 with _progress(f"importing {cfg.name}") as progress:
-                    imported = import_list(cfg.kind, path, name=cfg.name, progress=progress)
-                _problems(imported)
-                report = apply_import(store, imported, datetime.now(UTC), curated)
+                    report = application.refresh_list(cfg.name, progress)
             except SanctionwatchError as exc:
                 err.print(f"error: {cfg.name}: {exc}", markup=False)
                 failed = True
                 continue
+            _problems(report.imported)
             out.print(f"{cfg.name}: version {report.version.id} "
                       f"({'new' if report.created else 'unchanged'}), "
                       f"{len(report.alerts)} list_change alert(s)")
             _print_changes(report.changes, "text", 20)
-    finally:
-        store.close()
     if failed:
         raise typer.Exit(1)

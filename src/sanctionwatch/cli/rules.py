@@ -14,6 +14,7 @@ from sanctionwatch.cli._common import (
     app,
     fail,
     make_settings,
+    opened,
     out,
 )
 from sanctionwatch.errors import SanctionwatchError
@@ -28,11 +29,11 @@ def rules_validate(
     config: ConfigOpt = None,
 ) -> None:
     """Check rule files; list every problem."""
-    from sanctionwatch.rules.loader import load_rules
+    from sanctionwatch.app import App
 
     try:
         settings = make_settings(config)
-        rs = load_rules(paths or [settings.resolve(p) for p in settings.rules.paths])
+        rs = App.check_rules(paths or [settings.resolve(p) for p in settings.rules.paths])
     except SanctionwatchError as exc:
         fail(exc)
         return
@@ -47,15 +48,15 @@ def rules_test(
     = False,
 ) -> None:
     """Show, sentence by sentence, which rules fired and which nearly fired, and why."""
-    from sanctionwatch.app import build_analyzer
-    from sanctionwatch.rules.evaluate import Trace
-    from sanctionwatch.sources.files import iter_paths, read_documents
-
-    try:
-        analyzer = build_analyzer(make_settings(config, watchlist, rules))
-        for path in iter_paths(paths):
-            for name, data in read_documents(path):
-                trace: list[Trace] = []
+    with opened(config, watchlist, rules) as application:
+        analyzer = application.scan_analyzer()  # the watchlist `scan` matches with
+        for _path, docs in application.documents(paths):
+            if isinstance(docs, SanctionwatchError):
+                raise docs
+            for name, data in docs:
+                if isinstance(data, SanctionwatchError):
+                    raise data
+                trace: list = []
                 result = analyzer.analyze(data.text, trace)
                 out.print(f"[bold]{name}[/bold]")
                 for s in result.sentences:
@@ -68,5 +69,3 @@ def rules_test(
                         mark = "FIRED " if t.fired else "no    "
                         out.print(f"      {mark}{t.rule_id}: {t.reason}", markup=False,
                                   style="green" if t.fired else "dim")
-    except SanctionwatchError as exc:
-        fail(exc)

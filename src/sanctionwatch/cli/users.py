@@ -6,14 +6,24 @@ never from the command line, where other users and the shell history would see t
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from sanctionwatch.cli._common import ConfigOpt, DbOpt, app, err, out
-from sanctionwatch.cli.alerts import with_store
+from sanctionwatch.cli._common import (
+    FORMATS,
+    ConfigOpt,
+    DbOpt,
+    app,
+    emit,
+    err,
+    format_option,
+    out,
+    with_app,
+)
+from sanctionwatch.errors import UserError
+from sanctionwatch.types import ROLES
 
 users_app = typer.Typer(no_args_is_help=True, help="Users of the web page.")
 app.add_typer(users_app, name="users")
@@ -33,65 +43,58 @@ def users_add(
     config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """Create a user; the password is asked for (hidden), or read with --password-stdin."""
-    from sanctionwatch.storage import users as us
-
-    if role not in us.ROLES:
-        err.print(f"--role: use one of {', '.join(us.ROLES)}", markup=False)
+    if role not in ROLES:
+        err.print(f"--role: use one of {', '.join(ROLES)}", markup=False)
         raise typer.Exit(2)
     password = _read_password(password_stdin)
-    user = with_store(config, db, lambda store: us.add_user(store, name, role, password,
-                                                            datetime.now(UTC)))
+    user = with_app(config, db, lambda a: a.users.add(name, role, password), create=True)
     out.print(f"user {user.name} added ({user.role})", markup=False)
 
 
 @users_app.command("list")
-def users_list(config: ConfigOpt = None, db: DbOpt = None) -> None:
+def users_list(fmt: Annotated[str, format_option(*FORMATS)] = "table",
+               config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Users and their roles."""
-    from sanctionwatch.storage import users as us
+    users = with_app(config, db, lambda a: a.users.list())
 
-    users = with_store(config, db, us.list_users)
-    table = Table(title=f"{len(users)} user(s)")
-    for col in ("name", "role", "created (UTC)", "disabled"):
-        table.add_column(col)
-    for u in users:
-        table.add_row(u.name, u.role, f"{u.created:%Y-%m-%d %H:%M}", "yes" if u.disabled else "")
-    out.print(table)
+    def table() -> None:
+        t = Table(title=f"{len(users)} user(s)")
+        for col in ("name", "role", "created (UTC)", "disabled"):
+            t.add_column(col)
+        for u in users:
+            t.add_row(u.name, u.role, f"{u.created:%Y-%m-%d %H:%M}", "yes" if u.disabled else "")
+        out.print(t)
+
+    emit([{"name": u.name, "role": u.role, "created": u.created.isoformat(),
+           "disabled": u.disabled} for u in users], fmt, table)
 
 
 @users_app.command("role")
 def users_role(name: Annotated[str, typer.Argument(help="user name")], role: RoleOpt,
                config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Change a user's role."""
-    from sanctionwatch.storage import users as us
-
-    user = with_store(config, db, lambda store: us.set_role(store, name, role))
+    user = with_app(config, db, lambda a: a.users.set_role(name, role))
     out.print(f"user {user.name} is now {user.role}", markup=False)
 
 
 @users_app.command("disable")
 def users_disable(name: NameArg, config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Stop a user from signing in; their open sessions end now (enable undoes it)."""
-    from sanctionwatch.storage import users as us
-
-    user = with_store(config, db, lambda store: us.set_disabled(store, name, True))
+    user = with_app(config, db, lambda a: a.users.set_disabled(name, True))
     out.print(f"user {user.name} disabled", markup=False)
 
 
 @users_app.command("enable")
 def users_enable(name: NameArg, config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Let a disabled user sign in again, with the same password and role."""
-    from sanctionwatch.storage import users as us
-
-    user = with_store(config, db, lambda store: us.set_disabled(store, name, False))
+    user = with_app(config, db, lambda a: a.users.set_disabled(name, False))
     out.print(f"user {user.name} enabled ({user.role})", markup=False)
 
 
 @users_app.command("remove")
 def users_remove(name: NameArg, config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Delete a user; the triage history keeps their name (disable is reversible)."""
-    from sanctionwatch.storage import users as us
-
-    user = with_store(config, db, lambda store: us.remove_user(store, name))
+    user = with_app(config, db, lambda a: a.users.remove(name))
     out.print(f"user {user.name} removed", markup=False)
 
 
@@ -99,15 +102,13 @@ def users_remove(name: NameArg, config: ConfigOpt = None, db: DbOpt = None) -> N
 def users_passwd(name: NameArg, password_stdin: PasswordStdinOpt = False,
                  config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Set a new password (hidden prompt, or --password-stdin); open sessions end."""
-    from sanctionwatch.storage import users as us
+    def known(a):
+        if a.users.get(name) is None:
+            raise UserError(f"user {name}: no such user")
 
-    def known(store):
-        if us.get_user(store, name) is None:
-            raise us.UserError(f"user {name}: no such user")
-
-    with_store(config, db, known)  # before asking for a password nobody can be given
+    with_app(config, db, known)  # before asking for a password nobody can be given
     password = _read_password(password_stdin)
-    user = with_store(config, db, lambda store: us.set_password(store, name, password))
+    user = with_app(config, db, lambda a: a.users.set_password(name, password))
     out.print(f"password of user {user.name} changed", markup=False)
 
 

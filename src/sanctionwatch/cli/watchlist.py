@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -12,15 +11,20 @@ import typer
 from rich.table import Table
 
 from sanctionwatch.cli._common import (
+    FORMATS,
     ConfigOpt,
     DbOpt,
     app,
+    emit,
     err,
     fail,
+    format_option,
     make_settings,
+    opened,
     out,
 )
 from sanctionwatch.errors import SanctionwatchError, WatchlistError
+from sanctionwatch.types import CURATED_LIST
 
 watchlist_app = typer.Typer(no_args_is_help=True, help="The curated watchlist.")
 app.add_typer(watchlist_app, name="watchlist")
@@ -32,11 +36,11 @@ def watchlist_validate(
     config: ConfigOpt = None,
 ) -> None:
     """Check entities.csv and relations.csv; list every problem (exit 1 if any)."""
-    from sanctionwatch.watchlist.csvfile import load_watchlist
+    from sanctionwatch.app import App
 
     try:
         settings = make_settings(config)
-        wl = load_watchlist(folder or settings.resolve(settings.watchlist.path))
+        wl = App.check_watchlist(folder or settings.resolve(settings.watchlist.path))
     except WatchlistError as exc:
         for p in exc.problems:
             err.print(str(p), markup=False)
@@ -49,20 +53,17 @@ def watchlist_validate(
     out.print(f"ok: {len(wl.entities)} entities, {aliases} aliases, {len(wl.relations)} relations")
 
 
-def _record_folder(store, folder: Path):
-    """Store the folder's content as a version if it is valid and new; None if invalid."""
-    from sanctionwatch.storage import watchlists as wv
-    from sanctionwatch.watchlist.csvfile import load_watchlist
-
+def _record_folder(application) -> None:
+    """Store the folder's content as a version (with its re-screening job, run by the next
+    `run`, `lists import` or `rescreen`) if it is valid and new; say so if it is invalid."""
+    folder = application.settings.resolve(application.settings.watchlist.path)
     try:
-        wl = load_watchlist(folder)
+        application.check_watchlist(folder)
     except WatchlistError as exc:
         err.print(f"note: {folder} is invalid now ({len(exc.problems)} problem(s); see "
                   "`sanctionwatch watchlist validate`); not recorded", markup=False)
-        return None
-    version, created = wv.record_version(store, wv.CURATED, "curated", wl, datetime.now(UTC),
-                                         source=str(folder))
-    return wl, version, created
+        return
+    application.record_curated()
 
 
 @watchlist_app.command("history")
@@ -70,61 +71,45 @@ def watchlist_history(
     list_name: Annotated[str, typer.Option("--list", help="'curated' or an official list's "
                                             "name")] = "curated",
     limit: Annotated[int, typer.Option(help="versions to show, newest first")] = 20,
-    fmt: Annotated[str, typer.Option("--format", help="table or jsonl")] = "table",
+    fmt: Annotated[str, format_option(*FORMATS)] = "table",
     config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """Stored versions (content hash, time, summary, changes). The curated folder as it is
     now is recorded first when it is valid and differs from the latest version."""
-    from sanctionwatch.storage import watchlists as wv
-    from sanctionwatch.storage.store import Store
-
-    try:
-        settings = make_settings(config, db=db)
-        store = Store(settings.database_url)
-        try:
-            if list_name == wv.CURATED:
-                _record_folder(store, settings.resolve(settings.watchlist.path))
-            rows = wv.versions(store, list_name, limit)
-        finally:
-            store.close()
-    except SanctionwatchError as exc:
-        fail(exc)
-        return
-    if fmt == "jsonl":
+    with opened(config, db=db, create=True) as application:  # records the folder
+        if list_name == CURATED_LIST:
+            _record_folder(application)
+        rows = application.versions.history(list_name, limit)
+    def table() -> None:
+        t = Table(title=f"{list_name}: {len(rows)} version(s), newest first")
+        for col in ("version", "stored (UTC)", "hash", "date", "content", "changes"):
+            t.add_column(col, overflow="fold")
         for v in rows:
-            sys.stdout.write(json.dumps({
-                "id": v.id, "list": v.list_name, "created": v.created.isoformat(),
-                "content_hash": v.content_hash, "list_date": v.list_date, "summary": v.summary,
-                "changes": v.changes, "source": v.source}, ensure_ascii=False) + "\n")
-        return
-    table = Table(title=f"{list_name}: {len(rows)} version(s), newest first")
-    for col in ("version", "stored (UTC)", "hash", "date", "content", "changes"):
-        table.add_column(col, overflow="fold")
-    for v in rows:
-        table.add_row(str(v.id), v.created.strftime("%Y-%m-%d %H:%M:%S"), v.content_hash[:12],
+            t.add_row(str(v.id), v.created.strftime("%Y-%m-%d %H:%M:%S"), v.content_hash[:12],
                       v.list_date, v.summary, v.changes)
-    out.print(table)
+        out.print(t)
+
+    emit([{"id": v.id, "list": v.list_name, "created": v.created.isoformat(),
+           "content_hash": v.content_hash, "list_date": v.list_date, "summary": v.summary,
+           "changes": v.changes, "source": v.source} for v in rows], fmt, table)
 
 
-def _resolve(store, ref: str | None, folder: Path):
+def _resolve(application, ref: str | None, folder: Path):
     """A version id, 'latest', a folder path, or None (the folder now) -> (label, watchlist)."""
-    from sanctionwatch.storage import watchlists as wv
-    from sanctionwatch.watchlist.csvfile import load_watchlist
-
     if ref is None:
-        return f"{folder} (now)", load_watchlist(folder)
+        return f"{folder} (now)", application.check_watchlist(folder)
     if ref.isdigit() or ref == "latest":
-        info = wv.latest_version(store, wv.CURATED) if ref == "latest" else \
-            wv.get_version(store, int(ref))
+        versions = application.versions
+        info = versions.latest(CURATED_LIST) if ref == "latest" else versions.get(int(ref))
         if info is None:
             raise typer.BadParameter(f"no stored version {ref!r} (see `sanctionwatch watchlist "
                                      "history`)")
         return f"version {info.id} ({info.list_name}, {info.created:%Y-%m-%d %H:%M})", \
-            wv.load_snapshot(store, info.id)
+            versions.snapshot(info.id)
     path = Path(ref)
     if not path.is_dir():
         raise typer.BadParameter(f"{ref!r} is neither a version id nor a watchlist folder")
-    return str(path), load_watchlist(path)
+    return str(path), application.check_watchlist(path)
 
 
 @watchlist_app.command("diff")
@@ -137,22 +122,11 @@ def watchlist_diff(
     config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """Entities and aliases added, removed and changed between two versions."""
-    from sanctionwatch.storage.store import Store
-    from sanctionwatch.watchlist.diff import diff_watchlists
-
-    try:
-        settings = make_settings(config, db=db)
-        folder = settings.resolve(settings.watchlist.path)
-        store = Store(settings.database_url)
-        try:
-            old_label, old_wl = _resolve(store, old or "latest", folder)
-            new_label, new_wl = _resolve(store, new, folder)
-        finally:
-            store.close()
-    except SanctionwatchError as exc:
-        fail(exc)
-        return
-    d = diff_watchlists(old_wl, new_wl)
+    with opened(config, db=db) as application:
+        folder = application.settings.resolve(application.settings.watchlist.path)
+        old_label, old_wl = _resolve(application, old or "latest", folder)
+        new_label, new_wl = _resolve(application, new, folder)
+        d = application.diff_watchlists(old_wl, new_wl)
     if fmt == "jsonl":
         _diff_jsonl(d)
         return

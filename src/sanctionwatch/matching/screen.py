@@ -45,10 +45,6 @@ def query_tokens(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(k for k, _ in pairs), tuple(w for _, w in pairs)
 
 
-def query_keys(name: str) -> tuple[str, ...]:
-    return query_tokens(name)[0]
-
-
 def _sim(a: str, b: str) -> float:
     if a == b:
         return 1.0

@@ -12,10 +12,11 @@ import email.policy
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from dataclasses import replace
 from pathlib import Path
 
 from sanctionwatch.errors import SourceError
+from sanctionwatch.sources.records import FieldMap, json_record, to_article
 from sanctionwatch.types import ArticleData
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".eml", ".json", ".jsonl")
@@ -38,63 +39,53 @@ def read_text_file(path: Path) -> str:
         raise SourceError(f"{path}: cannot read: {exc.strerror}") from exc
 
 
-def _parse_date(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        d = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return d if d.tzinfo else d.replace(tzinfo=UTC)
-
-
-def _record(source: str, doc_id: str, rec: dict, where: str,
-            fields: dict[str, str] | None = None) -> ArticleData:
-    f = {"id": "id", "text": "text", "title": "title", "url": "url", "published": "published",
-         **(fields or {})}
-    text = rec.get(f["text"])
-    if not isinstance(text, str):
-        raise SourceError(f"{where}: no text field {f['text']!r} (a string) in this record")
-    return ArticleData(source=source, external_id=doc_id, text=text,
-                       title=str(rec.get(f["title"]) or ""), url=str(rec.get(f["url"]) or ""),
-                       published=_parse_date(rec.get(f["published"])))
-
-
-def read_documents(path: Path, source: str = "file",
-                   fields: dict[str, str] | None = None) -> Iterator[tuple[str, ArticleData]]:
+def read_documents(path: Path, source: str = "file", fields: FieldMap | None = None
+                   ) -> Iterator[tuple[str, ArticleData | SourceError]]:
     """(document name, article) for each article in a file. The name is the path, or
-    `PATH#ID` for an article of a JSON/JSONL file holding several."""
+    `PATH#ID` for an article of a JSON/JSONL file holding several. A record of a JSON or
+    JSONL file that is broken or has no text comes as (name, SourceError naming the file and
+    line), and the others are read (the same reader as the `jsonl` source: records.py); a
+    file that cannot be read at all raises SourceError."""
     suffix = path.suffix.lower()
     name = str(path)
-    id_field = (fields or {}).get("id", "id")
+    fields = fields or FieldMap()
     if suffix == ".jsonl":
         text = read_text_file(path)
         for n, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
+            where = f"{path}:{n}"
             try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise SourceError(f"{path}:{n}:{exc.colno}: invalid JSON: {exc.msg}") from exc
-            if not isinstance(rec, dict):
-                raise SourceError(f"{path}:{n}: expected a JSON object per line")
-            doc_id = str(rec.get(id_field) or n)
-            yield f"{name}#{doc_id}", _record(source, f"{name}#{doc_id}", rec, f"{path}:{n}",
-                                              fields)
+                rec = json_record(line, where)
+                data = to_article(source, name, n, rec, fields, where)
+            except SourceError as exc:
+                yield f"{name}:{n}", exc
+                continue
+            yield data.external_id, data
     elif suffix == ".json":
         try:
-            data = json.loads(read_text_file(path))
+            doc = json.loads(read_text_file(path))
         except json.JSONDecodeError as exc:
             raise SourceError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from exc
-        if isinstance(data, dict):
-            yield name, _record(source, name, data, str(path), fields)
-        elif isinstance(data, list):
-            for n, rec in enumerate(data, start=1):
+        if isinstance(doc, dict):
+            try:
+                data = to_article(source, name, 1, doc, fields, str(path))
+            except SourceError as exc:
+                yield name, exc
+                return
+            yield name, replace(data, external_id=name)
+        elif isinstance(doc, list):
+            for n, rec in enumerate(doc, start=1):
+                where = f"{path}: item {n}"
                 if not isinstance(rec, dict):
-                    raise SourceError(f"{path}: item {n} is not a JSON object")
-                doc_id = str(rec.get(id_field) or n)
-                yield f"{name}#{doc_id}", _record(source, f"{name}#{doc_id}", rec,
-                                                  f"{path}: item {n}", fields)
+                    yield f"{name}#{n}", SourceError(f"{where} is not a JSON object")
+                    continue
+                try:
+                    data = to_article(source, name, n, rec, fields, where)
+                except SourceError as exc:
+                    yield f"{name}#{n}", exc
+                    continue
+                yield data.external_id, data
         else:
             raise SourceError(f"{path}: expected a JSON object or a list of objects")
     elif suffix in (".html", ".htm"):

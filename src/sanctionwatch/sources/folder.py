@@ -36,8 +36,12 @@ class FolderSource:
             if seen.get(key) == fingerprint:
                 continue
             try:
-                docs = tuple(d for _, d in read_documents(p, source=self.name))
+                found = list(read_documents(p, source=self.name))
             except SourceError as exc:
                 yield ItemProblem(key, str(exc))
                 continue
-            yield SourceItem(key, fingerprint, docs)
+            for name, bad in found:
+                if isinstance(bad, SourceError):  # one broken record: reported, skipped
+                    yield ItemProblem(f"{key}:{name.rsplit(':', 1)[-1]}", str(bad))
+            yield SourceItem(key, fingerprint, tuple(d for _, d in found
+                                                     if not isinstance(d, SourceError)))

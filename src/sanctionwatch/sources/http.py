@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from sanctionwatch import __version__
-from sanctionwatch.errors import Interrupted, SourceError
+from sanctionwatch.errors import HttpStatusError, Interrupted, SourceError
 
 log = logging.getLogger("sanctionwatch.sources.http")
 POLL = 0.1  # seconds between two checks of the deadline and the cancel event
@@ -35,14 +35,6 @@ class HttpSettings:
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     user_agent: str = USER_AGENT
-
-
-class HttpStatusError(SourceError):
-    """The server answered with a status outside 2xx (and not 304)."""
-
-    def __init__(self, message: str, status: int):
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,6 @@ file and line and skipped; the other lines are read. `NAME.jsonl.gz` is read dec
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from sanctionwatch.sources.records import (
     FieldMap,
     bulk_files,
     chunk_fingerprint,
+    json_record,
     read_bulk,
     to_article,
 )
@@ -52,12 +52,5 @@ class JsonlSource:
 
     def _article(self, key: str, file: Path, n: int, raw: bytes):
         where = f"{file}:{n}"
-        try:
-            rec = json.loads(raw.decode("utf-8-sig" if n == 1 else "utf-8"))
-        except UnicodeDecodeError as exc:
-            raise SourceError(f"{where}: not valid UTF-8 at byte {exc.start}") from exc
-        except json.JSONDecodeError as exc:
-            raise SourceError(f"{where}:{exc.colno}: invalid JSON: {exc.msg}") from exc
-        if not isinstance(rec, dict):
-            raise SourceError(f"{where}: expected a JSON object on each line")
-        return to_article(self.name, key, n, rec, self.fields, where)
+        return to_article(self.name, key, n, json_record(raw, where, first=n == 1),
+                          self.fields, where)

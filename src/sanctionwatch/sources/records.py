@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -92,6 +93,23 @@ def to_article(source: str, file_key: str, number: int, rec: Mapping, fields: Fi
                        text="\n\n".join(parts), title=str(rec.get(fields.title) or ""),
                        url=canonical_url(str(rec.get(fields.url) or "")),
                        published=parse_date(rec.get(fields.published)))
+
+
+def json_record(raw: bytes | str, where: str, first: bool = False) -> Mapping:
+    """One JSON Lines line as a record; `SourceError` naming the place when it is not UTF-8,
+    not JSON or not an object (the one reader of the JSONL source, the folder source and
+    `scan`)."""
+    try:
+        text = raw.decode("utf-8-sig" if first else "utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{where}: not valid UTF-8 at byte {exc.start}") from exc
+    try:
+        rec = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"{where}:{exc.colno}: invalid JSON: {exc.msg}") from exc
+    if not isinstance(rec, dict):
+        raise SourceError(f"{where}: expected a JSON object on each line")
+    return rec
 
 
 def chunk_fingerprint(raw: Iterable[bytes]) -> str:

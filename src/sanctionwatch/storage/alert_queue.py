@@ -17,21 +17,11 @@ from datetime import UTC, date, datetime, timedelta
 import sqlalchemy as sa
 
 from sanctionwatch.storage import schema as t
-from sanctionwatch.storage.store import Store, _alert
-from sanctionwatch.types import Alert
+from sanctionwatch.storage.rows import _alert
+from sanctionwatch.storage.store import Store
+from sanctionwatch.types import Alert, QueueFilter
 
 _a, _ar = t.alerts.c, t.articles.c
-
-
-@dataclass(frozen=True, slots=True)
-class QueueFilter:
-    status: str | None = None
-    type: str | None = None
-    severity: str | None = None
-    entity_id: str | None = None
-    source: str | None = None
-    since: datetime | None = None   # created at or after
-    until: datetime | None = None   # created before
 
 
 @dataclass(frozen=True)

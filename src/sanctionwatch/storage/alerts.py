@@ -13,31 +13,32 @@ Triage. Every status change, assignment and note appends one row to `alert_event
 from_status, to_status, note); nothing here updates or deletes an event, so the trail is never
 rewritten. A note or an assignment keeps the status (from_status == to_status).
 
-Deliveries. Whenever an alert is raised, materially updated or escalated, `Store.on_alert_change`
-(set by the app to the outbox) is called inside the same transaction, so the delivery is stored
-together with the change or not at all.
+Deliveries. Whenever an alert is raised, materially updated or escalated, `enqueue`
+(storage/deliveries.py) adds a delivery per route the store was opened with, inside the same
+transaction, so the delivery is stored together with the change or not at all.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from sanctionwatch.errors import SanctionwatchError
+from sanctionwatch.errors import TriageError
 from sanctionwatch.storage import corroboration
 from sanctionwatch.storage import schema as t
 from sanctionwatch.storage import suppressions as sup
-from sanctionwatch.storage.store import AlertFilter, Store, _alert, _insert_ignore, _mention_json
-from sanctionwatch.types import ALERT_STATUSES, Alert, AlertIntent, severity_rank
+from sanctionwatch.storage.deliveries import enqueue
+from sanctionwatch.storage.rows import _alert, _insert_ignore, _mention_json
+from sanctionwatch.types import ALERT_STATUSES, Alert, AlertFilter, AlertIntent, severity_rank
+
+if TYPE_CHECKING:
+    from sanctionwatch.storage.store import Store
 
 SYSTEM_ACTOR = "sanctionwatch"
-
-
-class TriageError(SanctionwatchError):
-    """A triage action names an unknown alert or is not allowed in the alert's status."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,8 +157,7 @@ def raise_alert(store: Store, conn: Connection, intent: AlertIntent, article_id:
     if corroboration.corroborate(store, conn, row, now):
         row = conn.execute(_BY_KEY, {"key": key}).one()  # its message says so now
     alert = _alert(row)
-    if store.on_alert_change is not None:
-        store.on_alert_change(conn, alert, "new", "", now)
+    enqueue(conn, store.routes, alert, "new", "", now)
     return alert
 
 
@@ -188,9 +188,9 @@ def _merge(store: Store, conn: Connection, row, intent: AlertIntent, article_id:
         values.pop(k)
     conn.execute(t.alerts.update().where(t.alerts.c.id == row.id).values(updated=now, **values))
     _event(conn, row.id, now, SYSTEM_ACTOR, row.status, row.status, note)
-    if store.on_alert_change is not None:
+    if store.routes:
         fresh = conn.execute(sa.select(t.alerts).where(t.alerts.c.id == row.id)).one()
-        store.on_alert_change(conn, _alert(fresh), "update", note, now)
+        enqueue(conn, store.routes, _alert(fresh), "update", note, now)
 
 
 def _event(conn: Connection, alert_id: int, at: datetime, actor: str, from_status: str | None,
@@ -237,8 +237,8 @@ def change_status(store: Store, alert_id: int, to_status: str, *, actor: str, no
         if suppress is not None:
             sup.add(conn, actor=actor, now=now, alert_id=alert_id, **suppress)
         fresh = _alert(conn.execute(sa.select(t.alerts).where(t.alerts.c.id == alert_id)).one())
-        if to_status == "escalated" and store.on_alert_change is not None:
-            store.on_alert_change(conn, fresh, "escalated", text, now)
+        if to_status == "escalated":
+            enqueue(conn, store.routes, fresh, "escalated", text, now)
         return fresh
 
 

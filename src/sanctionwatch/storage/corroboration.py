@@ -12,19 +12,24 @@ within `WINDOW` of the article (its publication date, else when it was fetched).
 Each link is stored once (`alert_links`), written in the audit trail of both alerts, and added
 to the news alert's message ("confirmed by ofac_sdn 2023-01-26: programme added TCO (alert
 #57)"). A news alert confirmed after it was raised is a material change: analysts are told
-(`Store.on_alert_change`, reason `update`), inside the same transaction as the list change.
+(`enqueue`, reason `update`), inside the same transaction as the list change.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sanctionwatch.storage import schema as t
-from sanctionwatch.storage.store import Store, _alert
+from sanctionwatch.storage.deliveries import enqueue
+from sanctionwatch.storage.rows import _alert
+
+if TYPE_CHECKING:
+    from sanctionwatch.storage.store import Store
 
 WINDOW = timedelta(days=60)
 # which list changes confirm a designation in each phase
@@ -66,7 +71,7 @@ class Link:
 def corroborate(store: Store, conn: Connection, row, now: datetime) -> list[Link]:
     """Link a just-raised alert (`row` of `alerts`) to the alerts that corroborate it; return
     the new links. A news alert that a new list change confirms was raised before: analysts
-    hear of it now (`store.on_alert_change`, reason `update`)."""
+    hear of it now (`enqueue`, reason `update`)."""
     if row.type == "designation" and row.phase in CONFIRMS:
         links = [_link(row, other, conn) for other in _list_changes(conn, row)]
     elif row.type == "list_change" and row.phase in PHASES_CONFIRMED_BY:
@@ -86,9 +91,9 @@ def corroborate(store: Store, conn: Connection, row, now: datetime) -> list[Link
         status = conn.execute(sa.select(t.alerts.c.status)
                               .where(t.alerts.c.id == link.list_id)).scalar_one()
         _event(conn, link.list_id, now, status, link.announced_in)
-        if row.type == "list_change" and store.on_alert_change is not None:
+        if row.type == "list_change" and store.routes:
             fresh = conn.execute(sa.select(t.alerts).where(t.alerts.c.id == link.news_id)).one()
-            store.on_alert_change(conn, _alert(fresh), "update", link.confirmed_by, now)
+            enqueue(conn, store.routes, _alert(fresh), "update", link.confirmed_by, now)
     return made
 
 

@@ -259,6 +259,27 @@ rescreen_alerts = sa.Table(
 )
 
 
+# Re-screening as a durable job (issue 16): one row per watchlist, list or rule version that
+# stored articles must be checked against again, and per `sanctionwatch rescreen`. `pending`
+# until done: whoever opens the app next completes it. `version_id` is the version that
+# added names (kind watchlist or list; `previous_id` the one before it, none for a first
+# import); `rules` names the rule files' fingerprint (kind rules).
+rescreen_jobs = sa.Table(
+    "rescreen_jobs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("watchlist_versions.id"), nullable=True),
+    sa.Column("previous_id", sa.Integer, sa.ForeignKey("watchlist_versions.id"), nullable=True),
+    sa.Column("rules", sa.String(64), nullable=False, default=""),
+    sa.Column("since", UTCDateTime, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False, index=True),
+    sa.Column("created", UTCDateTime, nullable=False),
+    sa.Column("finished", UTCDateTime, nullable=True),
+    sa.Column("articles", sa.Integer, nullable=False, default=0),
+    sa.Column("alerts", sa.Integer, nullable=False, default=0),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+)
+
 # -- the web triage page (issue 8): users, sign-in attempts, sessions -------------------------
 
 # People who sign in to the web page. `role` is "viewer" (reads) or "analyst" (also triages);

@@ -10,7 +10,10 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from sanctionwatch.storage import schema as t
-from sanctionwatch.storage.store import Store, _insert_ignore
+from sanctionwatch.storage.rows import _insert_ignore
+from sanctionwatch.storage.store import Store
+
+JOBS_TABLE = "apscheduler_jobs"  # the scheduler's job store, in the same database
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,11 +7,9 @@ crash leaves either all of them or none.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -20,29 +18,19 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from sanctionwatch.errors import StorageError
 from sanctionwatch.storage import schema as t
-from sanctionwatch.types import Alert, AlertIntent, Article, ArticleData, Feature, Mention
-
-
-@dataclass(frozen=True, slots=True)
-class AlertFilter:
-    status: str | None = None
-    type: str | None = None
-    entity_id: str | None = None
-    severity: str | None = None
-    since: datetime | None = None
-    limit: int | None = None
-
-
-def _insert_ignore(conn: Connection, table: sa.Table, values: dict, keys: list[str]) -> bool:
-    """Insert a row unless one with the same `keys` exists; True when inserted."""
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
-    stmt = stmt.returning(*(table.c[k] for k in keys))
-    return conn.execute(stmt).first() is not None
-
+from sanctionwatch.storage.alerts import raise_alert
+from sanctionwatch.storage.deliveries import OutboxRoute
+from sanctionwatch.storage.rows import _alert, _article, _insert_ignore
+from sanctionwatch.types import (
+    STORED,
+    Alert,
+    AlertFilter,
+    AlertIntent,
+    Article,
+    ArticleData,
+    Feature,
+    Mention,
+)
 
 # Statements used for every article, built once (values travel as parameters): building a
 # statement per call costs more than running it.
@@ -55,16 +43,18 @@ _SET_STORY = t.articles.update().where(t.articles.c.id == sa.bindparam("aid")).v
 class Store:
     """sanctionwatch's database. `Store(url)` migrates the schema on first use."""
 
-    def __init__(self, url: str, echo: bool = False):
+    def __init__(self, url: str, *, routes: Sequence[OutboxRoute] = (),
+                 group_window: timedelta | None = None, echo: bool = False):
         self.url = url
+        # What each channel receives: a raised, materially updated or escalated alert gets a
+        # delivery per route that wants it, in the same transaction (storage/deliveries.py).
+        self.routes: tuple[OutboxRoute, ...] = tuple(routes)
         # Alerts with the same key raised within this window update one alert (None: only
         # within a story). See storage/alerts.py.
-        self.group_window: timedelta | None = None
-        # Called as (conn, alert, reason, note, now) inside the transaction that raises or
-        # materially changes an alert; the app points it at the outbox (storage/outbox.py).
-        self.on_alert_change: Callable[[Connection, Alert, str, str, datetime], None] | None = None
+        self.group_window = group_window
         # The connection of the `batch()` in progress in each thread (transaction() joins it).
         self._batch = threading.local()
+        _check_url(url)
         try:
             kwargs: dict = {"echo": echo, "future": True}
             if url.startswith("sqlite"):
@@ -74,7 +64,12 @@ class Store:
                 sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             self.schema_version = t.migrate(self.engine)
         except SQLAlchemyError as exc:
-            raise StorageError(f"cannot open database {_safe_url(url)}: {exc}") from exc
+            raise StorageError(f"cannot open database {_safe_url(url)}: "
+                               f"{str(exc).splitlines()[0]}") from exc
+        except ImportError as exc:  # a dialect whose driver is not installed
+            raise StorageError(f"database {_safe_url(url)}: its driver is not installed "
+                               f"({exc.name or exc}); for PostgreSQL: "
+                               "pip install 'sanctionwatch[postgres]'") from exc
 
     def close(self) -> None:
         self.engine.dispose()
@@ -119,11 +114,6 @@ class Store:
             raise StorageError(f"database error: {exc}") from exc
 
     # -- articles ---------------------------------------------------------------------------
-
-    def has_article(self, content_hash: str) -> bool:
-        with self.transaction() as conn:
-            q = sa.select(t.articles.c.id).where(t.articles.c.content_hash == content_hash)
-            return conn.execute(q).first() is not None
 
     def ingest(self, data: ArticleData, mentions: Sequence[Mention],
                intents: Sequence[AlertIntent], now: datetime,
@@ -170,8 +160,6 @@ class Store:
         """A new alert, or None when the story (or, within `group_window`, an alert with the
         same key) has it already: then the article is added to the alert's sources. Grouping,
         suppressions and outbox deliveries live in storage/alerts.py."""
-        from sanctionwatch.storage.alerts import raise_alert
-
         return raise_alert(self, conn, intent, article_id, story_id, now)
 
     def alert_sources(self, alert_id: int) -> list[Article]:
@@ -191,7 +179,7 @@ class Store:
             rows = conn.execute(sa.select(t.mentions).where(t.mentions.c.article_id == article_id)
                                 .order_by(t.mentions.c.start)).all()
         return [Mention(r.entity_id, r.start, r.end, r.matched, r.score, r.alias, r.kind,
-                        (Feature("stored", r.score, r.explanation),)) for r in rows]
+                        (Feature(STORED, r.score, r.explanation),)) for r in rows]
 
     # -- alerts -----------------------------------------------------------------------------
 
@@ -233,44 +221,27 @@ class Store:
                                ["source", "item_key"])
 
 
-def _mention_json(m: Mention) -> dict:
-    return {"entity_id": m.entity_id, "start": m.start, "end": m.end, "matched": m.matched,
-            "score": m.score, "kind": m.kind, "alias": m.alias, "explanation": m.explanation}
-
-
-def _article(row) -> Article:
-    return Article(row.id, ArticleData(row.source, row.external_id, row.text, row.title,
-                                       row.url, row.published), row.fetched)
-
-
-def _alert(row) -> Alert:
-    spans = row.spans if isinstance(row.spans, list) else json.loads(row.spans)
-    mentions = tuple(Mention(s["entity_id"], s["start"], s["end"], s["matched"], s["score"],
-                             s["alias"], s["kind"], (Feature("stored", s["score"],
-                                                             s["explanation"]),))
-                     for s in spans)
-    intent = AlertIntent(
-        type=row.type, severity=row.severity, entity_ids=tuple(row.entity_ids),
-        roles=tuple((r[0], r[1]) for r in row.roles), evidence=row.evidence,
-        evidence_start=row.evidence_start, evidence_end=row.evidence_end,
-        rule_id=row.rule_id, rule_version=row.rule_version, why=row.why, phase=row.phase,
-        message=row.message, mentions=mentions,
-    )
-    mapping = row._mapping
-    document = ""
-    if "source" in mapping:
-        document = f"{mapping['source']}:{mapping['external_id']}"
-    extra = {"assignee": mapping["assignee"]} if "assignee" in mapping else {}
-    return Alert(row.id, intent, row.article_id, row.status, row.created, row.updated, document,
-                 extra)
-
-
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+SUPPORTED = ("sqlite", "postgresql")
+
+
+def _check_url(url: str) -> None:
+    """A one-line error for a URL that is not one of ours (before SQLAlchemy tries it)."""
+    try:
+        backend = sa.engine.make_url(url).get_backend_name()
+    except sa.exc.ArgumentError:
+        raise StorageError(f"database URL {url!r} is not a URL: use sqlite:///PATH or "
+                           "postgresql+psycopg://USER@HOST/DB (or --db FILE)") from None
+    if backend not in SUPPORTED:
+        raise StorageError(f"database {_safe_url(url)}: {backend} is not supported; use "
+                           "sqlite:///PATH or postgresql+psycopg://USER@HOST/DB")
 
 
 def _safe_url(url: str) -> str:

@@ -20,7 +20,8 @@ from sqlalchemy.engine import Connection
 
 from sanctionwatch.dedupe import Signature, containment, similarity
 from sanctionwatch.storage import schema as t
-from sanctionwatch.storage.store import Store, _insert_ignore
+from sanctionwatch.storage.rows import _insert_ignore
+from sanctionwatch.storage.store import Store
 
 _CHUNK = 500
 

@@ -19,14 +19,9 @@ import regex
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from sanctionwatch.errors import SanctionwatchError
+from sanctionwatch.errors import SuppressionError
 from sanctionwatch.storage import schema as t
 from sanctionwatch.types import AlertIntent
-
-
-class SuppressionError(SanctionwatchError):
-    """A suppression is invalid, unknown or already removed."""
-
 
 PATTERN_TIMEOUT = 0.05  # seconds one pattern may search one evidence sentence
 log = logging.getLogger("sanctionwatch.suppressions")

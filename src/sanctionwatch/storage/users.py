@@ -15,48 +15,22 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from sanctionwatch.errors import SanctionwatchError
+from sanctionwatch.errors import UserError
 from sanctionwatch.storage import schema as t
 from sanctionwatch.storage.store import Store
+from sanctionwatch.types import ROLES, Session, User
 
-ROLES: tuple[str, ...] = ("viewer", "analyst")
 MIN_PASSWORD = 8
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,199}")
 _hasher = PasswordHasher()
 # Verified against when the name is unknown, so that an unknown name costs the same time.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
-
-
-class UserError(SanctionwatchError):
-    """A user cannot be created or changed as asked (bad name, role or password, duplicate)."""
-
-
-@dataclass(frozen=True, slots=True)
-class User:
-    id: int
-    name: str
-    role: str
-    created: datetime
-    disabled: bool
-
-    @property
-    def can_triage(self) -> bool:
-        """Only analysts change alerts; viewers read."""
-        return self.role == "analyst" and not self.disabled
-
-
-@dataclass(frozen=True, slots=True)
-class Session:
-    user: User
-    csrf: str
-    expires: datetime
 
 
 def _user(row) -> User:

@@ -21,7 +21,8 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from sanctionwatch.storage import schema as t
-from sanctionwatch.storage.store import Store, _article
+from sanctionwatch.storage.rows import _article
+from sanctionwatch.storage.store import Store
 from sanctionwatch.types import Alert, AlertIntent, Article, ArticleData, Mention, Watchlist
 from sanctionwatch.watchlist.versions import pack, unpack
 
@@ -152,13 +153,24 @@ def raise_report(store: Store, data: ArticleData, intents: Sequence[AlertIntent]
 
 # -- re-screening ----------------------------------------------------------------------------
 
+def _news_since(since: datetime):
+    a = t.articles.c
+    return (a.fetched >= since) & (a.source != SYSTEM_SOURCE) & \
+        ~a.source.like(LIST_SOURCE_PREFIX + "%")
+
+
+def count_articles_since(store: Store, since: datetime) -> int:
+    with store.transaction() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(t.articles)
+                            .where(_news_since(since))).scalar_one()
+
+
 def articles_since(store: Store, since: datetime, batch: int = 200
                    ) -> Iterator[tuple[Article, int]]:
     """(article, story id) for every news article fetched at or after `since`, oldest
     first, read in batches; report documents (system, list changes) are left out."""
     a = t.articles.c
-    cond = (a.fetched >= since) & (a.source != SYSTEM_SOURCE) & \
-        ~a.source.like(LIST_SOURCE_PREFIX + "%")
+    cond = _news_since(since)
     with store.transaction() as conn:
         ids = conn.execute(sa.select(a.id).where(cond).order_by(a.id)).scalars().all()
     for i in range(0, len(ids), batch):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from sanctionwatch.types import SEVERITIES, AlertIntent, Entity, Watchlist
 from sanctionwatch.watchlist.diff import WatchlistDiff
-from sanctionwatch.watchlist.importers import entry_id_of
+from sanctionwatch.watchlist.importers.base import entry_id_of
 from sanctionwatch.watchlist.merge import curated_ids
 
 KINDS = ("new_designation", "program_added", "delisting", "program_removed", "alias_added",

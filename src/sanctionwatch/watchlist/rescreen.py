@@ -64,3 +64,9 @@ def rescreen_intents(intents: Iterable[AlertIntent], new: NewNames) -> list[Aler
                 (f", new name {', '.join(repr(n) for n in names)}" if names else "") + ")"
             out.append(replace(i, why=f"{note}; {i.why}"))
     return out
+
+
+def marked_intents(intents: Iterable[AlertIntent], reason: str) -> list[AlertIntent]:
+    """Every intent of a full re-check (after a rule change, or on demand), its `why` marked
+    with the reason; the store drops those the story already has."""
+    return [replace(i, why=f"{PREFIX} ({reason}); {i.why}") for i in intents]

@@ -14,15 +14,11 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from sanctionwatch.channels.render import segments
-from sanctionwatch.errors import SanctionwatchError
-from sanctionwatch.storage import alert_queue as aq
-from sanctionwatch.storage import alerts as tr
-from sanctionwatch.storage.users import Session
+from sanctionwatch.errors import SanctionwatchError, TriageError
 from sanctionwatch.text.spans import cut
-from sanctionwatch.types import ALERT_STATUSES, SEVERITIES
+from sanctionwatch.types import ALERT_STATUSES, SEVERITIES, QueueFilter, Session
 from sanctionwatch.web import svg
-from sanctionwatch.web.app import render, web_state
+from sanctionwatch.web.base import render, web_state
 from sanctionwatch.web.params import int_param, path_id, text_param
 
 FILTERS = ("status", "type", "severity", "entity", "source", "since", "until", "size")
@@ -45,7 +41,7 @@ def _int(value: str | None, name: str) -> int | None:
     return int_param(value, name)
 
 
-def parse_filter(params) -> tuple[aq.QueueFilter, dict[str, str]]:
+def parse_filter(params) -> tuple[QueueFilter, dict[str, str]]:
     raw = {k: text_param(str(params.get(k, "")).strip(), k) for k in FILTERS}
     if raw["status"] and raw["status"] not in ALERT_STATUSES:
         raise HTTPException(400, f"status: use one of {', '.join(ALERT_STATUSES)}")
@@ -55,9 +51,9 @@ def parse_filter(params) -> tuple[aq.QueueFilter, dict[str, str]]:
     if until is not None and len(raw["until"]) <= 10:
         until += timedelta(days=1)  # a date: up to the end of that day
     _int(raw["size"], "size")
-    f = aq.QueueFilter(raw["status"] or None, raw["type"] or None, raw["severity"] or None,
-                       raw["entity"] or None, raw["source"] or None,
-                       _date(raw["since"], "since"), until)
+    f = QueueFilter(raw["status"] or None, raw["type"] or None, raw["severity"] or None,
+                    raw["entity"] or None, raw["source"] or None,
+                    _date(raw["since"], "since"), until)
     return f, {k: v for k, v in raw.items() if v}
 
 
@@ -67,11 +63,11 @@ def queue(request: Request, session: Session) -> Response:
     before = _int(request.query_params.get("before"), "before")
     after = _int(request.query_params.get("after"), "after")
     size = min(max(_int(request.query_params.get("size"), "size") or PAGE_SIZE, 1), 200)
-    result = aq.page(w.store, f, before=before, after=after, size=size)
-    counts = aq.counts(w.store, f)
+    result = w.app.alerts.page(f, before=before, after=after, size=size)
+    counts = w.app.alerts.counts(f)
     today = w.now().date()
     end = min(today, (f.until - timedelta(seconds=1)).date()) if f.until else today
-    chart = svg.day_chart(aq.per_day(w.store, f, end, 30))
+    chart = svg.day_chart(w.app.alerts.per_day(f, end, 30))
 
     def link(**changes) -> str:
         params = {**active, **{k: v for k, v in changes.items() if v is not None}}
@@ -81,8 +77,8 @@ def queue(request: Request, session: Session) -> Response:
     return render(request, "queue.html", {
         "page": result, "counts": counts, "chart": chart, "filters": active,
         "statuses": ALERT_STATUSES, "severities": SEVERITIES,
-        "types": sorted(set(aq.values(w.store, "type")) | set(counts.by_type)),
-        "sources": aq.values(w.store, "source"), "link": link,
+        "types": sorted(set(w.app.alerts.values("type")) | set(counts.by_type)),
+        "sources": w.app.alerts.values("source"), "link": link,
         "older": link(before=str(result.older)) if result.older else "",
         "newer": link(after=str(result.newer)) if result.newer else "",
         "first": link() if (before or after) else "", "self_url": _self(request),
@@ -104,12 +100,12 @@ def detail(request: Request, session: Session, error: str = "", status: int = 20
     w = web_state(request)
     alert_id = path_id(int(request.path_params["alert_id"]), "alert")
     try:
-        d = tr.get_alert(w.store, alert_id)
-    except tr.TriageError as exc:
+        d = w.app.alerts.get(alert_id)
+    except TriageError as exc:
         raise HTTPException(404, str(exc)) from None
     i = d.alert.intent
     article_text = ""
-    for article in w.store.alert_sources(alert_id):
+    for article in w.app.alerts.sources(alert_id):
         if article.id == d.alert.article_id:
             article_text = article.data.text
     limit = 50_000
@@ -118,7 +114,7 @@ def detail(request: Request, session: Session, error: str = "", status: int = 20
     default_entity = i.role("target") if i.role("target") in i.entity_ids else (
         i.entity_ids[0] if i.entity_ids else "")
     return render(request, "alert.html", {
-        "d": d, "a": d.alert, "i": i, "evidence": segments(d.alert),
+        "d": d, "a": d.alert, "i": i, "evidence": d.alert.segments(),
         "article": cut(article_text[:limit], spans),
         "article_cut": len(article_text) > limit, "entities": entities,
         "sources": [(s, _safe_url(s.url)) for s in d.sources], "actions": ACTIONS,
@@ -153,21 +149,21 @@ def triage(request: Request, session: Session, form) -> Response:
     try:
         if kind in ("pattern", "source"):
             if to_status != "dismissed":
-                raise tr.TriageError("a suppression is made only when dismissing")
+                raise TriageError("a suppression is made only when dismissing")
             value = str(form.get("suppress_value", "")).strip()
             days = _int(str(form.get("suppress_days", "90")), "suppress_days") or 90
             if days < 1:
-                raise tr.TriageError("the suppression must last at least one day")
+                raise TriageError("the suppression must last at least one day")
             entity = str(form.get("suppress_entity", "")).strip()
             if not entity:
-                entity = tr.get_alert(w.store, alert_id).alert.intent.entity_ids[0]
+                entity = w.app.alerts.get(alert_id).alert.intent.entity_ids[0]
             suppress = {"entity_id": entity, "pattern": value if kind == "pattern" else None,
                         "source": value if kind == "source" else None,
                         "expires": w.now() + timedelta(days=days), "reason": note}
-        tr.change_status(w.store, alert_id, to_status, actor=session.user.name, note=note,
-                         now=w.now(), suppress=suppress)
+        w.app.alerts.triage(alert_id, to_status, actor=session.user.name, note=note,
+                            suppress=suppress)
     except SanctionwatchError as exc:
-        if isinstance(exc, tr.TriageError) and "no such alert" in str(exc):
+        if isinstance(exc, TriageError) and "no such alert" in str(exc):
             raise HTTPException(404, str(exc)) from None
         return detail(request, session, error=str(exc), status=400, form=dict(form))
     return RedirectResponse(f"/alerts/{alert_id}", status_code=303)
@@ -177,8 +173,7 @@ def note(request: Request, session: Session, form) -> Response:
     w = web_state(request)
     alert_id = path_id(int(request.path_params["alert_id"]), "alert")
     try:
-        tr.add_note(w.store, alert_id, actor=session.user.name, note=str(form.get("note", "")),
-                    now=w.now())
+        w.app.alerts.note(alert_id, actor=session.user.name, note=str(form.get("note", "")))
     except SanctionwatchError as exc:
         if "no such alert" in str(exc):
             raise HTTPException(404, str(exc)) from None

@@ -1,8 +1,8 @@
 """The web triage page: `create_app(settings)` builds the ASGI app over `make_app(settings)`.
 
-The page reuses what the CLI uses — the store, the triage functions of storage/alerts.py (so
-the audit trail, suppressions and outbox deliveries behave exactly as with `sanctionwatch
-alerts ...`), the watchlist in force and the data of `sanctionwatch status`. Pages are
+The page goes through the same `App` as the CLI — its triage (so the audit trail,
+suppressions and outbox deliveries behave exactly as with `sanctionwatch alerts ...`), its
+watchlist versions and the data of `sanctionwatch status`. Pages are
 rendered on the server (Jinja2, autoescaped); static files are part of the package.
 
 Every page needs a signed-in user (except `/healthz`, which says only whether the database
@@ -14,14 +14,9 @@ even text that escaped escaping could not run a script.
 
 from __future__ import annotations
 
-import logging
 import os
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
@@ -30,109 +25,26 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from sanctionwatch.app import App, make_app
 from sanctionwatch.config import Settings, interval_seconds
-from sanctionwatch.storage import users as us
+from sanctionwatch.types import Session
 from sanctionwatch.web import security as sec
-
-log = logging.getLogger("sanctionwatch.web")
-HERE = Path(__file__).resolve().parent
-SECRET_ENV = "SANCTIONWATCH_WEB_SECRET"
-
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-
-
-@dataclass
-class WebState:
-    """What every request handler needs, kept on `starlette_app.state.web`."""
-
-    app: App
-    secret: bytes
-    secure_cookies: bool
-    session_lifetime: timedelta
-    guard: sec.LoginGuard
-    templates: Jinja2Templates
-    owns_app: bool = True
-    cache: dict = field(default_factory=dict)
-    proxies: tuple[tuple[str, ...], str] = ((), "x-forwarded-for")  # trusted, their header
-
-    @property
-    def store(self):
-        return self.app.store
-
-    @property
-    def settings(self) -> Settings:
-        return self.app.settings
-
-    def now(self):
-        return self.app.clock()
-
-
-def web_state(request: Request) -> WebState:
-    return request.app.state.web
-
-
-def current_session(request: Request) -> us.Session | None:
-    """The signed-in session of this request (looked up once per request)."""
-    if "session" not in request.scope.setdefault("sw", {}):
-        w = web_state(request)
-        token = request.cookies.get(sec.SESSION_COOKIE, "")
-        request.scope["sw"]["session"] = us.get_session(w.store, w.secret, token, w.now())
-    return request.scope["sw"]["session"]
-
-
-def login_redirect(request: Request) -> RedirectResponse:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
-
-
-def page(view: Callable) -> Callable:
-    """A GET page for signed-in users: runs `view(request, session)` in a worker thread
-    (the store is synchronous); without a session, redirects to the sign-in page."""
-    async def endpoint(request: Request) -> Response:
-        session = await run_in_threadpool(current_session, request)
-        if session is None:
-            return login_redirect(request)
-        return await run_in_threadpool(view, request, session)
-    endpoint.__name__ = view.__name__
-    return endpoint
-
-
-def action(view: Callable, *, analyst: bool = True) -> Callable:
-    """A POST for signed-in users with a valid CSRF token (and, if `analyst`, the analyst
-    role): runs `view(request, session, form)` in a worker thread."""
-    async def endpoint(request: Request) -> Response:
-        session = await run_in_threadpool(current_session, request)
-        if session is None:
-            raise HTTPException(403, "Sign in first.")
-        form = await request.form()
-        if not sec.check_csrf(session, form.get("csrf")):
-            log.warning("web.csrf_rejected user=%s path=%s", session.user.name, request.url.path)
-            raise HTTPException(403, "The form expired or did not come from this site "
-                                     "(CSRF check failed). Reload the page and try again.")
-        if analyst and not session.user.can_triage:
-            log.warning("web.forbidden user=%s role=%s path=%s", session.user.name,
-                        session.user.role, request.url.path)
-            raise HTTPException(403, "Only analysts can change alerts.")
-        return await run_in_threadpool(view, request, session, form)
-    endpoint.__name__ = view.__name__
-    return endpoint
-
-
-def render(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
-    w = web_state(request)
-    session = context.get("session")
-    if session is None and "sw" in request.scope:
-        session = request.scope["sw"].get("session")
-    return w.templates.TemplateResponse(request, name, {"session": session, **context},
-                                        status_code=status)
-
+from sanctionwatch.web.base import (
+    CSP,
+    HERE,
+    SECRET_ENV,
+    WebState,
+    action,
+    log,
+    page,
+    render,
+    web_state,
+)
 
 # -- sign-in ------------------------------------------------------------------------------
 
@@ -167,7 +79,7 @@ async def login_submit(request: Request) -> Response:
         sec.set_cookie(response, sec.LOGIN_COOKIE, nonce, secure=w.secure_cookies,
                        max_age=3600)
         return response
-    token = await run_in_threadpool(us.create_session, w.store, w.secret, user, w.now(),
+    token = await run_in_threadpool(w.app.users.create_session, w.secret, user,
                                     w.session_lifetime)
     response = RedirectResponse(target, status_code=303)
     sec.set_cookie(response, sec.SESSION_COOKIE, token, secure=w.secure_cookies,
@@ -176,9 +88,9 @@ async def login_submit(request: Request) -> Response:
     return response
 
 
-def _logout(request: Request, session: us.Session, form) -> Response:
+def _logout(request: Request, session: Session, form) -> Response:
     w = web_state(request)
-    us.end_session(w.store, w.secret, request.cookies.get(sec.SESSION_COOKIE, ""))
+    w.app.users.end_session(w.secret, request.cookies.get(sec.SESSION_COOKIE, ""))
     log.info("web.logout name=%s", session.user.name)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(sec.SESSION_COOKIE, path="/", httponly=True, samesite="lax",
@@ -238,7 +150,7 @@ def create_app(settings: Settings, *, app: App | None = None) -> Starlette:
         log.warning("web.secret_missing: web.secret is empty; a random secret is used, "
                     "sessions end when the server restarts (set SANCTIONWATCH_WEB_SECRET)")
     state = WebState(core, secret, web.secure_cookies, timedelta(hours=web.session_hours),
-                     sec.LoginGuard(core.store, web.login_attempts,
+                     sec.LoginGuard(core.users, web.login_attempts,
                                     timedelta(seconds=interval_seconds(web.login_window))),
                      _templates(), owns,
                      proxies=(tuple(web.trusted_proxies), web.client_header.lower()))

@@ -10,6 +10,7 @@ from the config); never an entity, a user, an address or a text.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -20,7 +21,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from sanctionwatch.errors import StorageError
-from sanctionwatch.storage.metrics import Counts
+
+if TYPE_CHECKING:  # the App's metrics(), read here by attribute
+    from sanctionwatch.storage.metrics import Counts
 
 PREFIX = "sanctionwatch_"
 

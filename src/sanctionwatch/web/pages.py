@@ -12,13 +12,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sanctionwatch.storage import alert_queue as aq
-from sanctionwatch.storage import watchlists as wv
-from sanctionwatch.storage.users import Session
-from sanctionwatch.types import Entity, Watchlist
-from sanctionwatch.watchlist.diff import diff_watchlists
+from sanctionwatch.types import CURATED_LIST, Entity, Session, Watchlist
 from sanctionwatch.web import svg
-from sanctionwatch.web.app import WebState, render, web_state
+from sanctionwatch.web.base import WebState, render, web_state
 from sanctionwatch.web.params import int_param
 
 LINK_TYPES = ("support_network", "network_link")
@@ -46,13 +42,13 @@ def entity(request: Request, session: Session) -> Response:
     entity_id = request.path_params["entity_id"]
     index = entity_index(w)
     e = index.get(entity_id)
-    alerts = aq.alerts_of(w.store, entity_id, limit=20)
+    alerts = w.app.alerts.of_entity(entity_id, limit=20)
     if e is None and not alerts:
         raise HTTPException(404, f"entity {entity_id!r}: not on the watchlist in force and "
                                  "in no alert")
     wl = w.app.analyzer.watchlist
     relations = [r for r in wl.relations if entity_id in (r.source, r.target)]
-    links = aq.alerts_of(w.store, entity_id, LINK_TYPES, limit=200)
+    links = w.app.alerts.of_entity(entity_id, LINK_TYPES, limit=200)
     center = svg.Node(entity_id, e.name if e else entity_id, _url(entity_id))
     nodes: dict[str, svg.Node] = {entity_id: center}
     edges: list[svg.Edge] = []
@@ -85,7 +81,7 @@ def entity(request: Request, session: Session) -> Response:
     provenance = {k: v for k, v in (e.extra if e else ()) if k in PROVENANCE_KEYS}
     return render(request, "entity.html", {
         "e": e, "entity_id": entity_id, "relations": relations, "index": index,
-        "mentions": aq.recent_mentions(w.store, entity_id), "alerts": alerts,
+        "mentions": w.app.alerts.recent_mentions(entity_id), "alerts": alerts,
         "graph": graph, "links": found, "provenance": provenance, "url": _url,
         "extra": [(k, v) for k, v in (e.extra if e else ()) if k not in PROVENANCE_KEYS],
     })
@@ -93,10 +89,10 @@ def entity(request: Request, session: Session) -> Response:
 
 def watchlist(request: Request, session: Session) -> Response:
     w = web_state(request)
-    name = request.query_params.get("list", wv.CURATED)
-    lists = wv.list_names(w.store)
-    history = wv.versions(w.store, name, limit=100)
-    if not history and name != wv.CURATED:
+    name = request.query_params.get("list", CURATED_LIST)
+    lists = w.app.versions.lists()
+    history = w.app.versions.history(name, limit=100)
+    if not history and name != CURATED_LIST:
         raise HTTPException(404, f"list {name!r}: no stored version")
     return render(request, "watchlist.html", {
         "lists": lists, "name": name, "history": history,
@@ -111,27 +107,25 @@ def watchlist_diff(request: Request, session: Session) -> Response:
     new_id = int_param(request.query_params.get("new", ""), "new")
     if new_id is None:
         raise HTTPException(400, "new: a version id is required")
-    new = wv.get_version(w.store, new_id)
+    new = w.app.versions.get(new_id)
     if new is None:
         raise HTTPException(404, f"watchlist version {new_id}: no such version")
     old_param = request.query_params.get("old", "")
     if old_param:
-        old = wv.get_version(w.store, int_param(old_param, "old"))
+        old = w.app.versions.get(int_param(old_param, "old"))
         if old is None:
             raise HTTPException(404, f"watchlist version {old_param}: no such version")
     else:
-        old = wv.previous_version(w.store, new)
+        old = w.app.versions.previous(new)
     if old is None:
-        diff = diff_watchlists(Watchlist(()), wv.load_snapshot(w.store, new.id))
+        diff = w.app.diff_watchlists(Watchlist(()), w.app.versions.snapshot(new.id))
     else:
-        diff = diff_watchlists(wv.load_snapshot(w.store, old.id),
-                               wv.load_snapshot(w.store, new.id))
+        diff = w.app.diff_watchlists(w.app.versions.snapshot(old.id),
+                                     w.app.versions.snapshot(new.id))
     return render(request, "diff.html", {"old": old, "new": new, "diff": diff, "url": _url,
                                          "limit": 500})
 
 
 def health(request: Request, session: Session) -> Response:
-    from sanctionwatch.cli.status import collect
-
     w = web_state(request)
-    return render(request, "health.html", {"status": collect(w.settings)})
+    return render(request, "health.html", {"status": w.app.status()})

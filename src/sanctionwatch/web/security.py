@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sanctionwatch.storage import users as us
+from sanctionwatch.types import Session, User
 
 log = logging.getLogger("sanctionwatch.web")
 
@@ -60,7 +60,7 @@ def check_login_token(secret: bytes, nonce: str | None, token: str | None) -> bo
     return hmac.compare_digest(login_token(secret, nonce), token)
 
 
-def check_csrf(session: us.Session, token: str | None) -> bool:
+def check_csrf(session: Session, token: str | None) -> bool:
     return bool(token) and hmac.compare_digest(session.csrf, str(token))
 
 
@@ -83,26 +83,26 @@ class LoginGuard:
     """Sign-in with rate limiting: `limit` failures per name (4x per client address) within
     `window` lock further attempts until the window has passed."""
 
-    def __init__(self, store, limit: int, window: timedelta):
-        self.store, self.limit, self.window = store, limit, window
+    def __init__(self, users, limit: int, window: timedelta):
+        self.users, self.limit, self.window = users, limit, window  # App.users
 
     def locked(self, name: str, client: str, now: datetime) -> bool:
-        by_name, by_client = us.recent_failures(self.store, name, client, now - self.window)
+        by_name, by_client = self.users.recent_failures(name, client, now - self.window)
         return by_name >= self.limit or by_client >= 4 * self.limit
 
     def sign_in(self, name: str, password: str, client: str,
-                now: datetime) -> tuple[us.User | None, str]:
+                now: datetime) -> tuple[User | None, str]:
         """(user, "") on success, else (None, reason for the person signing in). The attempt
         is counted before the password is checked (`users.reserve_attempt`), so parallel
         attempts cannot slip past the limit."""
-        attempt = us.reserve_attempt(self.store, name, client, now, now - self.window,
-                                     self.limit, 4 * self.limit)
+        attempt = self.users.reserve_attempt(name, client, now, now - self.window,
+                                             self.limit, 4 * self.limit)
         if attempt is None:
             log.warning("web.login_locked name=%r client=%s", name, client)
             minutes = max(1, int(self.window.total_seconds() // 60))
             return None, (f"Too many failed sign-ins. Try again in {minutes} minutes.")
-        user = us.authenticate(self.store, name, password)
-        us.finish_attempt(self.store, attempt, user is not None)
+        user = self.users.authenticate(name, password)
+        self.users.finish_attempt(attempt, user is not None)
         if user is None:
             log.info("web.login_failed name=%r client=%s", name, client)
             return None, "Unknown user or wrong password."

@@ -12,92 +12,27 @@ an argument or read from the file), no network (fetching a URL is the caller's j
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
-from sanctionwatch.errors import Problem
-from sanctionwatch.types import Entity, Relation, Watchlist
+from sanctionwatch.watchlist.importers import csl, ftm, ofac, un
+from sanctionwatch.watchlist.importers.base import ImportedList, Progress
 
-# progress(done, total): called now and then during a long import; total may be None
-Progress = Callable[[int, int | None], None]
-_ID_BAD = re.compile(r"[^A-Za-z0-9_.:\-]+")
-_ISO_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
+__all__ = ["KINDS", "ImportedList", "Progress", "import_list"]
 
-
-@dataclass(frozen=True)
-class ImportedList:
-    """One snapshot of an official list in the entity model."""
-
-    name: str                    # the list's name (config `lists[].name`), e.g. "ofac_sdn"
-    kind: str                    # the importer used, e.g. "ofac_sdn"
-    date: str                    # date of the data (ISO), "" when unknown
-    source: str                  # path or URL it came from
-    entities: tuple[Entity, ...]
-    relations: tuple[Relation, ...] = ()
-    problems: tuple[Problem, ...] = ()  # rows skipped or references left unresolved
-
-    @cached_property
-    def watchlist(self) -> Watchlist:
-        return Watchlist(self.entities, self.relations)
-
-    @property
-    def alias_count(self) -> int:
-        return sum(len(e.aliases) for e in self.entities)
-
-
-def entity_id(list_name: str, entry_id: str) -> str:
-    """The watchlist id of a list entry: `<list name>:<entry id>`, only id characters."""
-    return f"{list_name}:{_ID_BAD.sub('_', entry_id.strip())}"
-
-
-def entry_id_of(entity: Entity) -> str:
-    """The list entry id an imported entity came from (its `list_entry_id`)."""
-    for k, v in entity.extra:
-        if k == "list_entry_id":
-            return v
-    return entity.id.split(":", 1)[-1]
-
-
-def provenance(list_name: str, entry: str, date: str,
-               *more: tuple[str, str]) -> tuple[tuple[str, str], ...]:
-    """The `extra` of an imported entity: where it came from, then anything else kept."""
-    return (("list", list_name), ("list_entry_id", entry), ("list_date", date),
-            *((k, v) for k, v in more if v))
-
-
-def date_from_path(path: Path) -> str:
-    """An ISO date written in the path (`ofac-history/2023-01-26/sdn.csv`), else ""."""
-    found = _ISO_DATE.findall(str(path))
-    return found[-1] if found else ""
-
-
-def unique(values) -> tuple[str, ...]:
-    """Trimmed, non-empty values without repeats, in first-seen order."""
-    return tuple(dict.fromkeys(v.strip() for v in values if v and v.strip()))
-
-
-def _registry() -> dict[str, Callable[..., ImportedList]]:
-    from sanctionwatch.watchlist.importers import csl, ftm, ofac, un
-
-    return {
-        "ofac_sdn": ofac.import_sdn,
-        "ofac_consolidated": ofac.import_consolidated,
-        "un": un.import_un,
-        "csl": csl.import_csl,
-        "ftm": ftm.import_ftm,
-    }
-
-
-KINDS: tuple[str, ...] = ("ofac_sdn", "ofac_consolidated", "un", "csl", "ftm")
+IMPORTERS: dict[str, Callable[..., ImportedList]] = {
+    "ofac_sdn": ofac.import_sdn,
+    "ofac_consolidated": ofac.import_consolidated,
+    "un": un.import_un,
+    "csl": csl.import_csl,
+    "ftm": ftm.import_ftm,
+}
+KINDS: tuple[str, ...] = tuple(IMPORTERS)
 
 
 def import_list(kind: str, path: Path, name: str | None = None, date: str = "",
                 progress: Progress | None = None) -> ImportedList:
     """Import `path` with the importer for `kind`; ValueError names the known kinds."""
-    importers = _registry()
-    if kind not in importers:
+    if kind not in IMPORTERS:
         raise ValueError(f"unknown list kind {kind!r} (one of {', '.join(KINDS)})")
-    return importers[kind](path, name=name or kind, date=date, progress=progress)
+    return IMPORTERS[kind](path, name=name or kind, date=date, progress=progress)

@@ -22,7 +22,7 @@ from pathlib import Path
 from sanctionwatch.errors import Problem, WatchlistError
 from sanctionwatch.types import Entity, Relation
 from sanctionwatch.watchlist.countries import country_codes
-from sanctionwatch.watchlist.importers import (
+from sanctionwatch.watchlist.importers.base import (
     ImportedList,
     Progress,
     date_from_path,
