@@ -1,19 +1,22 @@
 """One door (issue 16): what a command does, it does through the same App as the daemon, so its
 alerts reach the channels and its versions are re-screened, whoever made them. Each test runs
-the real console script on a real SQLite file with real watchlist, rule and list files."""
+the commands (the real Typer app, in this process: one interpreter start for all) on a real
+SQLite file with real watchlist, rule and list files."""
 
 from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
+from dataclasses import dataclass
 from pathlib import Path
+
+from typer.testing import CliRunner
+
+from sanctionwatch.cli import app
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "seeds" / "000_28478a00887480cc.txt"
 HISTORY = REPO / "tests" / "data" / "ofac-history"
-SCRIPT = str(Path(sys.executable).with_name("sanctionwatch"))
 
 ZARYA_ROW = ("zarya-logistics,organization,ZARYA FREIGHT LOGISTICS,Zarya Freight,RUSSIA-EO14024,"
              "RU,,,test entity added by an analyst,\n")
@@ -35,9 +38,18 @@ def _config(folder: Path, channels: str, rules: Path | None = None) -> Path:
     return cfg
 
 
-def sw(cfg: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([SCRIPT, *args, "--config", str(cfg)], capture_output=True,
-                          text=True, timeout=300)
+@dataclass
+class Done:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def sw(cfg: Path, *args: str) -> Done:
+    result = CliRunner().invoke(app, [*args, "--config", str(cfg)])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Done(result.exit_code, result.stdout, result.stderr)
 
 
 def _lines(path: Path) -> list[dict]:

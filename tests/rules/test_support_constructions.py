@@ -49,7 +49,8 @@ WATCHLIST = Watchlist((
     # the inflected and derived forms the sentences use (the matcher's own concern)
     Entity("iran", "country", "Iran", aliases=("Islamic Republic of Iran", "iranischer"),
            countries=("IR",)),
-    Entity("russia", "country", "Russia", aliases=("Россия", "Россию", "Росія", "Росії"), countries=("RU",)),
+    Entity("russia", "country", "Russia", aliases=("Россия", "Россию", "Росія", "Росії"),
+           countries=("RU",)),
     Entity("north-korea", "country", "North Korea", aliases=("DPRK",), countries=("KP",)),
 ))
 
@@ -81,7 +82,8 @@ def test_weapons_supplied_to_a_country_name_the_supplier(analyzer, text):
 
 
 def test_the_origin_of_delivered_goods_supplies_the_country(analyzer):
-    text = "Wegen der Lieferung iranischer Kampfdrohnen an Russland verschärften die USA ihre Maßnahmen."
+    text = ("Wegen der Lieferung iranischer Kampfdrohnen an Russland verschärften die USA ihre "
+            "Maßnahmen.")
     assert ("russia", "iran") in supports(analyzer, text)
 
 

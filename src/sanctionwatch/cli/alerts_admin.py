@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from sanctionwatch.cli._common import ConfigOpt, DbOpt, err, out, with_app
+from sanctionwatch.cli._common import ConfigOpt, DbOpt, err, format_option, out, with_app
 from sanctionwatch.cli.alerts import (
     ByOpt,
     EntityOpt,
@@ -61,8 +61,8 @@ def _csv_rows(records: list[dict]) -> list[dict]:
 
 @alerts_app.command("export")
 def alerts_export(
-    fmt: Annotated[str, typer.Option("--format", help="csv (one row per audit event) or "
-                                     "jsonl (one alert per line)")] = "jsonl",
+    fmt: Annotated[str, format_option("csv", "jsonl", what="csv: one row per audit event; "
+                                      "jsonl: one alert per line")] = "jsonl",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="file (default: "
                                                 "standard output)")] = None,
     status: StatusOpt = None, type_: TypeOpt = None, entity: EntityOpt = None,
@@ -72,9 +72,6 @@ def alerts_export(
     """Export alerts with their sources and their whole audit trail."""
     import pandas as pd
 
-    if fmt not in ("csv", "jsonl"):
-        err.print("--format must be csv or jsonl")
-        raise typer.Exit(2)
     f = AlertFilter(status, type_, entity, severity, parse_since(since))
     records = [detail_record(d) for d in with_app(config, db, lambda a: a.alerts.details(f))]
     if fmt == "csv":

@@ -76,7 +76,7 @@ def lists_import(
     name: Annotated[str | None, typer.Option(help="list name (default: the kind)")] = None,
     date: Annotated[str, typer.Option(help="date of the data, ISO (default: from the path "
                                       "or the file)")] = "",
-    fmt: Annotated[str, typer.Option("--format", help="text or jsonl (the changes)")] = "text",
+    fmt: Annotated[str, format_option("table", "jsonl", what="the changes")] = "table",
     limit: Annotated[int, typer.Option(help="changes to print")] = 50,
     config: ConfigOpt = None, db: DbOpt = None, watchlist: WatchlistOpt = None,
 ) -> None:
@@ -201,7 +201,7 @@ def lists_diff(
     kind: Annotated[str | None, typer.Option(help="importer kind (default: from the file "
                                              "name)")] = None,
     name: Annotated[str | None, typer.Option(help="list name (default: the kind)")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text or jsonl")] = "text",
+    fmt: Annotated[str, format_option("table", "jsonl", what="the changes")] = "table",
     limit: Annotated[int, typer.Option(help="changes to print")] = 100,
     config: ConfigOpt = None, watchlist: WatchlistOpt = None,
 ) -> None:

@@ -118,7 +118,7 @@ def watchlist_diff(
                                               "(default: the latest stored version)")] = None,
     new: Annotated[str | None, typer.Argument(help="version id, 'latest' or folder "
                                               "(default: the folder now)")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text or jsonl")] = "text",
+    fmt: Annotated[str, format_option("table", "jsonl")] = "table",
     config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """Entities and aliases added, removed and changed between two versions."""
