@@ -25,6 +25,7 @@ from sanctionwatch.cli._common import (
     app,
     err,
     fail,
+    format_option,
     opened,
     out,
 )
@@ -155,14 +156,11 @@ def backfill(
     index_cache: Annotated[Path | None, typer.Option(
         "--index-cache", help="index cache folder the workers load from "
         "(default: .cache/index beside the config)")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text, or json for machines")] = "text",
+    fmt: Annotated[str, format_option("table", "json", what="the summary")] = "table",
     config: ConfigOpt = None, watchlist: WatchlistOpt = None, rules: RulesOpt = None,
     db: DbOpt = None,
 ) -> None:
     """Analyse an archive on a Dask cluster and store it like the daemon (resumable)."""
-    if fmt not in ("text", "json"):
-        err.print("--format must be text or json")
-        raise typer.Exit(2)
     try:
         options = {"since": _since(since), "chunk": max(1, chunk), "source": source,
                    "fields": _fields(field), "delimiter": delimiter,
