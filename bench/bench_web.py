@@ -81,8 +81,8 @@ async def measure(asgi, cases: list[tuple[str, str]], repeat: int) -> list[tuple
                                               "token": token, "next": "/"})
         assert r.status_code == 303, r.text
         results = []
-        first = await client.get("/")
-        older = re.search(r'href="/\?before=(\d+)" id="older"', first.text)
+        first = await client.get("/?sort=newest")
+        older = re.search(r'before=(\d+)" id="older"', first.text)
         for label, url in cases:
             if "{deep}" in url:
                 url = url.replace("{deep}", str(int(older.group(1)) // 3 if older else 1))
@@ -123,7 +123,9 @@ def main() -> None:
     old = (now - timedelta(days=85)).date().isoformat()
     old_end = (now - timedelta(days=79)).date().isoformat()
     cases = [
-        ("queue, no filter", "/"),
+        ("queue, no filter (triage order)", "/"),
+        ("queue, newest first", "/?sort=newest"),
+        ("entity by name", "/?entity=Wagner"),
         ("status new", "/?status=new"),
         ("type + severity", "/?type=designation&severity=high"),
         ("entity (common)", "/?entity=wagner-group"),
@@ -133,7 +135,8 @@ def main() -> None:
         ("old date range (one week)", f"/?since={old}&until={old_end}"),
         ("all filters", f"/?status=new&type=mention&entity=north-korea&source=feed-1"
                         f"&since={day}"),
-        ("deep keyset page", "/?before={deep}"),
+        ("deep keyset page (newest first)", "/?sort=newest&before={deep}"),
+        ("deep keyset page (triage order)", "/?before=1.{deep}"),
     ]
     try:
         results = asyncio.run(measure(asgi, cases, args.repeat))

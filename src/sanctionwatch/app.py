@@ -12,7 +12,8 @@ them.
     lifecycle   start, reload_watchlist, reload_rules, import_list, refresh_list, diff_lists,
                 record_curated, rescreen, complete_pending
     reading     status, scan_analyzer, screener, documents, healthy, metrics
-    aggregates  app.alerts (triage), app.users (sign-in), app.versions (watchlist versions)
+    aggregates  app.alerts (triage), app.users (sign-in), app.versions (watchlist versions),
+                app.entities (entities by name, list entries and their history)
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from sanctionwatch.pipeline import CycleReport, run_cycle, run_source
 from sanctionwatch.rules.loader import load_rules, rule_files
 from sanctionwatch.rules.model import RuleSet
 from sanctionwatch.services.alerts import Alerts
+from sanctionwatch.services.entities import Entities
 from sanctionwatch.services.users import Users
 from sanctionwatch.services.versions import Versions
 from sanctionwatch.sources.files import iter_paths, read_documents
@@ -110,6 +112,7 @@ class App:
         self.alerts = Alerts(lambda: self.store, self.clock)
         self.users = Users(lambda: self.store, self.clock)
         self.versions = Versions(lambda: self.store)
+        self.entities = Entities(lambda: self.analyzer.watchlist, self.versions)
 
     def __enter__(self) -> App:
         return self

@@ -300,6 +300,8 @@ class QueueFilter:
     source: str | None = None
     since: datetime | None = None   # created at or after
     until: datetime | None = None   # created before
+    assignee: str | None = None     # assigned to this name; "" for the unassigned ones
+    entity_any: tuple[str, ...] = ()  # any of these entity ids (a name's matches)
 
 
 CURATED_LIST = "curated"  # the list name of the curated watchlist's versions

@@ -23,6 +23,13 @@ def _detail(site, alert_id):
         store.close()
 
 
+def _triage_order(alerts) -> list[int]:
+    from sanctionwatch.types import SEVERITIES
+
+    return [a.id for a in sorted(alerts, key=lambda a: (SEVERITIES.index(a.intent.severity),
+                                                        a.id), reverse=True)]
+
+
 def _hostile(site):
     return next(a for a in site.alerts() if "<script>" in a.intent.evidence)
 
@@ -101,7 +108,11 @@ def test_queue_filters_counts_chart_and_paging(site, login):
     assert f"{total} alert(s) selected" in page.text
     assert '<svg class="chart"' in page.text
     ids = re.findall(r'class="open" href="/alerts/(\d+)', page.text)
-    assert [int(i) for i in ids] == sorted((a.id for a in site.alerts()), reverse=True)
+    # Triage order by default: the most severe first, newest first within a severity.
+    assert [int(i) for i in ids] == _triage_order(site.alerts())
+    newest = client.get("/", params={"sort": "newest"})
+    assert [int(i) for i in re.findall(r'class="open" href="/alerts/(\d+)', newest.text)] == \
+        sorted((a.id for a in site.alerts()), reverse=True)
     designations = site.alerts(type="designation")
     page = client.get("/", params={"type": "designation"})
     assert {int(i) for i in re.findall(r'class="open" href="/alerts/(\d+)', page.text)} == \
@@ -131,7 +142,7 @@ def test_queue_filters_counts_chart_and_paging(site, login):
         seen += [int(i) for i in re.findall(r'class="open" href="/alerts/(\d+)', page.text)]
         m = re.search(r'href="([^"]+)" id="older"', page.text)
         url = m.group(1) if m else ""
-    assert seen == sorted((a.id for a in site.alerts()), reverse=True)
+    assert seen == _triage_order(site.alerts())
     newer = re.search(r'href="([^"]+)" id="newer"', page.text).group(1).replace("&amp;", "&")
     back = client.get(newer)
     assert [int(i) for i in re.findall(r'class="open" href="/alerts/(\d+)', back.text)] == \

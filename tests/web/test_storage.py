@@ -155,3 +155,43 @@ def test_entity_alerts_and_recent_mentions(store):
     mentions = aq.recent_mentions(store, "wagner-group", limit=2)
     assert len(mentions) == 2 and mentions[0].fetched > mentions[1].fetched
     assert mentions[0].url.startswith("https://e.org/")
+
+
+def test_queue_in_triage_order_pages_by_severity_then_newest(store):
+    """Critical first, newest first within a severity, with (rank, id) cursors both ways;
+    counts by severity leave the severity filter out; assignee and any-of-entities filters."""
+    ids = []
+    for i, severity in enumerate(["low", "critical", "low", "high", "medium", "critical",
+                                  "low", "high", "low"]):
+        _, created = store.ingest(ArticleData("a", f"s{i}", f"severity text {i}"), [],
+                                  [_intent("designation", ("wagner-group",), severity)],
+                                  NOW + timedelta(minutes=i))
+        ids.append((created[0].id, severity))
+    rank = {s: n for n, s in enumerate(("low", "medium", "high", "critical"))}
+    expected = [i for i, s in sorted(ids, key=lambda x: (rank[x[1]], x[0]), reverse=True)]
+    f = aq.QueueFilter()
+    walked, p = [], aq.page(store, f, size=4, order="severity")
+    pages = [p]
+    while True:
+        walked += [a.id for a in p.alerts]
+        if p.older is None:
+            break
+        p = aq.page(store, f, before=p.older, size=4, order="severity")
+        pages.append(p)
+    assert walked == expected and isinstance(pages[0].older, tuple)
+    back = aq.page(store, f, after=pages[-1].newer, size=4, order="severity")
+    assert [a.id for a in back.alerts] == [a.id for a in pages[-2].alerts]
+    assert back.older == pages[-2].older
+    c = aq.counts(store, aq.QueueFilter(severity="critical"))
+    assert c.by_severity == {"low": 4, "medium": 1, "high": 2, "critical": 2}
+    assert c.total == 2
+    with pytest.raises(ValueError):
+        aq.page(store, f, order="random")
+    from sanctionwatch.storage import alerts as tr
+
+    tr.add_note(store, ids[0][0], actor="alice", note="", now=NOW, assignee="bob")
+    assert [a.id for a in aq.page(store, aq.QueueFilter(assignee="bob")).alerts] == [ids[0][0]]
+    assert len(aq.page(store, aq.QueueFilter(assignee="")).alerts) == 8
+    assert len(aq.page(store, aq.QueueFilter(entity_any=("north-korea", "wagner-group")))
+               .alerts) == 9
+    assert aq.page(store, aq.QueueFilter(entity_any=("north-korea",))).alerts == []

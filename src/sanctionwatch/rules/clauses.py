@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from sanctionwatch.text.normalize import fold as fold_text
+
 _AGENT = re.compile(
     r"(?:\b(?:by|par|von|por|da|dal|dalla|de su|del su)|founded|led|owned|created|controlled|"
     r"headed|run|financed|chief|leader|founder|owner|boss|head|financier|patron|chef|"
@@ -25,6 +27,16 @@ _AGENT = re.compile(
     r"finansist\w*|glav\w*|zasnovnik\w*|ochil\w*|kerivnik\w*|stvoren\w*)"
     r"(?:[^\w:]+[\w']+){0,2}[^\w:]*$"  # a colon opens a list: "linked to it: A, B"
     # owners, right before their name: "belonging to X", "принадлежащих X", "относящихся к X"
+    # a relative's name: "sanctions against the mother of X", "санкции против матери X"
+    r"|(?:(?:wife|husband|son|daughter|mother|father|brother|sister|widow) of|"
+    r"(?:epouse|mere|pere|fils|fille|frere|soeur|veuve) d[eu']?|"
+    r"(?:esposa|madre|padre|hij[oa]|herman[oa]|viuda) de|"
+    r"(?:moglie|madre|padre|figli[oa]|fratello|sorella|vedova) di|"
+    r"(?:mutter|vater|ehefrau|sohn|tochter|bruder|schwester|witwe) von|"
+    r"materi|zheny|muzha|syna|docheri|brata|sestry|ottsa|vdovy|matki|zony|corki|ojca)\W*$"
+    # a regime's head: "sanctions against the regime of Bashar al-Assad" (a programme)
+    r"|(?:regime|regimen|regimes|regim|rezhim\w*|rejim\w*) (?:of|de|di|du|des|del|von|van|"
+    r"do|da)\W*$"
     r"|(?:belonging to|appartenant (?:a|aux?)|gehorend\w*|pertenecientes? a|appartenent\w* a\w*|"
     r"prinadlezh\w*|podkontrol'?n\w*|pidkontrol'?n\w*|otnosyashch\w* k|nalezhn\w*)\W*$")
 
@@ -41,6 +53,14 @@ _CLAUSE_WORD = re.compile(
     r"wegen|weil|por (?:haber|su|sus|financiar|apoyar|proporcionar|suministrar)|"
     r"per (?:aver|il suo|la sua|i suoi|le sue|avere)|za (?:podderzhk|finansirovan|postavk|"
     r"pomoshch|pidtrymk|finansuvann|postach|wspieran|finansowan|dostaw|pomoc)\w*)(?![a-z0-9])"
+    # a relative clause after a preposition: "…, fecha en que Ortega …", "em que"
+    r"|(?<![a-z0-9])(?:en|em|con|com|por) (?:el |la |los |las |o |a |os |as )?(?:que|cual|"
+    r"cuales|qual|quais)(?![a-z0-9])"
+    # an accusation gives the reason: "sanctioned X, accusing him of helping Y"
+    r"|(?<![a-z0-9])(?:accus(?:ed|ing|es) (?:\w+ )?of|accusant|accuse d|accusee? d|"
+    r"accusandol\w*|accusat[oaie] di|acusad[oa]s? de|acusando\w*|beschuldigt|"
+    r"vorgeworfen|obvinya\w*|obvinen\w*|obvinil\w*|zvynuvach\w*|oskarz\w*|suclan\w*|"
+    r"suclayarak)(?![a-z0-9])"
     # a relative clause: "X, a dealer who has funded Y" (unambiguous relative pronouns)
     r"|(?<![a-z0-9])(?:who|which|whom|whose|lequel|laquelle|lesquel\w*|welche\w*|kotor\w*|"
     r"yakyi|yaka|yake|yaki|yakoho|yakykh|ktory|ktora|ktore|ktorzy|ktorego|ktorej|ktorych)"
@@ -77,10 +97,12 @@ def reported_after(folded_between: str) -> bool:
 # --- lists -------------------------------------------------------------------------------
 
 _CONJUNCTION = (r"and|or|et|ou|und|oder|sowie|y|e|o|i|и|і|й|та|або|или|а также|а також|"
+                r"en|oraz|και|ή|"
                 r"as well as|ainsi que|así como|nonché|ed|ve|ile")
 # Arabic writes "،" and joins "و" ("and") to the next word; Chinese lists with "、" and "和"
-_SEPARATOR = re.compile(rf"\s*[,;،、，]\s*|\s+(?:{_CONJUNCTION})\s+|\s+و|\s*(?:和|及|以及|与)\s*",
-                        re.IGNORECASE)
+# a comma may be followed by a conjunction: "A, B, and C", "и X, и Y, и Z"
+_SEPARATOR = re.compile(rf"\s*[,;،、，]\s*(?:(?:{_CONJUNCTION})\s+)?|\s+(?:{_CONJUNCTION})\s+|\s+و|"
+                        rf"\s*(?:和|及|以及|与)\s*", re.IGNORECASE)
 _ENDS_WITH_CONJUNCTION = re.compile(rf"\s(?:{_CONJUNCTION})\s*$", re.IGNORECASE)
 _PARENTHESIS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|（[^（）]*）")
 _QUOTES = re.compile(r"[«»\"“”„‘’]")
@@ -117,6 +139,91 @@ def list_gap(gap: str) -> str | None:
     return "conjunction" if _ENDS_WITH_CONJUNCTION.search(" " + text) else "comma"
 
 
+# "A, de Durban, e B, da Cidade do Cabo, o etíope C", "A, son fils, B, l'un des dirigeants,
+# ainsi que C": names with a short description of each between commas
+DESCRIPTION_WORDS = 8   # words of one description between two commas
+TITLE_WORDS = 4         # words before a name after the last separator ("o etíope", "his deputy")
+COMMA_TITLE_WORDS = 2   # the same when no description comes before it
+_RELATIVE = re.compile(
+    r"(?<![a-z0-9])(?:wife|husband|son|daughter|brother|sister|father|mother|cousin|nephew|"
+    r"niece|uncle|aunt|epouse|mari|fils|fille|frere|soeur|pere|mere|esposa|esposo|marido|"
+    r"hij[oa]|herman[oa]|padre|madre|prim[oa]|moglie|marito|figli[oa]|fratello|sorella|"
+    r"frau|ehefrau|ehemann|sohn|tochter|bruder|schwester|vater|mutter|cousine|"
+    r"zhen\w*|muzh\w*|syn\w*|doch\w*|brat\w*|sestr\w*|ots\w*|materi|druzhyn\w*|"
+    r"cholovik\w*|zon\w*|corka|corki|ojc\w*|matk\w*|esi|oglu|kizi|kardesi|echtgeno\w*|"
+    r"zoon|dochter|broer|zus|vader|moeder|syzyg\w*|gios|kori|aderf\w*)(?![a-z0-9])")
+_OPENS_ITEM = re.compile(r"^\s*[,،，、]")
+_OPENS_WITH_CONJUNCTION = re.compile(rf"^\s+(?:{_CONJUNCTION})\s+", re.IGNORECASE)
+_ENDS_WITH_PREPOSITION = re.compile(
+    r"(?<![\w'])(?:of|for|to|by|with|from|de|di|da|do|dos|das|del|della|dello|dei|degli|delle|"
+    r"von|vom|zur|zum|des|du|d'|al|au|aux|par|por|per|con|avec|com|mit|van|voor|z|ze|w|"
+    r"dla|od|s|u|v|k|ot|dlya|otnositel'no|ile|icin|tou|tis|ton|apo|"
+    r"في|من|عن|على|إلى|لدى|مع|داخل|ضمن)\s*$")
+
+
+def described_gap(gap: str) -> bool:
+    """The original text between two names is a description of the first and, perhaps, a
+    title of the second, in a list: ", a Jordanian accountant, and " — at least one
+    description closed by a separator, no clause of its own (a relative pronoun, a purpose,
+    an agent), a title of a few words that does not end in a preposition ("the wife of")."""
+    gap = _QUOTES.sub(" ", gap)  # "ООО «Верус», казахстанское товарищество B"
+    if _ENDS_WITH_PREPOSITION.search(gap.lower()):
+        return False
+    if not _OPENS_ITEM.match(gap):
+        # "… e o queniano B", "and his deputy B": a conjunction, then a short lower-case title
+        m = _OPENS_WITH_CONJUNCTION.match(gap)
+        title = gap[m.end():].split() if m else []
+        return bool(m) and 0 < len(title) <= TITLE_WORDS and \
+            not any(w[:1].isupper() for w in title) and \
+            not new_clause(" " + fold_text(gap) + " ") and not _AGENT.search(fold_text(gap))
+    text = gap
+    for _ in range(2):
+        text = _PARENTHESIS.sub(" ", text)
+    text = _QUOTES.sub(" ", text)
+    if any(c in text for c in ":;.()[]"):
+        return False
+    folded = " " + fold_text(text).strip() + " "
+    if new_clause(folded) or _AGENT.search(folded) or _DESCRIPTION_CLAUSE.search(folded):
+        return False
+    pieces = _SEPARATOR.split(" " + text + " ")
+    if len(pieces) < 2 or pieces[0].strip():
+        return False
+    middle = [p for p in pieces[1:-1] if p.strip()]  # ", e o juiz": two separators
+    title = pieces[-1].split()
+    if len(title) > TITLE_WORDS:
+        return False
+    if not middle:
+        # a title alone after a comma: "ООО «Верус», казахстанское товарищество B", "A,
+        # its subsidiary B" — not a relative's ("A, сына B": A is B's son)
+        most = TITLE_WORDS if _OPENS_WITH_CONJUNCTION.match(_OPENS_ITEM.sub(" ", text, 1)) \
+            else COMMA_TITLE_WORDS
+        return 0 < len(title) <= most and \
+            not any(w[:1].isupper() for w in title) and not _RELATIVE.search(folded)
+    return all(len(p.split()) <= DESCRIPTION_WORDS for p in middle)
+
+
+def after_preposition(text_before: str) -> bool:
+    """The original text before a name ends with a preposition: "cousins of President X",
+    "Cousins von Präsident X" (X is not the subject or the item there)."""
+    words = _QUOTES.sub(" ", text_before).lower().split()
+    if not words:
+        return False
+    # a title may stand between the preposition and the name: "von Präsident X"
+    tail = " ".join(w for w in words[-3:])
+    return bool(_ENDS_WITH_PREPOSITION.search(tail)) or bool(
+        len(words) >= 2 and _ENDS_WITH_PREPOSITION.search(" ".join(words[-3:-1])))
+
+
+# words that make a description a clause of its own: "A, the company said, and B"
+_DESCRIPTION_CLAUSE = re.compile(
+    r"(?<![a-z0-9])(?:said|says|say|told|added|according|selon|a declare|sagte|erklarte|"
+    r"laut|dijo|segun (?:el|la|los|las)|secondo (?:il|la|i|le|gli|fonti)|ha detto|zei|"
+    r"volgens|zayavil\w*|soobshchil\w*|po slovam|powiedzial\w*|wedlug|disse|"
+    r"segundo (?:o|a|os|as|fontes)|dedi|gore|dilose|simfona|but|mais|aber|pero|ma|"
+    r"maar|ale|mas|ama|while|whereas|alors que|wahrend|mientras|mentre|terwijl|"
+    r"podczas gdy|enquanto|poka|i\.e)(?![a-z0-9])")
+
+
 _ITEM_END = re.compile(rf"^[\s«»\"“”]*(?:\([^()]*\)\s*|（[^（）]*）)?(?:[,;.)\]،、，。；]|$|"
                        rf"(?:{_CONJUNCTION})\s|\s+و|和|及|与)", re.IGNORECASE)
 
@@ -126,9 +233,11 @@ def item_ends(after: str) -> bool:
     return _ITEM_END.match(after) is not None
 
 
-def continue_list(text: str, heads: list, pool: list, end: int) -> list:
+def continue_list(text: str, heads: list, pool: list, end: int,
+                  described: bool = False) -> list:
     """Mentions of `pool` that continue, item by item, a list begun by one of `heads`
-    ("sanctions on A, B (a bank) and C"); names inside brackets are skipped."""
+    ("sanctions on A, B (a bank) and C"); names inside brackets are skipped. `described`:
+    items may carry a short description between commas ("A, de Durban, e B, …")."""
     chosen = {id(h) for h in heads}
     out = []
     last: int | None = None
@@ -136,6 +245,12 @@ def continue_list(text: str, heads: list, pool: list, end: int) -> list:
         if last is not None and m.start < last:
             continue
         kind = list_gap(text[last:m.start]) if last is not None else None
+        if kind is None and last is not None and m.matched.startswith("و") \
+                and not text[last:m.start].strip():
+            kind = "conjunction"  # Arabic "و" ("and") written onto the name: "A وB"
+        if kind is None and described and last is not None \
+                and described_gap(text[last:m.start]):
+            kind = "comma"
         if kind == "inside":
             continue
         if id(m) in chosen:
@@ -161,7 +276,26 @@ _ENUMERATION = re.compile(
     r"eto (?:[\w'-]+ )?(?:kompanii|litsa|lyudi|organizatsii)|"
     r"sered (?:nykh|yakykh)|u (?:yikh|tomu) chysli|tse (?:taki )?(?:[\w'-]+,? )?yak|"
     r"entre (?:ellos|ellas|los que|las que|ellos figuran)|se trata de|"
-    r"tra (?:questi|queste|cui|loro|gli altri)|si tratta di|bunlar arasinda|aralarinda)"
+    r"tra (?:questi|queste|cui|loro|gli altri)|si tratta di|bunlar arasinda|aralarinda|"
+    # "The other two are A and B", "Il più noto è A", "Het gaat om A", "Речь идет о фирмах A"
+    r"(?:the )?other (?:two|three|four|five) (?:are|were)|the others (?:are|were)|"
+    r"one of (?:them|those|the [\w-]+) (?:is|was)|the (?:best|most) known (?:is|was)|"
+    r"les (?:deux |trois |quatre )?autres sont|l'une? d'(?:eux|elles|entre eux) est|"
+    r"le plus connu est|la plus connue est|ce sont|"
+    r"die (?:beiden |drei |vier )?anderen sind|(?:einer|eine|eines) von ihnen ist|"
+    r"der bekannteste ist|die bekannteste ist|dabei handelt es sich um|"
+    r"(?:los|las) (?:otros|otras)(?: dos| tres| cuatro)? son|(?:uno|una) de (?:ellos|ellas) es|"
+    r"el mas conocido es|la mas conocida es|"
+    r"gli altri (?:due |tre |quattro )?sono|le altre (?:due |tre |quattro )?sono|"
+    r"(?:uno|una) di (?:loro|questi|queste) e|il piu not[oa] e|la piu nota e|"
+    r"trata-se d[eoa]s?|(?:os|as) (?:outros|outras)(?: dois| duas| tres)? sao|"
+    r"(?:um|uma) (?:deles|delas) e|o mais conhecido e|"
+    r"(?:verder )?gaat het (?:daarbij )?om|het gaat (?:daarbij )?om|"
+    r"daaronder (?:zijn|vallen|is)|de andere (?:twee |drie |vier )?zijn|"
+    r"een van (?:hen|die|de [\w-]+) is|chodzi o|sa to|to sa|jednym z nich jest|"
+    r"pozostali to|rech' idet o|eto|odn(?:im|oi|oy) iz (?:nikh|kotorykh) (?:stal\w*|yavlya\w*)|"
+    r"id?et'sya pro|yidet'sya pro|tse|"
+    r"odn(?:ym|iieiu) z (?:nykh|yakykh) (?:stal\w*|ye)|bunlar|bunlardan biri|prokeitai gia)"
     r"(?![a-z0-9])")
 _BULLET = re.compile(r"^\s*[-–—•*·]\s+")
 

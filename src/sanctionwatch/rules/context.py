@@ -21,6 +21,10 @@ class Trace:
     rule_id: str
     fired: bool
     reason: str
+    # the key of the alert a firing made (`AlertIntent.key`), or that a line about a firing
+    # that raised nothing is about (superseded by a higher-priority phase): `rules test`
+    # tells from it which firings are the alerts `scan` raises
+    key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +147,8 @@ def make_intent(ctx: Context, rule: Rule, unit: Unit, ms: list[Mention],
     document already raised one under that key, that one (the first of a key is kept)."""
     entity_ids = tuple(dict.fromkeys(m.entity_id for m in ms))
     key = _key(rule, roles, entity_ids)
+    if ctx.trace is not None:
+        _keyed(ctx.trace, unit.sentence.index, rule.id, why, key)
     raised = ctx.intents.get(key)
     if raised is not None:
         return raised
@@ -159,6 +165,17 @@ def make_intent(ctx: Context, rule: Rule, unit: Unit, ms: list[Mention],
         message=message, mentions=tuple(ms),
     )
     return intent
+
+
+def _keyed(trace: list[Trace], sentence: int, rule_id: str, why: str, key: str) -> None:
+    """Give the firing just recorded for this intent (the last one of its rule, sentence and
+    reason without a key) the intent's key."""
+    for n in range(len(trace) - 1, max(-1, len(trace) - 50), -1):
+        t = trace[n]
+        if t.fired and not t.key and t.rule_id == rule_id and t.reason == why \
+                and t.sentence == sentence:
+            trace[n] = Trace(t.sentence, t.rule_id, True, t.reason, key)
+            return
 
 
 class _Default(dict):

@@ -20,7 +20,14 @@ from sanctionwatch.rules.anaphora import (
     SUBJECT_PRONOUN,
     counted,
 )
-from sanctionwatch.rules.clauses import bullet_head, continue_list, new_clause, reported_after
+from sanctionwatch.rules.clauses import (
+    after_preposition,
+    bullet_head,
+    continue_list,
+    list_gap,
+    new_clause,
+    reported_after,
+)
 from sanctionwatch.rules.context import (
     Context,
     Trace,
@@ -35,6 +42,7 @@ from sanctionwatch.rules.document import Document, Unit
 from sanctionwatch.rules.model import Rule, RuleSet, Trigger
 from sanctionwatch.rules.prefilter import prefilter_for, scanner_for
 from sanctionwatch.rules.support import collective, support
+from sanctionwatch.text.normalize import fold
 from sanctionwatch.text.sentences import split_sentences
 from sanctionwatch.types import AlertIntent, Mention, Sentence, Watchlist
 
@@ -89,7 +97,7 @@ def evaluate(rules: RuleSet, text: str, mentions: list[Mention], watchlist: Watc
         if rule.type == "support_network":
             # "sanctioned seven people who fund Hezbollah. They are A, B …": the designees
             collective(rule, ctx, [r for r in rules.enabled() if r.type == "designation"])
-    return _best_phase(list(intents.values()), rules)
+    return _best_phase(list(intents.values()), rules, trace, starts)
 
 
 def _linked(ms: list[Mention], watchlist: Watchlist) -> bool:
@@ -193,13 +201,18 @@ def _enumerations(rule: Rule, ctx: Context) -> list[AlertIntent]:
     sentences, text = ctx.doc.sentences, ctx.doc.text
     out: list[AlertIntent] = []
     for j, opening, at in ctx.openings():
-        prev = ctx.doc.unit("sentence", sentences[j - 1])
-        hits = find_triggers(rule.triggers, prev)
+        # the designating sentence: the one before, or the one before that ("… listed
+        # eight people. The best known is A. The other two are B and C.")
+        for back in range(1, min(j, ENUMERATION_REACH) + 1):
+            prev = ctx.doc.unit("sentence", sentences[j - back])
+            hits = find_triggers(rule.triggers, prev)
+            if hits:
+                break
         if not hits or _negated(ctx, hits, find_triggers(rule.negations, prev)):
             continue
         items, last = _enumerated(ctx, j, opening.orig(at))
         trig, a, b = hits[0]
-        span = ctx.doc.unit("sentence", sentences[j - 1], sentences[last])
+        span = ctx.doc.unit("sentence", prev.sentence, sentences[last])
         for m in items:
             if not meets(rule.target, ctx.watchlist.by_id[m.entity_id]):
                 continue
@@ -211,6 +224,9 @@ def _enumerations(rule: Rule, ctx: Context) -> list[AlertIntent]:
     return out
 
 
+ENUMERATION_REACH = 2  # sentences back from an enumeration to the one that designates
+
+
 def _enumerated(ctx: Context, j: int, start: int) -> tuple[list[Mention], int]:
     """The names heading the items of an enumeration that begins at `start` in sentence
     `j`: inline ("such as A, B and C") or as bulleted lines after it. Also the index of the
@@ -220,7 +236,8 @@ def _enumerated(ctx: Context, j: int, start: int) -> tuple[list[Mention], int]:
                     key=lambda m: m.start)
     items: list[Mention] = []
     if inline and len(text[start:inline[0].start].split()) <= 3:
-        items = [inline[0], *continue_list(text, [inline[0]], inline, sentences[j].end)]
+        items = [inline[0], *continue_list(text, [inline[0]], inline, sentences[j].end,
+                                           described=True)]
     last, line_start = j, None
     for k in range(j + 1, len(sentences)):
         s = sentences[k]
@@ -289,8 +306,19 @@ def _designation(rule, ctx, unit, hits, targets, note) -> list[AlertIntent]:
     listed with them ("sanctions on A, B and C")."""
     text = ctx.doc.text
     out: dict[str, AlertIntent] = {}
+    appositions = [(a, b) for trig, a, b in hits
+                   if trig.passive and text[a:a + 1] in _APPOSITION_START]
     for trig, a, b in hits:
-        if trig.passive:
+        if trig.passive and text[a:a + 1] not in _APPOSITION_START \
+                and any(x <= a < y for x, y in appositions):
+            continue  # the apposition it lies in tells its subject (", المدرجة على اللائحة")
+        if trig.passive and text[a:a + 1] in _APPOSITION_START:
+            # ", sanctioned in 2019", ", which Washington blacklisted": the name just before
+            chosen = _antecedent(ctx, targets, a)
+            pool = [m for m in targets if m.end <= a]
+            if chosen:
+                chosen = [*_listed_before(text, chosen[0], pool), *chosen]
+        elif trig.passive:
             chosen = _passive_subjects(text, unit, targets, a, b)
             # "Four individuals were designated: A, ...; B, ...": a subject written after
             # the verb heads a list that goes on after it
@@ -304,8 +332,15 @@ def _designation(rule, ctx, unit, hits, targets, note) -> list[AlertIntent]:
             if trig.raw and chosen:
                 # an Arabic or Chinese pattern governs the name nearest after it (and the
                 # names listed with it): no clause word tells its reason apart ("متهمة إياه
-                # بإدارة … «داعش»": accusing him of running ISIL's finances)
-                chosen = [min(chosen, key=lambda m: m.start)]
+                # بإدارة … «داعش»": accusing him of running ISIL's finances); a pattern that
+                # encloses its object ("将A和B列入…名单") governs every name inside it but an
+                # owner's ("A的子公司")
+                inside = [m for m in chosen if m.start > a and m.end < b
+                          and not _POSSESSOR.match(text, m.end)]
+                near = [m for m in chosen
+                        if not after_preposition(text[max(b, m.start - 30):m.start])
+                        and not _RAW_CLAUSE.search(text[b:m.start])]
+                chosen = inside or ([min(near, key=lambda m: m.start)] if near else [])
             pool = [m for m in targets if m.start >= a]
         if not trig.passive:  # "waived the sanctions on those two parties"
             plural = _counted_plural(
@@ -316,7 +351,11 @@ def _designation(rule, ctx, unit, hits, targets, note) -> list[AlertIntent]:
                 out.setdefault(intent.role("target") or "", intent)
             if plural:
                 continue
-        listed = continue_list(text, chosen, pool, unit.end) if chosen else []
+        listed = continue_list(text, chosen, pool, unit.end, described=True) if chosen else []
+        listed += [m for m in _included(ctx, unit, targets, a, b) if m not in chosen
+                   and m not in listed]
+        listed += [m for m in _together(ctx, [*chosen, *listed], targets) if m not in chosen
+                   and m not in listed]
         for m in [*chosen, *listed]:
             if m.entity_id in out:
                 continue
@@ -337,6 +376,110 @@ def _designation(rule, ctx, unit, hits, targets, note) -> list[AlertIntent]:
     return list(out.values())
 
 
+_APPOSITION_START = (",", "،", "，")
+# Arabic words that open a clause of its own between a trigger and a name: accusing him of,
+# because, who/which, "and it is", compared with
+_RAW_CLAUSE = re.compile(r"(?:^|[\s،])(?:و)?(?:متهم\w*|بتهمة|لأن\w*|بسبب|الذي|التي|الذين|"
+                         r"اللذين|اللتين|وهو|وهي|مقارنة)(?=[\s،]|$)")
+# a Chinese name followed by 的 ("of"), past its bracketed original: the owner of what follows
+_POSSESSOR = re.compile(r"\s*(?:（[^（）]*）|\([^()]*\))?\s*的")
+ANTECEDENT_WORDS = 10  # words of a description between a name and a participle that follows
+
+
+def _antecedent(ctx: Context, targets: list[Mention], a: int) -> list[Mention]:
+    """The name a comma-led passive trigger (", sanctioned in 2019", ", che Washington ha
+    sanzionato") is said of: the nearest before it, past a short description ("Yahya Sinwar,
+    the group's leader in Gaza, itself listed for years"), not past a clause of its own."""
+    before = [m for m in targets if m.end <= a]
+    if not before:
+        return []
+    m = max(before, key=lambda m: m.end)
+    gap = ctx.doc.text[m.end:a]
+    if len(gap.split()) > ANTECEDENT_WORDS or any(c in gap for c in ";:.?!"):
+        return []
+    folded = ctx.fold(m.end, a)
+    if new_clause(folded):
+        return []
+    return [m]
+
+
+def _listed_before(text: str, last: Mention, pool: list[Mention]) -> list[Mention]:
+    """The names listed right before `last` ("A and B, both sanctioned in 2019")."""
+    out: list[Mention] = []
+    cur = last
+    for m in sorted((m for m in pool if m.end <= last.start), key=lambda m: -m.end):
+        if m.end > cur.start:
+            continue
+        if list_gap(text[m.end:cur.start]) not in ("comma", "conjunction"):
+            break
+        out.insert(0, m)
+        cur = m
+    return out
+
+
+def _together(ctx: Context, chosen: list[Mention], targets: list[Mention]) -> list[Mention]:
+    """Names designated together with a designee: "Buy Cash, colpita insieme al suo titolare
+    A", "X, a firm in Monaco, together with its owner A", "вместе с его владельцем A"."""
+    text, out = ctx.doc.text, []
+    for m in chosen:
+        nxt = min((x for x in targets if x.start >= m.end and x not in chosen),
+                  key=lambda x: x.start, default=None)
+        if nxt is None or len(text[m.end:nxt.start].split()) > TOGETHER_WORDS:
+            continue
+        folded = ctx.fold(m.end, nxt.start)
+        t = TOGETHER.search(folded)
+        if t is None or new_clause(folded[:t.start()]) or any(c in folded for c in ";:"):
+            continue
+        if len(folded[t.end():].split()) <= TITLE_AFTER_TOGETHER \
+                and not after_preposition(text[max(m.end, nxt.start - 30):nxt.start]):
+            out.append(nxt)
+    return out
+
+
+# "together with", "insieme a", "zusammen mit", "junto con", "вместе с" … a designee's
+# co-designee follows, perhaps after a title ("al suo titolare", "its owner")
+TOGETHER = re.compile(
+    r"(?<![a-z0-9])(?:(?:together|along) with|insieme (?:a|al|alla|allo|ai|agli|alle|con)|"
+    r"assieme (?:a|al|alla|ai)|zusammen mit|(?:en meme temps qu'|ainsi qu')?avec|"
+    r"(?:junto|juntamente) (?:a|al|con|com)|vmeste s[o]?|razom z[i]?|wraz z[e]?|samen met|"
+    r"mazi me)(?![a-z0-9])")
+TOGETHER_WORDS = 16       # words from a designee to a name designated together with it
+TITLE_AFTER_TOGETHER = 4  # words between "together with" and the name ("al suo titolare")
+
+
+def _included(ctx: Context, unit: Unit, targets: list[Mention], a: int,
+              b: int) -> list[Mention]:
+    """The names a trigger's designees are said to include, after it: "… auf seine
+    Sanktionsliste, darunter A, B und C", "were designated, including A and B" — not past a
+    clause of its own ("for supporting groups including Hamas")."""
+    text = ctx.doc.text
+    after = sorted((m for m in targets if m.start >= b), key=lambda m: m.start)
+    if not after:
+        return []
+    # from the trigger's start: a pattern may end on the words that open a clause
+    folded = ctx.fold(a, after[-1].start)
+    inc = INCLUDING.search(folded)
+    if inc is None or new_clause(folded[:inc.start()]):
+        return []
+    at = ctx.doc.orig_in_fold(a, after[-1].start, inc.end())
+    first = next((m for m in after if m.start >= at), None)
+    if first is None or len(text[at:first.start].split()) > INCLUDING_REACH:
+        return []
+    return [first, *continue_list(text, [first], after, unit.end, described=True)]
+
+
+# ", darunter", ", including", ", among them" ... right after a trigger: its designees follow
+INCLUDING = re.compile(
+    r"[,:(]\s*(?:including|among (?:them|others|those)|notably|namely|such as|notamment|"
+    r"parmi (?:eux|elles|lesquels|lesquelles)|y compris|darunter|unter (?:ihnen|anderem)|"
+    r"u\.a\.|incluid[oa]s?|incluyendo|entre (?:ellos|ellas|otros|otras)|tra cui|"
+    r"tra (?:questi|queste|loro)|tra gli altri|compres[oi]|inclus[oi]|incluindo|inclusive|"
+    r"entre eles|entre elas|waaronder|onder wie|onder andere|w tym|m\.in\.|miedzy innymi|"
+    r"v tom chisle|sredi (?:nikh|kotorykh)|u tomu chysli|sered (?:nykh|yakykh)|"
+    r"metaxy (?:ton|aytwn|ayton)|dahil|aralarinda)(?![a-z0-9])\s*:?")
+INCLUDING_REACH = 4  # words from "including" to the first designee ("die Unternehmer A")
+
+
 def _passive_subjects(text: str, unit: Unit, targets: list[Mention], a: int,
                       b: int) -> list[Mention]:
     """The subject of a passive trigger: the mentions of the first clause segment (between
@@ -347,9 +490,24 @@ def _passive_subjects(text: str, unit: Unit, targets: list[Mention], a: int,
     trigger, those count."""
     before = [m for m in targets if m.end <= a]
     if not before:
+        colon = text.find(":", b, unit.end)
+        if colon >= 0 and len(text[b:colon].split()) <= COLON_REACH \
+                and ";" in text[colon:unit.end]:
+            # items set apart by semicolons after a colon ("listeye eklenenler şunlar: A
+            # ve onu işleten B; C ile sahibi D; …"): every name of every item, not one
+            # after a preposition
+            return [m for m in targets if m.start > colon
+                    and not after_preposition(text[max(colon, m.start - 30):m.start])]
         inside = [m for m in targets if a <= m.start and m.end <= b]
+        # a verb that opens the sentence names its subject after it, past an agent or a
+        # title: "Foram designados pelo OFAC (…) os sul-africanos A", "Sont visés le
+        # ministre de la Défense, le colonel A"
+        reach = SUBJECT_AFTER_LEADING if len(text[unit.start:a].split()) <= LEADING_WORDS \
+            else SUBJECT_AFTER
         after = [m for m in targets if m.start >= b
-                 and token_distance(text, m, a, b) <= SUBJECT_AFTER]
+                 and token_distance(text, m, a, b) <= reach
+                 and not new_clause(fold(text[b:m.start]))
+                 and not after_preposition(text[max(b, m.start - 40):m.start])]
         if inside or after:
             return inside or after[:1]
         # "Ebenfalls gelistet wurden fünf weitere Schiffe …: die Bella, die Bogatyr": the
@@ -358,7 +516,7 @@ def _passive_subjects(text: str, unit: Unit, targets: list[Mention], a: int,
         if colon >= 0 and len(text[b:colon].split()) <= COLON_REACH:
             return [m for m in targets if m.start > colon][:1]
         return []
-    cuts = [unit.start] + [unit.start + x.end() for x in
+    cuts = [unit.start] + [x.end() for x in
                            _CLAUSE_BREAK.finditer(text, unit.start, a)] + [a]
 
     def segment(m: Mention) -> int:
@@ -366,14 +524,36 @@ def _passive_subjects(text: str, unit: Unit, targets: list[Mention], a: int,
 
     first = min(segment(m) for m in before)
     last = len(cuts) - 2
-    return [m for m in before if segment(m) in (first, last)]
+    chosen = [m for m in before if segment(m) in (first, last)]
+    # a passive verb in a relative clause is said of the name the clause follows: "… die
+    # Chon Ma San (IMO …) – zwei Frachter, die … auf den Sanktionslisten stehen", "…
+    # Pishgam, l'azienda iraniana che … era finita sotto sanzioni"
+    rel = _RELATIVE_OPENING.match(fold(text[cuts[last]:a]))
+    if rel is not None and last > 0:
+        comma = cuts[last] - 1
+        near = [m for m in before if m.end <= comma
+                and len(text[m.end:comma].split()) <= ANTECEDENT_WORDS]
+        if near:
+            m = max(near, key=lambda m: m.end)
+            chosen += [x for x in (m, *_listed_before(text, m, before)) if x not in chosen]
+    return chosen
+
+
+# the opening of a relative clause, after the clause break: "die", "che", "que", "which",
+# "l'azienda iraniana che", "которые"
+_RELATIVE_OPENING = re.compile(
+    r"^\s*(?:[\w'-]+ ){0,4}?(?:which|who|that|die|der|das|welche\w*|che|que|qui|lequel|"
+    r"laquelle|lesquel\w*|kotor\w*|yak(?:yi|a|e|i|ykh)|ktor\w*|dat|pou|o opoios|i opoia|"
+    r"oi opoioi|ta opoia|to opoio)(?![a-z0-9])")
 
 
 # words from a passive verb to its subject written after it ("Gelistet wurde auch der
 # Geschäftsmann Khalid Qaddour", "Sont visés le ministre de la Défense, le colonel …")
 SUBJECT_AFTER = 5
+SUBJECT_AFTER_LEADING = 15  # the same, for a verb that opens the sentence
+LEADING_WORDS = 2           # words before a verb that opens the sentence ("Ebenfalls gelistet")
 COLON_REACH = 15  # words from a passive trigger to the colon after which its subjects are named
-_CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]| - ")
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—،]| - ")
 
 
 def _network_links(rule, ctx, unit, targets, mentions, note) -> list[AlertIntent]:
@@ -402,16 +582,51 @@ def _network_links(rule, ctx, unit, targets, mentions, note) -> list[AlertIntent
     return out
 
 
-def _best_phase(intents: list[AlertIntent], rules: RuleSet) -> list[AlertIntent]:
-    """One designation phase per target and sentence: the rule with the highest priority."""
+def _best_phase(intents: list[AlertIntent], rules: RuleSet, trace: list[Trace] | None = None,
+                starts: list[int] | None = None) -> list[AlertIntent]:
+    """One designation phase per target and sentence: the rule with the highest priority;
+    and no effective designation of a target whose designation the document reports lifted.
+    With a trace, each intent left out says which one it gave way to (`rules test`)."""
     order = {r.id: r.priority for r in rules.rules}
     best: dict[tuple[str, int], AlertIntent] = {}
     rest: list[AlertIntent] = []
+    dropped: list[tuple[AlertIntent, tuple[str, int]]] = []
     for i in intents:
         if i.type != "designation":
             rest.append(i)
             continue
         k = (i.role("target") or "", i.evidence_start)
-        if k not in best or order.get(i.rule_id, 0) > order.get(best[k].rule_id, 0):
+        if k not in best:
             best[k] = i
+        elif order.get(i.rule_id, 0) > order.get(best[k].rule_id, 0):
+            dropped.append((best[k], k))
+            best[k] = i
+        else:
+            dropped.append((i, k))
+    # a document that reports a lifting reports the listing it ends as background: the
+    # lifting is the newest event ("OFAC removed X from the list … X had been designated in
+    # 2019"), so X's effective designations in it give way to the lifting
+    lifted = {}
+    for k, i in best.items():
+        if i.phase == "lifted":
+            lifted.setdefault(k[0], i)
+    background: list[tuple[AlertIntent, AlertIntent]] = []
+    for k in [k for k, i in best.items() if i.phase == "effective" and k[0] in lifted]:
+        background.append((best.pop(k), lifted[k[0]]))
+    if trace is not None and starts is not None:
+        for loser, winner in background:
+            trace.append(Trace(
+                bisect_right(starts, loser.evidence_start) - 1, loser.rule_id, False,
+                f"fired on {loser.role('target')}, but the document reports its designation "
+                f"lifted (sentence [{bisect_right(starts, winner.evidence_start) - 1}], "
+                f"{winner.rule_id}): the lifting is the newest event, the listing its "
+                f"background", loser.key))
+        for loser, k in dropped:
+            winner = best.get(k) or lifted[k[0]]
+            trace.append(Trace(
+                bisect_right(starts, loser.evidence_start) - 1, loser.rule_id, False,
+                f"fired on {k[0]}, but {winner.rule_id} (priority "
+                f"{order.get(winner.rule_id, 0)}) fired on it in the same sentence and wins "
+                f"over priority {order.get(loser.rule_id, 0)}: one phase per target and "
+                f"sentence", loser.key))
     return sorted([*best.values(), *rest], key=lambda i: (i.evidence_start, i.type))

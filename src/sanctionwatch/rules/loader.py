@@ -65,8 +65,11 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 def compile_pattern(source: str) -> re.Pattern[str]:
     """Fold a trigger pattern like the text it runs on, and make it match whole words: it
-    may not start or end inside a word (a pattern may end on a space or punctuation)."""
-    return re.compile(rf"(?<![a-z0-9])(?:{fold_pattern(source)})(?:(?<![a-z0-9])|(?![a-z0-9]))")
+    may not start or end inside a word (a pattern may end on a space or punctuation). A
+    pattern that begins with punctuation (", sanctioned in 2019") begins no word: it may
+    follow a name's last letter."""
+    lead = "" if source[:1] in ",;:،，" else r"(?<![a-z0-9])"
+    return re.compile(rf"{lead}(?:{fold_pattern(source)})(?:(?<![a-z0-9])|(?![a-z0-9]))")
 
 
 def rule_files(paths: list[Path]) -> list[Path]:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from sanctionwatch.errors import TriageError
 from sanctionwatch.storage import alert_queue as aq
 from sanctionwatch.storage import alerts as tr
 from sanctionwatch.storage.store import Store
@@ -69,6 +70,31 @@ class Alerts:
         """Move an alert to `to_status` (audit trail; an escalation is delivered)."""
         return tr.change_status(self._store(), alert_id, to_status, actor=actor, note=note,
                                 now=self._clock(), assignee=assignee, suppress=suppress)
+
+    def bulk(self, alert_ids: list[int], to_status: str, *, actor: str,
+             note: str = "") -> tuple[list[int], dict[int, str]]:
+        """Move each alert to `to_status` with the same note, each change in its own audit
+        trail (and transaction); returns the ids changed and, per id not changed, why (an
+        alert already in that status, an unknown id). A dismissal without a note changes
+        none (TriageError)."""
+        if not alert_ids:
+            raise TriageError("select at least one alert")
+        if to_status == "dismissed" and not note.strip():
+            raise TriageError("a dismissal needs a note saying why")
+        done: list[int] = []
+        skipped: dict[int, str] = {}
+        for alert_id in dict.fromkeys(alert_ids):
+            try:
+                self.triage(alert_id, to_status, actor=actor, note=note)
+            except TriageError as exc:
+                skipped[alert_id] = str(exc)
+            else:
+                done.append(alert_id)
+        return done, skipped
+
+    def assign(self, alert_id: int, assignee: str, *, actor: str, note: str = "") -> None:
+        """Assign the alert to `assignee` ('' for nobody), in its audit trail."""
+        self.note(alert_id, actor=actor, note=note, assignee=assignee.strip())
 
     def note(self, alert_id: int, *, actor: str, note: str,
              assignee: str | None = None) -> None:

@@ -1,8 +1,10 @@
 """Read-only queries behind the web triage queue and entity page, built to stay fast at
 hundreds of thousands of alerts.
 
-Paging is by keyset on the primary key (newest first: `id < before`, or `id > after` for the
-page above), never OFFSET, so page 1,000 costs what page 1 costs. Counts by status and type
+Paging is by keyset, never OFFSET, so page 1,000 costs what page 1 costs: on the primary key
+for the newest-first order (`id < before`, or `id > after` for the page above), on
+(severity rank, id) for the triage order (critical first, newest first within a severity;
+the cursor is the pair). Counts by status and type
 use the (status, type) index; the chart counts alerts per UTC day over a bounded range of
 the indexed `created` column. The entity filter matches the entity id as a JSON string
 inside `entity_ids` (portable: SQLite and PostgreSQL store the JSON text as written).
@@ -19,17 +21,21 @@ import sqlalchemy as sa
 from sanctionwatch.storage import schema as t
 from sanctionwatch.storage.rows import _alert
 from sanctionwatch.storage.store import Store
-from sanctionwatch.types import Alert, QueueFilter
+from sanctionwatch.types import SEVERITIES, Alert, QueueFilter
 
 _a, _ar = t.alerts.c, t.articles.c
+
+
+ORDERS = ("severity", "newest")
+Cursor = int | tuple[int, int]        # an id (newest order) or (severity rank, id)
 
 
 @dataclass(frozen=True)
 class QueuePage:
     alerts: list[Alert]
     sources: dict[int, str]           # alert id -> source of its first article
-    older: int | None                 # `before` cursor of the next (older) page
-    newer: int | None                 # `after` cursor of the previous (newer) page
+    older: Cursor | None              # `before` cursor of the next page
+    newer: Cursor | None              # `after` cursor of the previous page
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,11 @@ class QueueCounts:
     total: int
     by_status: dict[str, int] = field(default_factory=dict)
     by_type: dict[str, int] = field(default_factory=dict)
+    by_severity: dict[str, int] = field(default_factory=dict)
+
+
+def _entity_like(entity_id: str):
+    return sa.cast(_a.entity_ids, sa.Text).like(f"%{_json_string(entity_id)}%", escape="\\")
 
 
 def _json_string(value: str) -> str:
@@ -55,11 +66,15 @@ def _where(f: QueueFilter, skip: tuple[str, ...] = (), walk_ids: bool = False) -
         cond.append(_a.status == f.status)
     if f.type and "type" not in skip:
         cond.append(_a.type == f.type)
-    if f.severity:
+    if f.severity and "severity" not in skip:
         cond.append(_a.severity == f.severity)
     if f.entity_id:
-        cond.append(sa.cast(_a.entity_ids, sa.Text).like(
-            f"%{_json_string(f.entity_id)}%", escape="\\"))
+        cond.append(_entity_like(f.entity_id))
+    if f.entity_any:
+        cond.append(sa.or_(*[_entity_like(e) for e in f.entity_any]))
+    if f.assignee is not None:
+        cond.append(_a.assignee == f.assignee if f.assignee else
+                    sa.or_(_a.assignee.is_(None), _a.assignee == ""))
     if f.since:
         cond.append(created >= f.since)
     if f.until:
@@ -69,54 +84,108 @@ def _where(f: QueueFilter, skip: tuple[str, ...] = (), walk_ids: bool = False) -
     return cond
 
 
-def page(store: Store, f: QueueFilter, *, before: int | None = None, after: int | None = None,
-         size: int = 50) -> QueuePage:
-    """One page of the queue, newest first: below `before`, or just above `after`."""
+def _severity_is(rank: int):
+    """The condition "severity has this rank" (-1: none of the known severities)."""
+    if rank >= 0:
+        return _a.severity == SEVERITIES[rank]
+    return sa.or_(_a.severity.is_(None), _a.severity.not_in(SEVERITIES))
+
+
+def _walk(conn, q, cond: list, order: str, cursor: Cursor | None, direction: str,
+          limit: int) -> list:
+    """Up to `limit` rows beyond `cursor` in the page order ("down") or against it ("up",
+    nearest first). The severity order is one index walk per severity, (severity, id), so
+    a page costs a few short walks, never a sort of every alert the filters select."""
+    down = direction == "down"
+    if order == "newest":
+        c = list(cond)
+        if cursor is not None:
+            c.append(_a.id < cursor if down else _a.id > cursor)
+        return conn.execute(q.where(*c).order_by(_a.id.desc() if down else _a.id.asc())
+                            .limit(limit)).all()
+    if cursor is not None and not (isinstance(cursor, tuple) and len(cursor) == 2):
+        raise ValueError("a cursor of the severity order is (rank, id)")
+    ranks = list(range(len(SEVERITIES) - 1, -2, -1))       # critical ... low, unknown
+    if cursor is not None:
+        at = ranks.index(cursor[0]) if cursor[0] in ranks else len(ranks) - 1
+        ranks = ranks[at:] if down else list(reversed(ranks[:at + 1]))
+    elif not down:
+        ranks.reverse()
+    rows: list = []
+    for rank in ranks:
+        c = [*cond, _severity_is(rank)]
+        if cursor is not None and rank == cursor[0]:
+            c.append(_a.id < cursor[1] if down else _a.id > cursor[1])
+        rows += conn.execute(q.where(*c).order_by(_a.id.desc() if down else _a.id.asc())
+                             .limit(limit - len(rows))).all()
+        if len(rows) >= limit:
+            break
+    return rows
+
+
+def _cursor(order: str, row) -> Cursor:
+    if order != "severity":
+        return row.id
+    return (SEVERITIES.index(row.severity) if row.severity in SEVERITIES else -1, row.id)
+
+
+def page(store: Store, f: QueueFilter, *, before: Cursor | None = None,
+         after: Cursor | None = None, size: int = 50, order: str = "newest") -> QueuePage:
+    """One page of the queue in `order` ("newest": newest first; "severity": critical first,
+    then newest first): the rows below the cursor `before`, or just above `after`."""
+    if order not in ORDERS:
+        raise ValueError(f"order {order!r}: use one of {', '.join(ORDERS)}")
     q = sa.select(t.alerts, _ar.source, _ar.external_id).join(t.articles,
                                                             _ar.id == _a.article_id)
     cond = _where(f, walk_ids=True)
-    if after is not None:
-        q = q.where(_a.id > after, *cond).order_by(_a.id.asc())
-    else:
-        if before is not None:
-            cond.append(_a.id < before)
-        q = q.where(*cond).order_by(_a.id.desc())
     with store.transaction() as conn:
-        rows = conn.execute(q.limit(size + 1)).all()
+        if after is not None:
+            rows = _walk(conn, q, cond, order, after, "up", size + 1)
+        else:
+            rows = _walk(conn, q, cond, order, before, "down", size + 1)
         more = len(rows) > size
         rows = rows[:size]
         if after is not None:
             rows.reverse()
         older = newer = None
         if rows and after is None:
-            older = rows[-1].id if more else None
-            if before is not None and _exists(conn, f, above=rows[0].id):
-                newer = rows[0].id
+            older = _cursor(order, rows[-1]) if more else None
+            if before is not None and _exists(conn, f, order, _cursor(order, rows[0]), "up"):
+                newer = _cursor(order, rows[0])
         elif rows:
-            newer = rows[0].id if more else None
-            older = rows[-1].id if _exists(conn, f, below=rows[-1].id) else None
+            newer = _cursor(order, rows[0]) if more else None
+            if _exists(conn, f, order, _cursor(order, rows[-1]), "down"):
+                older = _cursor(order, rows[-1])
     return QueuePage([_alert(r) for r in rows], {r.id: r.source for r in rows}, older, newer)
 
 
-def _exists(conn, f: QueueFilter, *, below: int | None = None, above: int | None = None) -> bool:
-    cond = _where(f, walk_ids=True)
-    cond.append(_a.id < below if below is not None else _a.id > above)
-    return conn.execute(sa.select(_a.id).where(*cond).limit(1)).first() is not None
+def _exists(conn, f: QueueFilter, order: str, cursor: Cursor, direction: str) -> bool:
+    q = sa.select(_a.id, _a.severity)
+    return bool(_walk(conn, q, _where(f, walk_ids=True), order, cursor, direction, 1))
 
 
 def counts(store: Store, f: QueueFilter) -> QueueCounts:
     """Alerts per status and per type among those the other filters select (the status and
-    type filters themselves are left out, so each count says what a click would show)."""
-    status, type_ = _a.status, _a.type
-    if f.severity or f.entity_id or f.source or f.since or f.until:
+    type filters themselves are left out, so each count says what a click would show), and
+    per severity among those all filters but the severity one select."""
+    status, type_, severity = _a.status, _a.type, _a.severity
+    if (f.severity or f.entity_id or f.entity_any or f.source or f.since or f.until
+            or f.assignee is not None):
         # Grouped by expressions, not the bare columns: otherwise SQLite walks the
         # (status, type) index and fetches every row from it (5x slower than a scan).
         status = sa.func.coalesce(_a.status, "").label("status")
         type_ = sa.func.coalesce(_a.type, "").label("type")
+    if f.status or f.type or f.entity_id or f.entity_any or f.source or f.since or f.until \
+            or f.assignee is not None:
+        severity = sa.func.coalesce(_a.severity, "").label("severity")
     q = (sa.select(status, type_, sa.func.count().label("n"))
          .where(*_where(f, skip=("status", "type"))).group_by(status, type_))
+    # without filters both are counted from an index alone ((status, type), (severity, id))
+    by_sev = (sa.select(severity, sa.func.count().label("n"))
+              .where(*_where(f, skip=("severity",))).group_by(severity))
     by_status: dict[str, int] = {}
     by_type: dict[str, int] = {}
+    by_severity: dict[str, int] = {}
     total = 0
     with store.transaction() as conn:
         for r in conn.execute(q):
@@ -124,7 +193,9 @@ def counts(store: Store, f: QueueFilter) -> QueueCounts:
             by_type[r.type] = by_type.get(r.type, 0) + r.n
             if (not f.status or r.status == f.status) and (not f.type or r.type == f.type):
                 total += r.n
-    return QueueCounts(total, by_status, by_type)
+        for r in conn.execute(by_sev):
+            by_severity[r.severity] = r.n
+    return QueueCounts(total, by_status, by_type, by_severity)
 
 
 def per_day(store: Store, f: QueueFilter, end: date, days: int = 30) -> list[tuple[date, int]]:

@@ -319,6 +319,8 @@ web_sessions = sa.Table(
 # Indexes for the triage queue (counts by status and type; the source filter), schema step 3.
 sa.Index("ix_alerts_status_type", alerts.c.status, alerts.c.type)
 sa.Index("ix_articles_source", articles.c.source)
+# The triage order (critical first, newest first within a severity), schema step 4.
+sa.Index("ix_alerts_severity_id", alerts.c.severity, alerts.c.id)
 
 
 def _v1(conn: Connection) -> None:
@@ -355,10 +357,17 @@ def _v3(conn: Connection) -> None:
                              "ON articles (source)"))
 
 
+def _v4(conn: Connection) -> None:
+    """An index for the queue's triage order: alerts (severity, id)."""
+    if sa.inspect(conn).has_table("alerts"):
+        conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_alerts_severity_id "
+                             "ON alerts (severity, id)"))
+
+
 # Steps that change tables which already exist (add a column, an index ...): (version, step).
 # New tables need no step: `migrate` creates every table of `metadata` that is missing.
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
-    (1, _v1), (2, _v2), (3, _v3))
+    (1, _v1), (2, _v2), (3, _v3), (4, _v4))
 LATEST = MIGRATIONS[-1][0]
 
 

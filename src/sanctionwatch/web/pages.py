@@ -15,7 +15,7 @@ from starlette.responses import Response
 from sanctionwatch.types import CURATED_LIST, Entity, Session, Watchlist
 from sanctionwatch.web import svg
 from sanctionwatch.web.base import WebState, render, web_state
-from sanctionwatch.web.params import int_param
+from sanctionwatch.web.params import int_param, text_param
 
 LINK_TYPES = ("support_network", "network_link")
 PROVENANCE_KEYS = ("list", "list_entry_id", "list_date")
@@ -23,12 +23,38 @@ PROVENANCE_KEYS = ("list", "list_entry_id", "list_date")
 
 def entity_index(w: WebState) -> dict[str, Entity]:
     """Entity id -> entity of the watchlist in force (rebuilt when the analyser changes)."""
-    wl: Watchlist = w.app.analyzer.watchlist
-    cached = w.cache.get("entities")
-    if cached is None or cached[0] is not wl:
-        cached = (wl, {e.id: e for e in wl.entities})
-        w.cache["entities"] = cached
-    return cached[1]
+    return w.app.entities.by_id()
+
+
+INDEX_PAGE = 100
+
+
+def entities(request: Request, session: Session) -> Response:
+    """The entity index: every entity of the watchlist in force by name, or those whose
+    name or id matches `q`, of one origin (curated or an official list) if asked."""
+    w = web_state(request)
+    q = text_param(request.query_params.get("q", "").strip(), "q")
+    origin = text_param(request.query_params.get("origin", "").strip(), "origin")
+    start = int_param(request.query_params.get("start", ""), "start") or 0
+    found, total, origins = w.app.entities.index(q, origin, start, INDEX_PAGE)
+    if q and total == 1 and start == 0 and request.query_params.get("go"):
+        from starlette.responses import RedirectResponse
+
+        return RedirectResponse(_url(found[0].id), status_code=303)
+
+    def link(**changes) -> str:
+        from urllib.parse import urlencode
+
+        params = {k: v for k, v in {"q": q, "origin": origin, **changes}.items() if v}
+        return "/entities" + ("?" + urlencode(params) if params else "")
+
+    return render(request, "entities.html", {
+        "q": q, "origin": origin, "origins": origins, "found": found, "total": total,
+        "start": start, "url": _url,
+        "next": link(start=str(start + INDEX_PAGE)) if start + INDEX_PAGE < total else "",
+        "prev": link(start=str(max(start - INDEX_PAGE, 0)) if start > INDEX_PAGE else "")
+        if start else "",
+    })
 
 
 def _url(entity_id: str) -> str:
@@ -42,6 +68,13 @@ def entity(request: Request, session: Session) -> Response:
     entity_id = request.path_params["entity_id"]
     index = entity_index(w)
     e = index.get(entity_id)
+    in_force = e is not None
+    list_name = entity_id.split(":", 1)[0] if ":" in entity_id else CURATED_LIST
+    if e is not None and e.origin != "curated":
+        list_name = dict(e.extra).get("list", e.origin)
+    if e is None and ":" in entity_id:
+        e = w.app.entities.stored(entity_id, list_name)
+    history = w.app.entities.history(entity_id, list_name) if e is not None else []
     alerts = w.app.alerts.of_entity(entity_id, limit=20)
     if e is None and not alerts:
         raise HTTPException(404, f"entity {entity_id!r}: not on the watchlist in force and "
@@ -83,7 +116,8 @@ def entity(request: Request, session: Session) -> Response:
         "e": e, "entity_id": entity_id, "relations": relations, "index": index,
         "mentions": w.app.alerts.recent_mentions(entity_id), "alerts": alerts,
         "graph": graph, "links": found, "provenance": provenance, "url": _url,
-        "extra": [(k, v) for k, v in (e.extra if e else ()) if k not in PROVENANCE_KEYS],
+        "extra": [(k, v) for k, v in (e.extra if e else ()) if k not in PROVENANCE_KEYS and v],
+        "in_force": in_force, "history": history, "list_name": list_name,
     })
 
 

@@ -61,14 +61,35 @@ class Node:
     href: str = ""       # empty: not on the watchlist (a supporter named in an alert)
 
 
+LINE_CHARS = 24   # a node label wraps at about this many characters (never cut)
+LINE_HEIGHT = 14
+
+
+def wrap(label: str, width: int = LINE_CHARS) -> list[str]:
+    """`label` in lines of about `width` characters, broken between words; a longer word
+    is a line of its own (a name is never cut)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [label]
+
+
 def network(center: Node, nodes: list[Node], edges: list[Edge]) -> Markup:
     """`center` in the middle, its neighbours on a circle that grows with their number
     (labels outside it, facing away); watchlist relations as solid dark lines, links found
     in alerts as dashed orange lines (a legend says so). Edge labels sit near the
     neighbour's end so that they do not pile up in the middle."""
     others = [n for n in nodes if n.key != center.key]
-    radius = max(150.0, len(others) * 64 / (2 * math.pi))
-    width, height = int(2 * (radius + 290)), int(2 * (radius + 60)) + 30
+    # each neighbour gets an arc tall enough for its wrapped label: labels do not overlap
+    tallest = max((len(wrap(n.label)) for n in others), default=1)
+    radius = max(150.0, len(others) * (40 + LINE_HEIGHT * tallest) / (2 * math.pi))
+    longest = max((max(len(x) for x in wrap(n.label)) for n in others), default=10)
+    side = max(120, int(longest * 7.2) + 40)
+    width = int(2 * (radius + side))
+    height = int(2 * (radius + 40 + LINE_HEIGHT * tallest)) + 30
     cx, cy = width / 2, height / 2 + 15
     pos = {center.key: (cx, cy)}
     angles: dict[str, float] = {}
@@ -102,7 +123,9 @@ def network(center: Node, nodes: list[Node], edges: list[Edge]) -> Markup:
         bend = (offset + 1) // 2 * 36 * (1 if offset % 2 else -1)
         mx, my = (sx + tx) / 2 - dy / dist * bend, (sy + ty) / 2 + dx / dist * bend
         # the label at t along the curve, on the neighbour's side of the centre
-        t = 0.7 if e.source == center.key else 0.3
+        # (repeated edges between one pair: each label further along, so none overlap)
+        step = 0.16 * offset
+        t = 0.7 - step if e.source == center.key else 0.3 + step
         lx = (1 - t) ** 2 * sx + 2 * (1 - t) * t * mx + t * t * tx
         ly = (1 - t) ** 2 * sy + 2 * (1 - t) * t * my + t * t * ty
         style = ('stroke="#333" stroke-width="1.6"' if e.kind == "watchlist" else
@@ -120,7 +143,7 @@ def network(center: Node, nodes: list[Node], edges: list[Edge]) -> Markup:
         x, y = pos[n.key]
         fill = "#3b6ea5" if n.key == center.key else ("#e8eef6" if n.href else "#fff3e0")
         stroke = "#d9822b" if not n.href else "#3b6ea5"
-        label = n.label if len(n.label) <= 32 else n.label[:31] + "…"
+        lines = wrap(n.label)
         if n.key == center.key:
             lx, ly, anchor = x, y + 38, "middle"
         else:
@@ -130,11 +153,20 @@ def network(center: Node, nodes: list[Node], edges: list[Edge]) -> Markup:
                                                          else "middle")
             if anchor == "middle":
                 ly += 10 if math.sin(a) > 0 else -6
+            # the block of lines grows away from the centre: upwards above it, centred
+            # on the node beside it
+            if math.sin(a) < -0.3:
+                ly -= LINE_HEIGHT * (len(lines) - 1)
+            elif math.sin(a) <= 0.3:
+                ly -= LINE_HEIGHT * (len(lines) - 1) / 2
+        text = "".join(f'<tspan x="{lx:.1f}" dy="{0 if k == 0 else LINE_HEIGHT}">'
+                       f'{_e(line)}</tspan>' for k, line in enumerate(lines))
         node = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{24 if n.key == center.key else 16}" '
                 f'fill="{fill}" stroke="{stroke}" stroke-width="2"><title>{_e(n.label)}'
-                f'</title></circle><text x="{lx:.1f}" y="{ly:.1f}" font-size="12" '
+                f'</title></circle><text class="node-label" x="{lx:.1f}" y="{ly:.1f}" '
+                f'font-size="12" '
                 f'text-anchor="{anchor}" font-weight="{700 if n.key == center.key else 400}">'
-                f'{_e(label)}</text>')
+                f'{text}</text>')
         if n.href and n.key != center.key:
             node = f'<a href="{_e(n.href)}">{node}</a>'
         parts.append(node)

@@ -12,8 +12,32 @@
   }
   document.addEventListener("click", function (ev) {
     var row = ev.target.closest && ev.target.closest("table.queue tr.row");
-    if (row && !ev.target.closest("a")) { window.location.href = row.getAttribute("data-href"); }
+    if (row && !ev.target.closest("a") && !ev.target.closest("input") && !ev.target.closest("label")) {
+      window.location.href = row.getAttribute("data-href");
+    }
   });
+  var all = document.getElementById("select-all");
+  if (all) {
+    all.addEventListener("change", function () {
+      document.querySelectorAll("table.queue input.pick").forEach(function (b) { b.checked = all.checked; });
+    });
+  }
+  // On the queue: a / d act on the ticked alerts, or on the current row when none is ticked;
+  // the note is asked for first (a dismissal needs one), Enter in it submits.
+  function bulk(key, list, cur) {
+    var button = document.getElementById(key === "a" ? "bulk-acknowledged" : "bulk-dismissed");
+    var note = document.getElementById("bulk-note");
+    if (!button || !note) { return false; }
+    var ticked = document.querySelectorAll("table.queue input.pick:checked");
+    if (!ticked.length && cur >= 0) {
+      var box = list[cur].querySelector("input.pick");
+      if (box) { box.checked = true; }
+    }
+    note.setAttribute("data-action", button.id);
+    note.placeholder = "note, then Enter to " + button.textContent.toLowerCase();
+    note.focus();
+    return true;
+  }
   document.addEventListener("keydown", function (ev) {
     if (ev.altKey || ev.ctrlKey || ev.metaKey) { return; }
     if (typing(ev)) {
@@ -29,6 +53,13 @@
     else if (ev.key === "n" || ev.key === "p") {
       var a = document.getElementById(ev.key === "n" ? "older" : "newer"); if (a) { a.click(); }
     }
+    else if (ev.key === "x" && cur >= 0) {
+      var pick = list[cur].querySelector("input.pick"); if (pick) { pick.checked = !pick.checked; ev.preventDefault(); }
+    }
+    else if ((ev.key === "a" || ev.key === "d") && document.getElementById("bulk") && bulk(ev.key, list, cur)) {
+      ev.preventDefault();
+    }
+    else if (ev.key === "m") { var me = document.getElementById("do-assign-me"); if (me) { me.click(); ev.preventDefault(); } }
     else if (ev.key === "a" || ev.key === "e" || ev.key === "d") {
       var note = document.getElementById("note");
       var target = { a: "do-acknowledged", e: "do-escalated", d: "do-dismissed" }[ev.key];
@@ -38,6 +69,15 @@
         note.placeholder = "note, then Ctrl+Enter to " + document.getElementById(target).textContent.toLowerCase();
         ev.preventDefault();
       }
+    }
+  });
+  document.addEventListener("keydown", function (ev) {
+    var b = document.getElementById("bulk-note");
+    if (b && ev.target === b && ev.key === "Enter") {
+      // never the form's first button by accident: only the action a key chose
+      ev.preventDefault();
+      var go = document.getElementById(b.getAttribute("data-action") || "");
+      if (go) { go.click(); }
     }
   });
   document.addEventListener("keydown", function (ev) {
