@@ -7,7 +7,7 @@ Layers, lowest first:
     base         types, errors, config, text.*      (plain data, errors, pure text helpers)
     core         analysis, dedupe, matching, rules, watchlist, evaluation   (pure)
     adapters     sources, channels, storage          (the outside world)
-    application  pipeline, delivery, lifecycle, services, wiring, scheduler, app
+    application  pipeline, delivery, lifecycle, services, backfill, wiring, scheduler, app
     interfaces   cli, web
 
 Imports under `if TYPE_CHECKING:` are left out: they never run, so they order nothing.
@@ -24,7 +24,8 @@ PKG = "sanctionwatch"
 
 LAYERS = ("base", "core", "adapters", "application", "interfaces")
 # Within the application layer, the order in which its parts may use each other.
-APPLICATION = ("pipeline", "delivery", "lifecycle", "services", "wiring", "scheduler", "app")
+APPLICATION = ("pipeline", "delivery", "lifecycle", "services", "backfill", "wiring", "scheduler",
+               "app")
 ADAPTERS = ("sources", "channels", "storage")
 # What the orchestration may use of an adapter package: its protocol module only.
 PROTOCOLS = {"sanctionwatch.sources.base", "sanctionwatch.channels.base"}

@@ -44,9 +44,9 @@ from sanctionwatch.services.entities import Entities
 from sanctionwatch.services.users import Users
 from sanctionwatch.services.versions import Versions
 from sanctionwatch.sources.files import iter_paths, read_documents
+from sanctionwatch.storage import leases, source_state
 from sanctionwatch.storage import outbox as ob
 from sanctionwatch.storage import rescreens as rj
-from sanctionwatch.storage import source_state
 from sanctionwatch.storage import watchlists as wv
 from sanctionwatch.storage.metrics import Counts, counts
 from sanctionwatch.storage.source_state import JOBS_TABLE
@@ -203,6 +203,20 @@ class App:
             return scheduler.run_once(self)
         scheduler.run_forever(self)
         return []
+
+    def backfill(self, client, paths, *, since: datetime | None = None, chunk: int = 500,
+                 source: str = "backfill", fields: dict | None = None, delimiter: str = ",",
+                 cache_dir: Path | None = None, on_progress=None, interval: float = 1.0):
+        """Analyse an archive on a Dask cluster (`client`) and store it as the daemon
+        stores (backfill.py); `fields` maps article fields to record fields."""
+        from sanctionwatch.backfill import BackfillOptions, run_backfill
+        from sanctionwatch.sources.records import FieldMap
+
+        fm = FieldMap.from_config(fields, "--field") if fields else None
+        options = BackfillOptions(tuple(paths), source=source, since=since, chunk=chunk,
+                                  fields=fm, delimiter=delimiter, cache_dir=cache_dir)
+        rs = wiring.backfill_readers(options.paths, source, chunk, fm, delimiter)
+        return run_backfill(self, client, options, rs, on_progress, interval)
 
     def run_once(self) -> list[CycleReport]:
         """Every source once, then the deliveries due (for `run --once`, cron and tests)."""
@@ -446,6 +460,8 @@ class App:
         queues = {q.channel: q for q in ob.queue_state(store)}
         fact = source_state.get_fact(store, WATCHLIST_FACT)
         jobs = rj.jobs(store, 10)
+        held = leases.leases(store, self.clock(),
+                             timedelta(seconds=self.settings.scheduler.lease_seconds))
         iso = _iso
         sources = []
         configured = {c.name: c for c in self.settings.sources}
@@ -467,6 +483,8 @@ class App:
                              "failing": q.failing if q else 0, "sent": q.sent if q else 0,
                              "last_error": (q.last_error or None) if q else None})
         return {"sources": sources, "channels": channels,
+                "leases": [{"name": x.name, "holder": x.holder, "heartbeat": iso(x.heartbeat),
+                            "alive": x.alive} for x in held],
                 "watchlist": {"version": fact[0], "loaded": iso(fact[1])} if fact else None,
                 "rescreens": [{"id": j.id, "kind": j.kind, "status": j.status,
                                "created": iso(j.created), "finished": iso(j.finished),

@@ -294,6 +294,9 @@ class SchedulerSettings(_Model):
     # Delete stored articles that carry no alert after this many days (0: keep everything).
     retention_days: int = Field(0, ge=0)
     retention_interval: Interval = "1d"
+    # Several daemons on one PostgreSQL database (storage/leases.py): a daemon renews its
+    # leases every third of this; the work of one that stopped beating is taken over after it.
+    lease_seconds: int = Field(60, ge=2)
 
 
 class DedupeConfig(_Model):

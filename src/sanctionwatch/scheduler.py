@@ -38,6 +38,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sanctionwatch.config import SourceSettings, interval_seconds
 from sanctionwatch.errors import ConfigError, SanctionwatchError
 from sanctionwatch.pipeline import CycleReport
+from sanctionwatch.storage import leases
 from sanctionwatch.storage.retention import prune_articles
 from sanctionwatch.storage.source_state import JOBS_TABLE
 
@@ -54,9 +55,65 @@ class Runtime:
     # set by a source job that raised alerts; the daemon's main loop then runs the outbox now
     # (a job thread must not touch the scheduler: it may be shutting down)
     wake_outbox: threading.Event = field(default_factory=threading.Event)
+    # several daemons on one database (storage/leases.py): set by run_forever
+    holder: str = ""
+    ttl: timedelta = leases.TTL
+    beat: leases.Heartbeat | None = None
+    # the latest stored version of each list in force when the analyser was last built: a
+    # list another daemon imported is swapped in at this daemon's next watchlist poll
+    lists: tuple | None = None
 
 
 _RUNTIME: Runtime | None = None
+
+
+@contextlib.contextmanager
+def exclusive(rt: Runtime, name: str, gap: timedelta):
+    """Whether this daemon runs job `name` now: it takes the job's lease and nobody ran the
+    job less than `gap` ago. Always true outside the daemon (run --once, tests)."""
+    if rt.beat is None:
+        yield True
+        return
+    app = rt.app
+    with leases.held(app.store, name, rt.holder, app.clock, rt.beat, rt.ttl) as got:
+        if not got:
+            log.info("lease.busy job=%s", name)
+            yield False
+        elif leases.recently_run(app.store, name, app.clock(), gap):
+            log.info("lease.recently_run job=%s", name)
+            yield False
+        else:
+            leases.note_run(app.store, name, rt.holder, app.clock())
+            yield True
+
+
+def _gap(app: App, job: str) -> timedelta:
+    """Half a job's interval (a cron job: a minute): a run by another daemon closer than
+    that is this run."""
+    if job.startswith("source:"):
+        cfg = next((c for c in app.settings.sources if c.name == job[7:]), None)
+        every = None if cfg is None or cfg.cron else cfg.interval
+    elif job.startswith("list:"):
+        cfg = next((c for c in app.settings.lists if c.name == job[5:]), None)
+        every = cfg.schedule if cfg is not None else None
+    else:
+        every = app.settings.scheduler.retention_interval
+    try:
+        return timedelta(seconds=interval_seconds(every) / 2) if every else timedelta(minutes=1)
+    except ConfigError:
+        return timedelta(minutes=1)
+
+
+def list_versions(app: App) -> tuple:
+    """(list name, latest stored version id) of every list matched against."""
+    from sanctionwatch.storage import watchlists as wv
+
+    out = []
+    for cfg in getattr(app.settings, "lists", ()):
+        if cfg.enabled and cfg.match:
+            latest = wv.latest_version(app.store, cfg.name)
+            out.append((cfg.name, latest.id if latest is not None else None))
+    return tuple(out)
 
 
 # -- jobs (module-level functions with plain arguments: they are pickled into the database) --
@@ -68,7 +125,10 @@ def run_source_job(name: str) -> CycleReport | None:
         return None
     if rt.app.stop.is_set():
         return None
-    report = rt.app.run_source(name)
+    with exclusive(rt, f"source:{name}", _gap(rt.app, f"source:{name}")) as mine:
+        if not mine:
+            return None
+        report = rt.app.run_source(name)
     if report is not None and report.alerts:
         rt.wake_outbox.set()  # new alerts go out now, not at the outbox's next tick
     return report
@@ -100,6 +160,12 @@ def watchlist_job() -> None:
     rt.app.reload_watchlist()
     if rt.app.watchlist_label() != before:
         rt.app.record_watchlist_label()
+    if rt.beat is not None and rt.app.watcher is not None:  # a list another daemon imported
+        now = list_versions(rt.app)
+        if rt.lists is not None and now != rt.lists:
+            rt.app.watcher.rebuild("a list version imported by another daemon")
+            rt.app.record_watchlist_label()
+        rt.lists = now
 
 
 def list_job(name: str) -> None:
@@ -107,11 +173,16 @@ def list_job(name: str) -> None:
     rt = _RUNTIME
     if rt is None or rt.app.stop.is_set():
         return
-    try:
-        rt.app.refresh_list(name)
-    except SanctionwatchError as exc:
-        log.error("list.refresh_failed list=%s reason=%s", name, exc)
-        return
+    with exclusive(rt, f"list:{name}", _gap(rt.app, f"list:{name}")) as mine:
+        if not mine:
+            return
+        try:
+            rt.app.refresh_list(name)
+        except SanctionwatchError as exc:
+            log.error("list.refresh_failed list=%s reason=%s", name, exc)
+            return
+        if rt.beat is not None:
+            rt.lists = list_versions(rt.app)  # this daemon's analyser has them already
     rt.app.record_watchlist_label()
 
 
@@ -120,8 +191,11 @@ def retention_job() -> int:
     days = rt.app.settings.scheduler.retention_days if rt else 0
     if rt is None or not days:
         return 0
-    with rt.app.lock:
-        n = prune_articles(rt.app.store, rt.app.clock() - timedelta(days=days))
+    with exclusive(rt, "retention", _gap(rt.app, "retention")) as mine:
+        if not mine:
+            return 0
+        with rt.app.lock:
+            n = prune_articles(rt.app.store, rt.app.clock() - timedelta(days=days))
     log.info("retention.done deleted=%d older_than_days=%d", n, days)
     return n
 
@@ -256,15 +330,67 @@ def run_once(app: App) -> list[CycleReport]:
     return app.run_once()
 
 
+def join_daemons(app: App, rt: Runtime) -> None:
+    """Announce this daemon in the database (lease `daemon:HOLDER`, renewed by a heartbeat).
+    On SQLite there is one daemon per database: a second one is refused, saying so. On
+    PostgreSQL `App.lock` becomes a `StoreLock`: storing is serialised across daemons."""
+    rt.holder = leases.holder_id()
+    rt.ttl = timedelta(seconds=app.settings.scheduler.lease_seconds)
+    now = app.clock()
+    if app.store.engine.dialect.name == "sqlite":
+        other = None
+        if not leases.acquire(app.store, "daemon", rt.holder, now, rt.ttl):
+            other = next((x for x in leases.leases(app.store, now, rt.ttl)
+                          if x.name == "daemon"), None)
+            if other is not None and leases.gone(other.holder) and leases.take_over(
+                    app.store, "daemon", rt.holder, other.holder, now):
+                log.warning("scheduler.took_over holder=%s (exited without releasing)",
+                            other.holder)
+                other = None
+        if other is not None:
+            raise ConfigError(
+                f"another daemon ({other.holder}) runs on this SQLite "
+                "database: SQLite is single-daemon mode (one writer); use PostgreSQL to run "
+                "several daemons, or stop the other one (its lease expires "
+                f"{int(rt.ttl.total_seconds())} s after it stops beating)")
+        names = ["daemon"]
+    else:
+        leases.acquire(app.store, f"daemon:{rt.holder}", rt.holder, now, rt.ttl)
+        names = [f"daemon:{rt.holder}"]
+        app.lock = leases.StoreLock(app.store, app.lock)
+    rt.lists = list_versions(app)  # what the analyser was built with at start
+    rt.beat = leases.Heartbeat(app.store, rt.holder, app.clock, rt.ttl)
+    for n in names:
+        rt.beat.add(n)
+    rt.beat.start()
+    log.info("scheduler.joined holder=%s mode=%s", rt.holder,
+             "single" if names == ["daemon"] else "shared")
+
+
+def leave_daemons(app: App, rt: Runtime) -> None:
+    if rt.beat is None:
+        return
+    rt.beat.stop()
+    for n in sorted(rt.beat.names):
+        with contextlib.suppress(Exception):
+            leases.release(app.store, n, rt.holder, app.clock())
+    if isinstance(app.lock, leases.StoreLock):
+        app.lock.close()
+        app.lock = app.lock.local
+
+
 def run_forever(app: App) -> None:
     """The daemon in the foreground until SIGINT / SIGTERM."""
     install(app)
+    rt = _RUNTIME
+    assert rt is not None
+    join_daemons(app, rt)
     _handle_signals(app)
     sched = build_scheduler(app)
-    rt = _RUNTIME
-    sched.start(paused=True)
     try:
-        done = sync_jobs(sched, app, app.clock())
+        with leases.startup(app.store):  # one daemon at a time creates and syncs the job table
+            sched.start(paused=True)
+            done = sync_jobs(sched, app, app.clock())
         for job_id, what in sorted(done.items()):
             log.info("scheduler.job id=%s %s", job_id, what)
         sched.resume()
@@ -276,6 +402,8 @@ def run_forever(app: App) -> None:
                     sched.modify_job("outbox", next_run_time=datetime.now(UTC))
     finally:
         app.stop.set()
-        sched.shutdown(wait=True)
+        if sched.running:
+            sched.shutdown(wait=True)
+        leave_daemons(app, rt)
         log.info("scheduler.stopped")
 

@@ -153,3 +153,33 @@ def routes(settings: Settings) -> list[OutboxRoute]:
 def group_window(settings: Settings) -> timedelta | None:
     window = interval_seconds(settings.alerts.group_window)
     return timedelta(seconds=window) if window else None
+
+
+def backfill_readers(paths, name: str, chunk: int = 500, fields: FieldMap | None = None,
+                     delimiter: str = ","):
+    """The readers of a backfill's PATHs, in order (backfill.py): each the reader a source of
+    its kind uses; a folder gets one per kind of file it holds."""
+    from sanctionwatch.backfill import CSV, JSONL, DocumentFiles, Reader
+    from sanctionwatch.sources.records import bulk_suffix
+
+    out = []
+    for path in paths:
+        prefix = str(path.resolve())
+        if path.is_dir():
+            out.append(Reader(prefix, JsonlSource(name, path, fields, chunk), "jsonl"))
+            out.append(Reader(prefix, CsvSource(name, path, fields, delimiter, chunk=chunk),
+                              "csv"))
+            out.append(Reader(prefix, FolderSource(name, path, skip=JSONL), "files"))
+        elif path.is_file():
+            suffix = bulk_suffix(path)
+            if suffix in JSONL:
+                out.append(Reader(prefix, JsonlSource(name, path, fields, chunk), "jsonl"))
+            elif suffix in CSV:
+                sep = "\t" if suffix == ".tsv" and delimiter == "," else delimiter
+                out.append(Reader(prefix, CsvSource(name, path, fields, sep, chunk=chunk),
+                                  "csv"))
+            else:
+                out.append(Reader(prefix, DocumentFiles(name, [path]), "files"))
+        else:
+            raise SourceError(f"{path}: no such file or folder")
+    return out

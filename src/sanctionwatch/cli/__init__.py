@@ -4,6 +4,7 @@ it registers it on the root Typer app. Errors are printed as `file:line:col: mes
 from sanctionwatch.cli import (  # noqa: F401  (registration)
     alerts,
     alerts_admin,
+    backfill,
     core,
     deliver,
     init,

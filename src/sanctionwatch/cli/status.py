@@ -49,6 +49,14 @@ def status(
         channels.add_row(c["name"], c["kind"], str(c["pending"]), str(c["failing"]),
                          str(c["sent"]), c["last_error"] or "-")
     out.print(channels)
+    if data.get("leases"):  # which daemon holds what (storage/leases.py)
+        held = Table(title="daemons and leases")
+        for col in ("lease", "holder", "heartbeat", "state"):
+            held.add_column(col, overflow="fold")
+        for x in data["leases"]:
+            held.add_row(x["name"], x["holder"], x["heartbeat"][:19] + "Z",
+                         "held" if x["alive"] else "expired (taken over at the next run)")
+        out.print(held)
     wl = data["watchlist"]
     out.print(f"watchlist: {wl['version']} (loaded {wl['loaded'][:19]}Z)" if wl else
               "watchlist: no version recorded yet (the daemon has not run)", markup=False)

@@ -91,7 +91,7 @@ def load_or_build(watchlist: Watchlist, settings: MatchSettings | None = None,
     settings = settings or MatchSettings()
     if cache_dir is None:
         return Matcher(watchlist, settings)
-    path = cache_dir / f"index-{watchlist_digest(watchlist, settings)[:32]}.pickle"
+    path = index_path(watchlist, settings, cache_dir)
     if path.is_file():
         try:
             with path.open("rb") as fh, paused_gc():
@@ -103,16 +103,36 @@ def load_or_build(watchlist: Watchlist, settings: MatchSettings | None = None,
             log.warning("matching.index_cache_unreadable path=%s reason=%s", path, exc)
     with paused_gc():
         matcher = Matcher(watchlist, settings)
+    _write(matcher, path)
+    return matcher
+
+
+def index_path(watchlist: Watchlist, settings: MatchSettings, cache_dir: Path) -> Path:
+    """Where the index built for this watchlist and these settings is cached."""
+    return cache_dir / f"index-{watchlist_digest(watchlist, settings)[:32]}.pickle"
+
+
+def save_index(matcher: Matcher, cache_dir: Path) -> Path:
+    """Put a matcher already built into the cache (unless it is there), so that other
+    processes (the workers of a backfill) load it instead of building it again."""
+    path = index_path(matcher.watchlist, matcher.settings, cache_dir)
+    if path.is_file():
+        path.touch()
+    else:
+        _write(matcher, path)
+    return path
+
+
+def _write(matcher: Matcher, path: Path) -> None:
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(matcher.index, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-        _prune(cache_dir)
+        _prune(path.parent)
     except OSError as exc:
         log.warning("matching.index_cache_not_written path=%s reason=%s", path, exc)
-    return matcher
 
 
 def _prune(cache_dir: Path, keep: int = KEEP) -> None:

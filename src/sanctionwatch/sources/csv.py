@@ -1,6 +1,6 @@
 """`csv`: bulk exports as CSV (header row, RFC 4180 quoting), one article per row, with a
 field mapping (see sources/records.py), a delimiter and an encoding. A row without text is
-reported with its file and line and skipped."""
+reported with its file and line and skipped. `NAME.csv.gz` is read decompressed."""
 
 from __future__ import annotations
 
@@ -11,7 +11,13 @@ from pathlib import Path
 
 from sanctionwatch.errors import SourceError
 from sanctionwatch.sources.base import ItemProblem, SourceItem
-from sanctionwatch.sources.records import FieldMap, bulk_files, chunk_fingerprint, to_article
+from sanctionwatch.sources.records import (
+    FieldMap,
+    bulk_files,
+    chunk_fingerprint,
+    read_bulk,
+    to_article,
+)
 
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -54,10 +60,9 @@ class CsvSource:
 
     def _rows(self, file: Path) -> list[tuple[int, dict[str, str]]]:
         """(line where the record starts, record) for every data row."""
+        raw = read_bulk(file)
         try:
-            text = file.read_bytes().decode(self.encoding)
-        except OSError as exc:
-            raise SourceError(f"{file}: cannot read: {exc.strerror}") from exc
+            text = raw.decode(self.encoding)
         except UnicodeDecodeError as exc:
             raise SourceError(f"{file}: not valid {self.encoding} at byte {exc.start}") from exc
         except LookupError as exc:

@@ -13,17 +13,19 @@ from sanctionwatch.sources.files import is_document, read_documents
 
 
 class FolderSource:
-    def __init__(self, name: str, path: Path, recursive: bool = True):
+    def __init__(self, name: str, path: Path, recursive: bool = True,
+                 skip: tuple[str, ...] = ()):
         self.name = name
         self.path = path
         self.recursive = recursive
+        self.skip = skip  # suffixes left to another reader (a backfill's bulk files)
 
     def fetch(self, seen: Mapping[str, str]) -> Iterator[SourceItem | ItemProblem]:
         if not self.path.is_dir():
             raise SourceError(f"source {self.name!r}: folder {self.path} does not exist")
         pattern = "**/*" if self.recursive else "*"
         for p in sorted(self.path.glob(pattern)):
-            if not is_document(p):
+            if not is_document(p) or p.suffix.lower() in self.skip:
                 continue
             key = str(p.relative_to(self.path))
             try:

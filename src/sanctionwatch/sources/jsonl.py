@@ -1,6 +1,6 @@
 """`jsonl`: bulk exports as JSON Lines, one article per line, with a field mapping (see
 sources/records.py). A line that is not a JSON object, or has no text, is reported with its
-file and line and skipped; the other lines are read."""
+file and line and skipped; the other lines are read. `NAME.jsonl.gz` is read decompressed."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from sanctionwatch.sources.records import (
     bulk_files,
     chunk_fingerprint,
     json_record,
+    read_bulk,
     to_article,
 )
 
@@ -30,10 +31,9 @@ class JsonlSource:
         for file in bulk_files(self.path, (".jsonl", ".ndjson"), self.name):
             key = file.name if file == self.path else str(file.relative_to(self.path))
             try:
-                with file.open("rb") as fh:
-                    lines = fh.read().splitlines()
-            except OSError as exc:
-                yield ItemProblem(key, f"{file}: cannot read: {exc.strerror}")
+                lines = read_bulk(file).splitlines()
+            except SourceError as exc:
+                yield ItemProblem(key, str(exc))
                 continue
             numbered = [(n, ln) for n, ln in enumerate(lines, start=1) if ln.strip()]
             for i in range(0, len(numbered), self.chunk):

@@ -6,12 +6,15 @@ several fields, joined by a blank line (e.g. a headline and a body). A bulk file
 chunks of `chunk` records; each chunk is one item keyed `FILE:FIRST-LAST` with a hash of its
 raw content as fingerprint, so a second run skips unchanged chunks without parsing them, an
 appended file only reads its new chunk, and a crash re-reads at most the chunks not finished.
+A bulk file may be gzip-compressed (`NAME.jsonl.gz`, `NAME.csv.gz`): it is read decompressed.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -117,12 +120,33 @@ def chunk_fingerprint(raw: Iterable[bytes]) -> str:
     return h.hexdigest()
 
 
+def bulk_suffix(path: Path) -> str:
+    """The suffix that says what a bulk file holds, under a `.gz`: `.jsonl` for `a.jsonl.gz`."""
+    suffix = path.suffix.lower()
+    return Path(path.stem).suffix.lower() if suffix == ".gz" else suffix
+
+
+def read_bulk(file: Path) -> bytes:
+    """A bulk file's bytes, decompressed when it is gzip-compressed; `SourceError` naming the
+    file when it cannot be read."""
+    try:
+        if file.suffix.lower() == ".gz":
+            with gzip.open(file, "rb") as fh:
+                return fh.read()
+        return file.read_bytes()
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise SourceError(f"{file}: cannot read: damaged gzip data ({exc})") from exc
+    except OSError as exc:
+        raise SourceError(f"{file}: cannot read: {exc.strerror or exc}") from exc
+
+
 def bulk_files(path: Path, suffixes: tuple[str, ...], source: str) -> Iterator[Path]:
-    """The file itself, or the files with these suffixes in a folder (sorted, not hidden)."""
+    """The file itself, or the files with these suffixes (also gzip-compressed: `.gz` after
+    them) in a folder (sorted, not hidden)."""
     if path.is_file():
         yield path
     elif path.is_dir():
         yield from sorted(p for p in path.rglob("*") if p.is_file()
-                          and p.suffix.lower() in suffixes and not p.name.startswith("."))
+                          and bulk_suffix(p) in suffixes and not p.name.startswith("."))
     else:
         raise SourceError(f"source {source!r}: {path} does not exist")
