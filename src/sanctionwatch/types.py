@@ -295,6 +295,7 @@ class QueueFilter:
     source: str | None = None
     since: datetime | None = None   # created at or after
     until: datetime | None = None   # created before
+    assignee: str | None = None     # handled by NAME ('' for nobody)
 
 
 CURATED_LIST = "curated"  # the list name of the curated watchlist's versions

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from sanctionwatch.app import scan_records, screen_record
 from sanctionwatch.cli._common import (
     ConfigOpt,
     DbOpt,
@@ -20,7 +21,6 @@ from sanctionwatch.cli._common import (
     opened,
     out,
 )
-from sanctionwatch.app import scan_records, screen_record
 from sanctionwatch.errors import SanctionwatchError
 
 

@@ -81,13 +81,11 @@ def compare_birth_date(entity: Entity, year: int, month: int | None,
     if not known:
         return "unknown"
     for first, last, exact in known:
-        if exact is not None and month and day:
-            if exact == date(year, month, day):
+        if exact is None:
+            if first <= year <= last:
                 return "match"
-        elif first <= year <= last:
-            return "match"
-        if exact is not None and (not month or not day) and exact.year == year and (
-                not month or exact.month == month):
+        elif exact.year == year and (not month or exact.month == month) and (
+                not day or exact.day == day):
             return "match"
     return "conflict"
 

@@ -14,7 +14,6 @@ from rapidfuzz.distance import Levenshtein
 from rigour.names import remove_org_types
 
 from sanctionwatch.matching import facts
-
 from sanctionwatch.matching.commonness import is_common
 from sanctionwatch.matching.forms import NameForm, name_forms
 from sanctionwatch.matching.index import _deletes

@@ -64,6 +64,9 @@ def _where(f: QueueFilter, skip: tuple[str, ...] = (), walk_ids: bool = False) -
         cond.append(created >= f.since)
     if f.until:
         cond.append(created < f.until)
+    if f.assignee is not None:
+        cond.append(sa.or_(_a.assignee.is_(None), _a.assignee == "") if f.assignee == ""
+                    else _a.assignee == f.assignee)
     if f.source:
         cond.append(_a.article_id.in_(sa.select(_ar.id).where(_ar.source == f.source)))
     return cond
@@ -108,7 +111,7 @@ def counts(store: Store, f: QueueFilter) -> QueueCounts:
     """Alerts per status and per type among those the other filters select (the status and
     type filters themselves are left out, so each count says what a click would show)."""
     status, type_ = _a.status, _a.type
-    if f.severity or f.entity_id or f.source or f.since or f.until:
+    if f.severity or f.entity_id or f.source or f.since or f.until or f.assignee is not None:
         # Grouped by expressions, not the bare columns: otherwise SQLite walks the
         # (status, type) index and fetches every row from it (5x slower than a scan).
         status = sa.func.coalesce(_a.status, "").label("status")

@@ -8,6 +8,8 @@ rendered on the server (Jinja2, autoescaped); static files are part of the packa
 Every page needs a signed-in user (except `/healthz`, which says only whether the database
 answers, and `/metrics`, aggregate counts for Prometheus); only analysts change alerts
 (checked on the server for every POST); every POST carries the session's CSRF token.
+The JSON API for other systems lives under /api/v1 (web/api.py: bearer tokens, JSON errors,
+OpenAPI at /api/v1/openapi.json).
 Responses carry a strict Content-Security-Policy (scripts and styles from this site only), so
 even text that escaped escaping could not run a script.
 """
@@ -112,6 +114,12 @@ async def healthz(request: Request) -> Response:
 async def http_error(request: Request, exc: Exception) -> Response:
     status = getattr(exc, "status_code", 500)
     detail = getattr(exc, "detail", "") or "Something went wrong."
+    if request.url.path.startswith("/api/"):  # API clients get JSON errors, never a page
+        from sanctionwatch.web.api import HTTP_CODES, error_response
+
+        return error_response(status, HTTP_CODES.get(status, "error"),
+                              "no such route" if status == 404 else str(detail),
+                              headers=getattr(exc, "headers", None))
     return render(request, "error.html", {"status": status, "detail": detail}, status=status)
 
 
@@ -138,7 +146,7 @@ def create_app(settings: Settings, *, app: App | None = None) -> Starlette:
     `App` is given (tests pass one to control the clock); closes the App it made on
     shutdown."""
     from sanctionwatch.web import alerts as alert_views
-    from sanctionwatch.web import metrics, pages
+    from sanctionwatch.web import api, metrics, pages
 
     owns = app is None
     core = app or make_app(settings)
@@ -168,6 +176,7 @@ def create_app(settings: Settings, *, app: App | None = None) -> Starlette:
         Route("/health", page(pages.health), methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/metrics", metrics.endpoint(metrics.registry(core.metrics)), methods=["GET"]),
+        *api.routes(),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
 
