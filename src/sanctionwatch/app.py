@@ -29,7 +29,7 @@ from sanctionwatch import wiring
 from sanctionwatch.analysis import Analyzer
 from sanctionwatch.config import Settings, interval_seconds
 from sanctionwatch.delivery import Delivery, DeliveryReport
-from sanctionwatch.errors import RuleError, SanctionwatchError, SourceError
+from sanctionwatch.errors import RuleError, SanctionwatchError, SourceError, StorageError
 from sanctionwatch.lifecycle import rescreen as rs
 from sanctionwatch.lifecycle.download import fetch_list
 from sanctionwatch.lifecycle.lists import ImportReport, apply_import, matching_watchlist
@@ -86,8 +86,12 @@ def rules_fingerprint(settings: Settings) -> str:
 
 
 class App:
-    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] | None = None):
+    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] | None = None,
+                 create_database: bool = True):
         self.settings = settings
+        # False for the commands that only read or change what is stored: a SQLite file that
+        # is not there is then an error naming it, never a new empty database
+        self.create_database = create_database
         self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self.stop = threading.Event()  # set on SIGTERM / SIGINT
         # held while an item is stored and while the analyser is swapped: sources fetch side
@@ -124,6 +128,11 @@ class App:
         if self._store is None:
             with self._open:
                 if self._store is None:
+                    if not self.create_database and not self.database_exists():
+                        raise StorageError(
+                            f"no database at {self.settings.database_url[len('sqlite:///'):]} "
+                            "(`sanctionwatch init` or `sanctionwatch run` creates it; check "
+                            "--config / --db)")
                     self._store = Store(self.settings.database_url,
                                         routes=wiring.routes(self.settings),
                                         group_window=wiring.group_window(self.settings))
@@ -574,6 +583,7 @@ def alert_detail_record(detail) -> dict:
     return rec
 
 
-def make_app(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> App:
+def make_app(settings: Settings, *, clock: Callable[[], datetime] | None = None,
+             create_database: bool = True) -> App:
     """Open the App on a configuration (the one factory: daemon, commands, web, tests)."""
-    return App(settings, clock=clock)
+    return App(settings, clock=clock, create_database=create_database)

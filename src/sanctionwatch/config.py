@@ -336,6 +336,7 @@ class WebSettings(_Model):
 
 class Settings(_Model):
     base_dir: Path = Path(".")
+    config_file: Path | None = None  # the file read, None for the built-in defaults
     database: DatabaseSettings = DatabaseSettings()
     watchlist: WatchlistSettings = WatchlistSettings()
     rules: RulesSettings = RulesSettings()
@@ -400,11 +401,18 @@ def _expand_env(value: Any, where: str) -> Any:
 def builtin_dir(name: str) -> Path | None:
     """The repository's `rules/` or `watchlist/` shipped with the package (in a wheel), or
     found beside the source tree (in a checkout)."""
+    found = builtin_path(name)
+    return found if found is not None and found.is_dir() else None
+
+
+def builtin_path(name: str) -> Path | None:
+    """A file or folder of the repository shipped with the package (`config.yaml`, `rules`,
+    `watchlist`, `seeds`), or beside the source tree in a checkout."""
     packaged = resources.files("sanctionwatch") / "_builtin" / name
-    if packaged.is_dir():
+    if packaged.is_dir() or packaged.is_file():
         return Path(str(packaged))
     checkout = Path(__file__).resolve().parents[2] / name
-    return checkout if checkout.is_dir() else None
+    return checkout if checkout.exists() else None
 
 
 def _where(raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
@@ -458,6 +466,7 @@ def load_settings(path: Path | None = None) -> Settings:
         raise ConfigError(f"{path}: expected a mapping at the top level")
     raw = _expand_env(raw, str(path))
     raw["base_dir"] = str(path.resolve().parent)
+    raw["config_file"] = str(path.resolve())
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:

@@ -148,6 +148,9 @@ class Article:
     fetched: datetime
 
 
+STORED = "stored"  # the feature a mention read back from the store carries: its explanation
+
+
 @dataclass(frozen=True, slots=True)
 class Feature:
     """One scoring feature of a mention: its name, its value and what it means."""
@@ -173,6 +176,8 @@ class Mention:
 
     @property
     def explanation(self) -> str:
+        if len(self.features) == 1 and self.features[0].name == STORED:
+            return self.features[0].why  # read back from the store: the whole explanation
         parts = [f"alias {self.alias!r}", f"{self.kind}", f"score {self.score:.2f}"]
         parts += [f.why for f in self.features]
         if self.support:

@@ -6,6 +6,7 @@ from sanctionwatch.cli import (  # noqa: F401  (registration)
     alerts_admin,
     core,
     deliver,
+    init,
     lists,
     rescreen,
     rules,
@@ -15,11 +16,20 @@ from sanctionwatch.cli import (  # noqa: F401  (registration)
     watchlist,
     web,
 )
-from sanctionwatch.cli._common import app
+from sanctionwatch.cli._common import app, global_options_first, tidy_help
 
 
-def main() -> None:
-    app()
+def main(argv: list[str] | None = None) -> None:
+    """The console script: global options (-v, --log-format) may stand anywhere on the line;
+    help shows metavars as words (FORMAT, PATH...), choices as `table|json`."""
+    import sys
+
+    import typer
+
+    command = typer.main.get_command(app)
+    tidy_help(command)
+    args = global_options_first(sys.argv[1:] if argv is None else argv)
+    command.main(args=args, prog_name="sanctionwatch")
 
 
 __all__ = ["app", "main"]

@@ -20,7 +20,18 @@ from rich.table import Table
 from rich.text import Text
 
 from sanctionwatch.app import alert_detail_record
-from sanctionwatch.cli._common import ConfigOpt, DbOpt, app, err, out, with_app
+from sanctionwatch.cli._common import (
+    FORMATS,
+    ConfigOpt,
+    DbOpt,
+    WideOpt,
+    app,
+    emit,
+    err,
+    format_option,
+    out,
+    with_app,
+)
 from sanctionwatch.types import ALERT_STATUSES, SEVERITIES, AlertFilter
 
 if TYPE_CHECKING:
@@ -82,7 +93,8 @@ def parse_since(since: str | None) -> datetime | None:
 
 @alerts_app.command("list")
 def alerts_list(
-    fmt: Annotated[str, typer.Option("--format", help="table or jsonl")] = "table",
+    fmt: Annotated[str, format_option(*FORMATS, what="the alerts' records")] = "table",
+    wide: WideOpt = False,
     status: StatusOpt = None, type_: TypeOpt = None, entity: EntityOpt = None,
     severity: SeverityOpt = None, since: SinceOpt = None,
     assignee: Annotated[str | None, typer.Option(help="assigned to NAME")] = None,
@@ -90,9 +102,6 @@ def alerts_list(
     config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """List stored alerts, oldest first."""
-    if fmt not in ("table", "jsonl"):
-        err.print("--format must be table or jsonl")
-        raise typer.Exit(2)
     f = AlertFilter(status, type_, entity, severity, parse_since(since))
 
     def load(application: App):
@@ -101,41 +110,40 @@ def alerts_list(
         return alerts, application.alerts.source_counts([a.id for a in alerts])
 
     alerts, counts = with_app(config, db, load)
-    if fmt == "jsonl":
+
+    def table() -> None:
+        # 80 columns: who, what, when; --wide (or a wide terminal) adds sources, assignee
+        # and the evidence
+        wide_ = wide or out.width >= 140
+        t = Table(title=f"{len(alerts)} alert(s)")
+        cols = ["id", "created (UTC)", "severity", "type", "entities", "status"]
+        for col in [*cols, "src", "assignee", "evidence"] if wide_ else cols:
+            t.add_column(col, overflow="fold", no_wrap=col in ("id", "severity"))
         for a in alerts:
-            sys.stdout.write(json.dumps(a.record(), ensure_ascii=False) + "\n")
-        return
-    wide = out.width >= 140  # the evidence column only where it can be read
-    table = Table(title=f"{len(alerts)} alert(s)")
-    cols = ["id", "created (UTC)", "status", "severity", "type", "entities", "src", "assignee"]
-    for col in [*cols, "evidence"] if wide else cols:
-        table.add_column(col, overflow="fold",
-                         no_wrap=col in ("id", "created (UTC)", "status", "severity"))
-    for a in alerts:
-        i = a.intent
-        row = [str(a.id), a.created.strftime("%Y-%m-%d %H:%M"), a.status, i.severity,
-               i.type + (f"/{i.phase}" if i.phase else ""),
-               ", ".join(f"{r}={v}" for r, v in i.roles) or ", ".join(i.entity_ids),
-               str(counts.get(a.id, 0)), a.extra.get("assignee") or ""]
-        if wide:
-            row.append(i.evidence[:120] + ("…" if len(i.evidence) > 120 else ""))
-        table.add_row(*row)
-    out.print(table)
-    if alerts:
-        out.print("see one: sanctionwatch alerts show ID", style="dim")
+            i = a.intent
+            row = [str(a.id), a.created.strftime("%m-%d %H:%M") if not wide_ else
+                   a.created.strftime("%Y-%m-%d %H:%M"), i.severity,
+                   i.type + (f"/{i.phase}" if i.phase else ""),
+                   ", ".join(v for _, v in i.roles) or ", ".join(i.entity_ids), a.status]
+            if wide_:
+                row += [str(counts.get(a.id, 0)), str(a.extra.get("assignee") or ""),
+                        i.evidence[:120] + ("…" if len(i.evidence) > 120 else "")]
+            t.add_row(*row)
+        out.print(t)
+        if alerts:
+            out.print("see one: sanctionwatch alerts show ID", style="dim")
+
+    emit([a.record() for a in alerts], fmt, table)
 
 
 @alerts_app.command("show")
 def alerts_show(
     alert_id: IdArg,
-    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    fmt: Annotated[str, format_option("table", "json")] = "table",
     config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """One alert: the evidence with the matched spans highlighted, why it fired, every source
     article, the audit trail and the deliveries."""
-    if fmt not in ("text", "json"):
-        err.print("--format must be text or json")
-        raise typer.Exit(2)
     detail = with_app(config, db, lambda application: application.alerts.get(alert_id))
     if fmt == "json":
         sys.stdout.write(json.dumps(detail_record(detail), ensure_ascii=False, indent=2) + "\n")
@@ -166,9 +174,10 @@ def _print_detail(detail) -> None:
         evidence.append(piece, style="bold reverse" if hit else "")
     evidence.append(" »")
     out.print(evidence)
-    for m in i.mentions:
+    for m in i.mentions:  # its features once: here, unless `why` already gives them
+        shown = "" if m.explanation and m.explanation in i.why else f"  {m.explanation}"
         out.print(f"  {m.matched!r} → {m.entity_id}  score {m.score:.2f}  "
-                  f"[{m.start}:{m.end}]  {m.explanation}", markup=False)
+                  f"[{m.start}:{m.end}]{shown}", markup=False)
     out.print(f"Why: {i.why}", markup=False)
     table = Table(title=f"Sources ({len(detail.sources)})", title_justify="left")
     for col in ("article", "source", "id", "url / title", "added"):
@@ -216,8 +225,8 @@ def alerts_ack(alert_id: IdArg, note: NoteOpt = "", by: ByOpt = None, assign: As
 def alerts_escalate(alert_id: IdArg, note: NoteOpt = "", by: ByOpt = None,
                     assign: AssignOpt = None, config: ConfigOpt = None,
                     db: DbOpt = None) -> None:
-    """Escalate: needs a decision above the analyst (channels with `events: [escalated]` are
-    notified)."""
+    """Escalate: needs a decision above the analyst (the channels whose `events` list
+    includes escalated are notified)."""
     _triage(alert_id, "escalated", note, by, assign, config, db)
 
 

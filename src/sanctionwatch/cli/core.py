@@ -18,6 +18,7 @@ from sanctionwatch.cli._common import (
     WatchlistOpt,
     app,
     err,
+    format_option,
     opened,
     out,
 )
@@ -32,7 +33,7 @@ def run(
     db: DbOpt = None,
 ) -> None:
     """Run the monitor: every source on its schedule (or once with --once)."""
-    with opened(config, watchlist, rules, db) as application:
+    with opened(config, watchlist, rules, db, create=True) as application:
         if once:
             reports = application.run(once=True)
             for r in reports:
@@ -55,13 +56,11 @@ def run(
 @app.command()
 def scan(
     paths: Annotated[list[Path], typer.Argument(help="files or folders to scan")],
-    fmt: Annotated[str, typer.Option("--format", help="jsonl, or text for people")] = "text",
+    fmt: Annotated[str, format_option("table", "jsonl", what="jsonl: one record per mention "
+                                      "and per alert; table: for people")] = "table",
     config: ConfigOpt = None, watchlist: WatchlistOpt = None, rules: RulesOpt = None,
 ) -> None:
     """Find mentions and alerts in files, without storing anything."""
-    if fmt not in ("jsonl", "text"):
-        err.print("--format must be jsonl or text")
-        raise typer.Exit(2)
     with opened(config, watchlist, rules) as application:
         analyzer = application.scan_analyzer()
         failed = False
@@ -108,7 +107,8 @@ def _scan_text(name: str, text: str, result) -> None:
 def screen(
     names: Annotated[list[str] | None, typer.Argument(help="names to screen")] = None,
     input_file: Annotated[Path | None, typer.Option("--input", help="one name per line")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="json, jsonl, or text")] = "text",
+    fmt: Annotated[str, format_option("table", "json", "jsonl", what="json: one name's "
+                                      "candidates; jsonl: one line per name")] = "table",
     limit: Annotated[int, typer.Option("--limit", help="candidates per name")] = 10,
     config: ConfigOpt = None, watchlist: WatchlistOpt = None,
 ) -> None:

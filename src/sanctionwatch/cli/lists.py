@@ -13,11 +13,14 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from sanctionwatch.cli._common import (
+    FORMATS,
     ConfigOpt,
     DbOpt,
     WatchlistOpt,
     app,
+    emit,
     err,
+    format_option,
     opened,
     out,
 )
@@ -79,7 +82,7 @@ def lists_import(
 ) -> None:
     """Import a list as a new version; print and raise `list_change` alerts for what changed
     since the previous version of that list."""
-    with opened(config, watchlist, db=db) as application:
+    with opened(config, watchlist, db=db, create=True) as application:
         try:
             with _progress(f"importing {path.name}", quiet=fmt == "jsonl") as progress:
                 report = application.import_list(kind, path, name=name, date=date,
@@ -110,7 +113,7 @@ def lists_show(
     search: Annotated[str | None, typer.Option(help="only entities with a name containing "
                                                "this")] = None,
     limit: Annotated[int, typer.Option(help="entities to show")] = 50,
-    fmt: Annotated[str, typer.Option("--format", help="table or jsonl")] = "table",
+    fmt: Annotated[str, format_option(*FORMATS)] = "table",
     config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """The lists stored (latest version of each) or, with NAME, that list's entities."""
@@ -129,35 +132,35 @@ def lists_show(
     if search:
         needle = search.casefold()
         ents = tuple(e for e in ents if any(needle in n.casefold() for n in e.names))
-    if fmt == "jsonl":
-        for e in ents[:limit]:
-            sys.stdout.write(json.dumps({
-                "id": e.id, "type": e.type, "name": e.name, "aliases": list(e.aliases),
-                "programs": list(e.programs), "countries": list(e.countries),
-                "origin": e.origin, "extra": dict(e.extra)}, ensure_ascii=False) + "\n")
-        return
-    table = Table(title=f"{name} version {info.id} ({info.list_date or 'undated'}): "
+    def table() -> None:
+        t = Table(title=f"{name} version {info.id} ({info.list_date or 'undated'}): "
                         f"{len(ents)} of {len(snapshot.entities)} entities")
-    for col in ("id", "type", "name", "programs", "countries", "aliases", "listed since"):
-        table.add_column(col, overflow="fold")
-    for e in ents[:limit]:
-        extra = dict(e.extra)
-        table.add_row(e.id, e.type, e.name, " ".join(e.programs), " ".join(e.countries),
+        for col in ("id", "type", "name", "programs", "countries", "aliases", "listed since"):
+            t.add_column(col, overflow="fold")
+        for e in ents[:limit]:
+            extra = dict(e.extra)
+            t.add_row(e.id, e.type, e.name, " ".join(e.programs), " ".join(e.countries),
                       str(len(e.aliases)), extra.get("list_date", ""))
-    out.print(table)
+        out.print(t)
+
+    emit([{"id": e.id, "type": e.type, "name": e.name, "aliases": list(e.aliases),
+           "programs": list(e.programs), "countries": list(e.countries), "origin": e.origin,
+           "extra": dict(e.extra)} for e in ents[:limit]], fmt, table)
 
 
 def _show_lists(settings, latest, fmt: str) -> None:
     configured = {c.name: c for c in settings.lists}
     names = dict.fromkeys([*configured, *(k for k in latest if k != "curated")])
-    if fmt == "jsonl":
+    if fmt != "table":
+        records = []
         for n in names:
             v, cfg = latest.get(n), configured.get(n)
-            sys.stdout.write(json.dumps({
+            records.append({
                 "list": n, "kind": v.kind if v else cfg.kind, "version": v.id if v else None,
                 "list_date": v.list_date if v else "", "summary": v.summary if v else "",
                 "changes": v.changes if v else "", "configured": cfg is not None,
-                "matching": bool(cfg and cfg.match and cfg.enabled)}) + "\n")
+                "matching": bool(cfg and cfg.match and cfg.enabled)})
+        emit(records, fmt, lambda: None)
         return
     table = Table(title="official lists")
     for col in ("list", "kind", "version", "date", "stored (UTC)", "content", "changes",
@@ -229,7 +232,7 @@ def lists_refresh(
 ) -> None:
     """Fetch and import configured lists now (as the daemon does on their schedule)."""
     failed = False
-    with opened(config, watchlist, db=db) as application:
+    with opened(config, watchlist, db=db, create=True) as application:
         settings = application.settings
         chosen = [c for c in settings.lists if (c.name in names if names else c.enabled)]
         unknown = set(names or ()) - {c.name for c in settings.lists}

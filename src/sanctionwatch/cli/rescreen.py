@@ -23,6 +23,7 @@ from sanctionwatch.cli._common import (
     WatchlistOpt,
     app,
     err,
+    format_option,
     opened,
     out,
 )
@@ -37,14 +38,11 @@ def rescreen(
         "change)")] = False,
     show: Annotated[bool, typer.Option("--list", help="show the latest jobs, run nothing")]
     = False,
-    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    fmt: Annotated[str, format_option("table", "json")] = "table",
     config: ConfigOpt = None, watchlist: WatchlistOpt = None, rules: RulesOpt = None,
     db: DbOpt = None,
 ) -> None:
     """Check stored articles again against the watchlist and rules in force now."""
-    if fmt not in ("table", "json"):
-        err.print("--format must be table or json", markup=False)
-        raise typer.Exit(2)
     start = parse_since(since)
     with opened(config, watchlist, rules, db) as application:
         if show:

@@ -8,22 +8,18 @@ import json
 import sys
 from typing import Annotated
 
-import typer
 from rich.table import Table
 
-from sanctionwatch.cli._common import ConfigOpt, DbOpt, app, out, with_app
+from sanctionwatch.cli._common import ConfigOpt, DbOpt, app, format_option, out, with_app
 
 
 @app.command()
 def status(
-    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    fmt: Annotated[str, format_option("table", "json")] = "table",
     config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """Sources (last success, last error, next run, items seen), channels (pending
     deliveries) and the watchlist version in use."""
-    if fmt not in ("table", "json"):
-        out.print("--format must be table or json")
-        raise typer.Exit(2)
     data = with_app(config, db, lambda a: a.status())
     if fmt == "json":
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

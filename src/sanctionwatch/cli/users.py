@@ -11,7 +11,17 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from sanctionwatch.cli._common import ConfigOpt, DbOpt, app, err, out, with_app
+from sanctionwatch.cli._common import (
+    FORMATS,
+    ConfigOpt,
+    DbOpt,
+    app,
+    emit,
+    err,
+    format_option,
+    out,
+    with_app,
+)
 from sanctionwatch.errors import UserError
 from sanctionwatch.types import ROLES
 
@@ -37,20 +47,26 @@ def users_add(
         err.print(f"--role: use one of {', '.join(ROLES)}", markup=False)
         raise typer.Exit(2)
     password = _read_password(password_stdin)
-    user = with_app(config, db, lambda a: a.users.add(name, role, password))
+    user = with_app(config, db, lambda a: a.users.add(name, role, password), create=True)
     out.print(f"user {user.name} added ({user.role})", markup=False)
 
 
 @users_app.command("list")
-def users_list(config: ConfigOpt = None, db: DbOpt = None) -> None:
+def users_list(fmt: Annotated[str, format_option(*FORMATS)] = "table",
+               config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Users and their roles."""
     users = with_app(config, db, lambda a: a.users.list())
-    table = Table(title=f"{len(users)} user(s)")
-    for col in ("name", "role", "created (UTC)", "disabled"):
-        table.add_column(col)
-    for u in users:
-        table.add_row(u.name, u.role, f"{u.created:%Y-%m-%d %H:%M}", "yes" if u.disabled else "")
-    out.print(table)
+
+    def table() -> None:
+        t = Table(title=f"{len(users)} user(s)")
+        for col in ("name", "role", "created (UTC)", "disabled"):
+            t.add_column(col)
+        for u in users:
+            t.add_row(u.name, u.role, f"{u.created:%Y-%m-%d %H:%M}", "yes" if u.disabled else "")
+        out.print(t)
+
+    emit([{"name": u.name, "role": u.role, "created": u.created.isoformat(),
+           "disabled": u.disabled} for u in users], fmt, table)
 
 
 @users_app.command("role")

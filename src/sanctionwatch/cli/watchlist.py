@@ -11,11 +11,14 @@ import typer
 from rich.table import Table
 
 from sanctionwatch.cli._common import (
+    FORMATS,
     ConfigOpt,
     DbOpt,
     app,
+    emit,
     err,
     fail,
+    format_option,
     make_settings,
     opened,
     out,
@@ -68,29 +71,27 @@ def watchlist_history(
     list_name: Annotated[str, typer.Option("--list", help="'curated' or an official list's "
                                             "name")] = "curated",
     limit: Annotated[int, typer.Option(help="versions to show, newest first")] = 20,
-    fmt: Annotated[str, typer.Option("--format", help="table or jsonl")] = "table",
+    fmt: Annotated[str, format_option(*FORMATS)] = "table",
     config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """Stored versions (content hash, time, summary, changes). The curated folder as it is
     now is recorded first when it is valid and differs from the latest version."""
-    with opened(config, db=db) as application:
+    with opened(config, db=db, create=True) as application:  # records the folder
         if list_name == CURATED_LIST:
             _record_folder(application)
         rows = application.versions.history(list_name, limit)
-    if fmt == "jsonl":
+    def table() -> None:
+        t = Table(title=f"{list_name}: {len(rows)} version(s), newest first")
+        for col in ("version", "stored (UTC)", "hash", "date", "content", "changes"):
+            t.add_column(col, overflow="fold")
         for v in rows:
-            sys.stdout.write(json.dumps({
-                "id": v.id, "list": v.list_name, "created": v.created.isoformat(),
-                "content_hash": v.content_hash, "list_date": v.list_date, "summary": v.summary,
-                "changes": v.changes, "source": v.source}, ensure_ascii=False) + "\n")
-        return
-    table = Table(title=f"{list_name}: {len(rows)} version(s), newest first")
-    for col in ("version", "stored (UTC)", "hash", "date", "content", "changes"):
-        table.add_column(col, overflow="fold")
-    for v in rows:
-        table.add_row(str(v.id), v.created.strftime("%Y-%m-%d %H:%M:%S"), v.content_hash[:12],
+            t.add_row(str(v.id), v.created.strftime("%Y-%m-%d %H:%M:%S"), v.content_hash[:12],
                       v.list_date, v.summary, v.changes)
-    out.print(table)
+        out.print(t)
+
+    emit([{"id": v.id, "list": v.list_name, "created": v.created.isoformat(),
+           "content_hash": v.content_hash, "list_date": v.list_date, "summary": v.summary,
+           "changes": v.changes, "source": v.source} for v in rows], fmt, table)
 
 
 def _resolve(application, ref: str | None, folder: Path):

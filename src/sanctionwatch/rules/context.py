@@ -4,7 +4,7 @@ intent (pure)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sanctionwatch.rules.clauses import agent_before, enumeration_start
 from sanctionwatch.rules.document import Document, Unit
@@ -35,6 +35,9 @@ class Context:
     intents: dict[str, AlertIntent]  # raised so far, by key: the first of a key is kept
     _openings: list[tuple[int, Unit, int]] | None = None
     _agents: dict[tuple[int, int], bool] | None = None
+    # support links whose supporter no name before the trigger gave: (rule id, unit,
+    # target, trigger start), for the document-level reading of support.collective
+    unsupported: list = field(default_factory=list)
 
     def fold(self, start: int, end: int) -> str:
         return self.doc.fold(start, end)
@@ -144,7 +147,9 @@ def make_intent(ctx: Context, rule: Rule, unit: Unit, ms: list[Mention],
     if raised is not None:
         return raised
     text = ctx.doc.text
-    values = {r: v for r, v in roles}
+    # the message names entities as the list does ("PMC Wagner"), not by id ("wagner-group")
+    by_id = ctx.watchlist.by_id
+    values = {r: by_id[v].name if v in by_id else v for r, v in roles}
     message = rule.message.format_map(_Default(values, phase=rule.phase or "")) \
         if rule.message else ""
     intent = ctx.intents[key] = AlertIntent(

@@ -34,7 +34,7 @@ from sanctionwatch.rules.context import (
 from sanctionwatch.rules.document import Document, Unit
 from sanctionwatch.rules.model import Rule, RuleSet, Trigger
 from sanctionwatch.rules.prefilter import prefilter_for, scanner_for
-from sanctionwatch.rules.support import support
+from sanctionwatch.rules.support import collective, support
 from sanctionwatch.text.sentences import split_sentences
 from sanctionwatch.types import AlertIntent, Mention, Sentence, Watchlist
 
@@ -86,6 +86,9 @@ def evaluate(rules: RuleSet, text: str, mentions: list[Mention], watchlist: Watc
                 _anaphoric(rule, ctx, ctx.doc.unit("sentence", sentences[idx]))
             # "... eight people were listed. Among them: - A ...; - B ..."
             _enumerations(rule, ctx)
+        if rule.type == "support_network":
+            # "sanctioned seven people who fund Hezbollah. They are A, B …": the designees
+            collective(rule, ctx, [r for r in rules.enabled() if r.type == "designation"])
     return _best_phase(list(intents.values()), rules)
 
 

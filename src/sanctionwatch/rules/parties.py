@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from sanctionwatch.text.lemmas import languages_of
+from sanctionwatch.rules.relatives import relative_start
+from sanctionwatch.text.lemmas import LANGUAGES, is_known, languages_of
 from sanctionwatch.text.normalize import fold
 from sanctionwatch.types import Mention
 
@@ -58,7 +59,7 @@ def named_party(text: str, unit_start: int, trigger_start: int,
     window = text[lo:trigger_start]
     best = None
     for m in _NAME_RUN.finditer(window):
-        name = m.group().strip(" -'’")
+        name = _HAN.split(m.group())[0].strip(" -'’")  # "Sadr居间": the Latin name only
         first_word = name.split()[0].casefold() if name else ""
         while name and first_word in _NOT_NAMES:
             name = name.partition(" ")[2].strip()
@@ -75,10 +76,41 @@ def named_party(text: str, unit_start: int, trigger_start: int,
             continue  # "Поэтому ...", "However, ...": a capitalised first word, not a name
         if any(e.start <= start < e.end for e in exclude):
             continue
-        if _SPEAKER_OR_PLACE.search(fold(text[start + len(name):trigger_start])):
+        between = text[start + len(name):trigger_start]
+        if _SPEAKER_OR_PLACE.search(fold(between)) or _THAT.search(between):
             continue  # "Adeyemo warned that mixers helping …", "from Hebei province whose …"
+        if _PLACE_BEFORE.search(text[max(unit_start, start - 6):start]) or \
+                _PLACE_LIST_BEFORE.search(text[max(unit_start, start - 60):start]):
+            continue  # "la firme de Wuhan", "a company in Hebei": a place, not a party
+        if _AND_ONLY.match(between):
+            continue  # "Irak ve Suriye'ye para taşıyan": listed with the target
+        at = relative_start(between)
+        if at is not None and between[:at].strip(" »”\"’)"):
+            continue  # "… de Colombia, Venezuela y el Líbano a las que acusa de financiar"
+        if " " not in name and fold(name) not in _country_names() and _common_noun(name, text):
+            continue  # "Truppen", "Sudańczyka": a noun the language writes with a capital
         best = name
     return best
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+# a clause of what was said ("zapowiedział, że każdy mikser, który pomaga …") (original text)
+_THAT = re.compile(r"(?<!\w)(?:że|dass|daß|ότι|что|що)(?!\w)", re.IGNORECASE)
+_PLACE_BEFORE = re.compile(r"(?<!\w)(?:de|of|from|in|en|w|we|v|vo|z|ze|из|в|во|з|di|da|van|"
+                           r"uit|aus|in|im|στη|στο|από)\s+$", re.IGNORECASE)
+# the last of a list of places: "de Colombia, Venezuela y el Líbano"
+_PLACE_LIST_BEFORE = re.compile(
+    r"(?<!\w)(?:de|of|from|in|en|w|z|из|в|з|di|da|van|uit|aus|von)\s+[A-ZÀ-ÖØ-ÞА-ЯЁЄІЇҐ][\w-]*"
+    r"(?:\s*,\s*[A-ZÀ-ÖØ-ÞА-ЯЁЄІЇҐ][\w-]*)*\s*(?:,|and|y|et|und|e|i|и|ve|en)\s+"
+    r"(?:(?:el|la|the|le|les|il|die|der)\s+)?$")
+_AND_ONLY = re.compile(r"^\s*(?:and|et|und|y|e|i|en|ve|и|і|та|ile|και|oraz)\s*$", re.IGNORECASE)
+
+
+def _common_noun(word: str, text: str) -> bool:
+    """A single word the dictionary of one of the document's languages knows ("Truppen",
+    "Sudańczyka"): German writes nouns with a capital, Polish names nationals in the
+    genitive; a name of a party would not be in the dictionary."""
+    return any(is_known(word, lang) for lang in languages_of(text) & LANGUAGES)
 
 
 def _is_everyday_word(word: str, text: str) -> bool:

@@ -8,7 +8,7 @@ import json
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from sanctionwatch.types import Alert, AlertIntent, Article, ArticleData, Feature, Mention
+from sanctionwatch.types import STORED, Alert, AlertIntent, Article, ArticleData, Feature, Mention
 
 
 def _insert_ignore(conn: Connection, table: sa.Table, values: dict, keys: list[str]) -> bool:
@@ -35,7 +35,7 @@ def _article(row) -> Article:
 def _alert(row) -> Alert:
     spans = row.spans if isinstance(row.spans, list) else json.loads(row.spans)
     mentions = tuple(Mention(s["entity_id"], s["start"], s["end"], s["matched"], s["score"],
-                             s["alias"], s["kind"], (Feature("stored", s["score"],
+                             s["alias"], s["kind"], (Feature(STORED, s["score"],
                                                              s["explanation"]),))
                      for s in spans)
     intent = AlertIntent(

@@ -22,6 +22,7 @@ from sanctionwatch.storage.alerts import raise_alert
 from sanctionwatch.storage.deliveries import OutboxRoute
 from sanctionwatch.storage.rows import _alert, _article, _insert_ignore
 from sanctionwatch.types import (
+    STORED,
     Alert,
     AlertFilter,
     AlertIntent,
@@ -53,6 +54,7 @@ class Store:
         self.group_window = group_window
         # The connection of the `batch()` in progress in each thread (transaction() joins it).
         self._batch = threading.local()
+        _check_url(url)
         try:
             kwargs: dict = {"echo": echo, "future": True}
             if url.startswith("sqlite"):
@@ -62,7 +64,12 @@ class Store:
                 sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             self.schema_version = t.migrate(self.engine)
         except SQLAlchemyError as exc:
-            raise StorageError(f"cannot open database {_safe_url(url)}: {exc}") from exc
+            raise StorageError(f"cannot open database {_safe_url(url)}: "
+                               f"{str(exc).splitlines()[0]}") from exc
+        except ImportError as exc:  # a dialect whose driver is not installed
+            raise StorageError(f"database {_safe_url(url)}: its driver is not installed "
+                               f"({exc.name or exc}); for PostgreSQL: "
+                               "pip install 'sanctionwatch[postgres]'") from exc
 
     def close(self) -> None:
         self.engine.dispose()
@@ -172,7 +179,7 @@ class Store:
             rows = conn.execute(sa.select(t.mentions).where(t.mentions.c.article_id == article_id)
                                 .order_by(t.mentions.c.start)).all()
         return [Mention(r.entity_id, r.start, r.end, r.matched, r.score, r.alias, r.kind,
-                        (Feature("stored", r.score, r.explanation),)) for r in rows]
+                        (Feature(STORED, r.score, r.explanation),)) for r in rows]
 
     # -- alerts -----------------------------------------------------------------------------
 
@@ -220,6 +227,21 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+SUPPORTED = ("sqlite", "postgresql")
+
+
+def _check_url(url: str) -> None:
+    """A one-line error for a URL that is not one of ours (before SQLAlchemy tries it)."""
+    try:
+        backend = sa.engine.make_url(url).get_backend_name()
+    except sa.exc.ArgumentError:
+        raise StorageError(f"database URL {url!r} is not a URL: use sqlite:///PATH or "
+                           "postgresql+psycopg://USER@HOST/DB (or --db FILE)") from None
+    if backend not in SUPPORTED:
+        raise StorageError(f"database {_safe_url(url)}: {backend} is not supported; use "
+                           "sqlite:///PATH or postgresql+psycopg://USER@HOST/DB")
 
 
 def _safe_url(url: str) -> str:
