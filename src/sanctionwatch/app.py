@@ -11,9 +11,10 @@ them.
     pipeline    run_once, run_source, deliver, flush_digests, retry_deliveries
     lifecycle   start, reload_watchlist, reload_rules, import_list, refresh_list, diff_lists,
                 record_curated, rescreen, complete_pending
-    reading     status, scan_analyzer, screener, documents, healthy, metrics
+    reading     status, scan_analyzer, screener, screening, documents, healthy, metrics
     aggregates  app.alerts (triage), app.users (sign-in), app.versions (watchlist versions),
-                app.entities (entities by name, list entries and their history)
+                app.entities (entities by name, list entries and their history),
+                app.tokens (the JSON API's clients)
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from sanctionwatch.rules.loader import load_rules, rule_files
 from sanctionwatch.rules.model import RuleSet
 from sanctionwatch.services.alerts import Alerts
 from sanctionwatch.services.entities import Entities
+from sanctionwatch.services.tokens import Tokens
 from sanctionwatch.services.users import Users
 from sanctionwatch.services.versions import Versions
 from sanctionwatch.sources.files import iter_paths, read_documents
@@ -113,6 +115,8 @@ class App:
         self.users = Users(lambda: self.store, self.clock)
         self.versions = Versions(lambda: self.store)
         self.entities = Entities(lambda: self.analyzer.watchlist, self.versions)
+        self.tokens = Tokens(lambda: self.store, self.clock)
+        self._screening: tuple[Watchlist, Screener] | None = None
 
     def __enter__(self) -> App:
         return self
@@ -424,6 +428,19 @@ class App:
         return Screener(matching_watchlist(self.settings, curated, store),
                         self.settings.matching.threshold)
 
+    def screening(self) -> Screener:
+        """The name screener on the watchlist in force (the analyser's), built once and again
+        only when the analyser's watchlist is replaced (the API: no rebuild per request)."""
+        wl = self.analyzer.watchlist
+        cached = self._screening
+        if cached is None or cached[0] is not wl:
+            with self._open:
+                cached = self._screening
+                if cached is None or cached[0] is not wl:
+                    cached = (wl, Screener(wl, self.settings.matching.threshold))
+                    self._screening = cached
+        return cached[1]
+
     @staticmethod
     def documents(paths: list[Path]) -> Iterator[tuple[Path, list[tuple[str, ArticleData
                                                                      | SanctionwatchError]]
@@ -524,6 +541,67 @@ class App:
 
 def _iso(d: datetime | None) -> str | None:
     return d.isoformat() if d else None
+
+
+# -- the records: the JSON forms shared by the command line and the API ----------------------
+
+def scan_records(document: str, result) -> list[dict]:
+    """The `scan --format jsonl` records of one analysed document (DESIGN.md): its mentions,
+    then its alerts. The CLI writes one per line, `POST /api/v1/scan` returns the same."""
+    recs: list[dict] = [
+        {"kind": "mention", "document": document, "entity_id": m.entity_id,
+         "matched": m.matched, "start": m.start, "end": m.end, "score": m.score,
+         "match_kind": m.kind, "alias": m.alias, "explanation": m.explanation}
+        for m in result.mentions]
+    for i in result.intents:
+        rec = {"kind": "alert", "document": document, "type": i.type,
+               "entity_ids": list(i.entity_ids), "severity": i.severity,
+               "evidence": i.evidence}
+        if i.phase:
+            rec["phase"] = i.phase
+        for role in ("target", "supporter"):
+            if i.role(role):
+                rec[role] = i.role(role)
+        rec.update({"evidence_start": i.evidence_start, "evidence_end": i.evidence_end,
+                    "rule_id": i.rule_id, "rule_version": i.rule_version, "why": i.why})
+        recs.append(rec)
+    return recs
+
+
+def candidate_record(c) -> dict:
+    """A screening candidate as `screen --format json|jsonl` and `POST /api/v1/screen` give it;
+    `checks` (the type, country and birth date the query gave, compared) only when asked."""
+    rec = {"entity_id": c.entity_id, "name": c.name, "matched_alias": c.matched_alias,
+           "score": c.score, "match": c.match, "type": c.entity_type, "why": c.why}
+    checks = getattr(c, "checks", ())
+    if checks:
+        rec["checks"] = dict(checks)
+    return rec
+
+
+def screen_record(screener: Screener, query: str, limit: int = 10, **known) -> dict:
+    """`{"query": NAME, "candidates": [...]}`, a line of `screen --format jsonl`; `known`
+    (entity_type, country, birth_date) narrows and checks the candidates (Screener.screen)."""
+    return {"query": query,
+            "candidates": [candidate_record(c) for c in screener.screen(query, limit, **known)]}
+
+
+def alert_detail_record(detail) -> dict:
+    """An alert with its sources, audit trail and deliveries as plain JSON-able data
+    (`alerts show --format json`, `GET /api/v1/alerts/{id}`)."""
+    rec = detail.alert.record()
+    rec["assignee"] = detail.assignee
+    rec["sources"] = [{"article_id": s.article_id, "source": s.source,
+                       "external_id": s.external_id, "url": s.url, "title": s.title,
+                       "published": _iso(s.published), "added": _iso(s.added)}
+                      for s in detail.sources]
+    rec["events"] = [{"at": _iso(e.at), "actor": e.actor, "from_status": e.from_status,
+                      "to_status": e.to_status, "note": e.note} for e in detail.events]
+    if detail.deliveries:
+        rec["deliveries"] = [{"channel": d.channel, "reason": d.reason, "status": d.status,
+                              "attempts": d.attempts, "sent": _iso(d.sent),
+                              "last_error": d.last_error} for d in detail.deliveries]
+    return rec
 
 
 def make_app(settings: Settings, *, clock: Callable[[], datetime] | None = None,

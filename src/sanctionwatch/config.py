@@ -330,6 +330,11 @@ class WebSettings(_Model):
     # `client_header` (the client's address) is believed; anyone else's header is ignored.
     trusted_proxies: tuple[str, ...] = ()
     client_header: str = "X-Forwarded-For"
+    # The JSON API (/api/v1): requests per minute per token (a burst of that many, refilled
+    # evenly), the largest request body, the most names or articles in one batch.
+    api_rate_per_minute: int = Field(600, ge=1)
+    api_max_body_bytes: int = Field(5_000_000, ge=1024)
+    api_max_batch: int = Field(5_000, ge=1)
 
 
 class Settings(_Model):

@@ -326,6 +326,24 @@ class User:
 
 
 @dataclass(frozen=True, slots=True)
+class ApiToken:
+    """A client of the JSON API (`sanctionwatch tokens add`): its name is the actor of what
+    it does in the audit trail; the token itself is never stored, only its hash."""
+
+    id: int
+    name: str
+    role: str
+    created: datetime
+    last_used: datetime | None = None
+    revoked: datetime | None = None
+    prefix: str = ""  # the token's first characters, to tell tokens apart in `tokens list`
+
+    @property
+    def can_triage(self) -> bool:
+        return self.role == "analyst" and self.revoked is None
+
+
+@dataclass(frozen=True, slots=True)
 class Session:
     user: User
     csrf: str

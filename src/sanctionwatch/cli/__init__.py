@@ -12,6 +12,7 @@ from sanctionwatch.cli import (  # noqa: F401  (registration)
     rescreen,
     rules,
     status,
+    tokens,
     users,
     watchlist,
     web,

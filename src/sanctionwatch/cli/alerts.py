@@ -19,6 +19,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from sanctionwatch.app import alert_detail_record
 from sanctionwatch.cli._common import (
     FORMATS,
     ConfigOpt,
@@ -150,25 +151,7 @@ def alerts_show(
     _print_detail(detail)
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def detail_record(detail) -> dict:
-    """An alert with its sources and audit trail, as plain JSON-able data."""
-    rec = detail.alert.record()
-    rec["assignee"] = detail.assignee
-    rec["sources"] = [{"article_id": s.article_id, "source": s.source,
-                       "external_id": s.external_id, "url": s.url, "title": s.title,
-                       "published": _iso(s.published), "added": _iso(s.added)}
-                      for s in detail.sources]
-    rec["events"] = [{"at": _iso(e.at), "actor": e.actor, "from_status": e.from_status,
-                      "to_status": e.to_status, "note": e.note} for e in detail.events]
-    if detail.deliveries:
-        rec["deliveries"] = [{"channel": d.channel, "reason": d.reason, "status": d.status,
-                              "attempts": d.attempts, "sent": _iso(d.sent),
-                              "last_error": d.last_error} for d in detail.deliveries]
-    return rec
+detail_record = alert_detail_record  # the JSON form, shared with the API (app.py)
 
 
 def _print_detail(detail) -> None:

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from sanctionwatch.app import scan_records, screen_record
 from sanctionwatch.cli._common import (
     ConfigOpt,
     DbOpt,
@@ -84,22 +85,7 @@ def scan(
 
 def _scan_jsonl(name: str, result) -> None:
     write = sys.stdout.write
-    for m in result.mentions:
-        write(json.dumps({"kind": "mention", "document": name, "entity_id": m.entity_id,
-                          "matched": m.matched, "start": m.start, "end": m.end,
-                          "score": m.score, "match_kind": m.kind, "alias": m.alias,
-                          "explanation": m.explanation}, ensure_ascii=False) + "\n")
-    for i in result.intents:
-        rec = {"kind": "alert", "document": name, "type": i.type,
-               "entity_ids": list(i.entity_ids), "severity": i.severity,
-               "evidence": i.evidence}
-        if i.phase:
-            rec["phase"] = i.phase
-        for role in ("target", "supporter"):
-            if i.role(role):
-                rec[role] = i.role(role)
-        rec.update({"evidence_start": i.evidence_start, "evidence_end": i.evidence_end,
-                    "rule_id": i.rule_id, "rule_version": i.rule_version, "why": i.why})
+    for rec in scan_records(name, result):
         write(json.dumps(rec, ensure_ascii=False) + "\n")
 
 
@@ -140,9 +126,7 @@ def screen(
     with opened(config, watchlist) as application:
         screener = application.screener()
     for q in queries:
-        cands = [{"entity_id": c.entity_id, "name": c.name, "matched_alias": c.matched_alias,
-                  "score": c.score, "match": c.match, "type": c.entity_type, "why": c.why}
-                 for c in screener.screen(q, limit)]
+        cands = screen_record(screener, q, limit)["candidates"]
         if fmt == "json":
             sys.stdout.write(json.dumps(cands, ensure_ascii=False) + "\n")
         elif fmt == "jsonl":

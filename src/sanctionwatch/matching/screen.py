@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 from rigour.names import remove_org_types
 
+from sanctionwatch.matching import facts
 from sanctionwatch.matching.commonness import is_common
 from sanctionwatch.matching.forms import NameForm, name_forms
 from sanctionwatch.matching.index import _deletes
@@ -33,6 +34,7 @@ class Candidate:
     match: bool
     entity_type: str
     why: str
+    checks: tuple[tuple[str, str], ...] = ()  # ("type"|"country"|"birth_date", outcome)
 
 
 def query_tokens(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -102,7 +104,41 @@ class Screener:
             if len(f.keys) > 1:
                 self.joined.setdefault("".join(f.keys), set()).add(n)
 
-    def screen(self, name: str, limit: int = 10) -> list[Candidate]:
+    def screen(self, name: str, limit: int = 10, *, entity_type: str | None = None,
+               country: str | None = None, birth_date: str | None = None) -> list[Candidate]:
+        """The best `limit` candidates for `name`, best first. What else the query knows
+        narrows and checks them (matching/facts.py): a candidate of another `entity_type` is
+        left out; a `birth_date` the entry contradicts makes it no match (its score is kept);
+        a `country` is compared and said, never decisive (addresses and nationalities on the
+        lists are partial). Each given fact is reported in the candidate's `checks`.
+        ValueError for a country or birth date that cannot be read."""
+        if entity_type is None and country is None and birth_date is None:
+            return self._screen(name, limit)
+        code = facts.query_country(country) if country else None
+        born = facts.parse_query_date(birth_date) if birth_date else None
+        out: list[Candidate] = []
+        for c in self._screen(name, None):
+            e = self.watchlist.by_id[c.entity_id]
+            checks: list[tuple[str, str]] = []
+            if entity_type is not None:
+                outcome = facts.compare_type(e, entity_type)
+                if outcome == "conflict":
+                    continue
+                checks.append(("type", outcome))
+            if code is not None:
+                checks.append(("country", facts.compare_country(e, code)))
+            match = c.match
+            if born is not None:
+                outcome = facts.compare_birth_date(e, *born)
+                checks.append(("birth_date", outcome))
+                match = match and outcome != "conflict"
+            out.append(Candidate(c.entity_id, c.name, c.matched_alias, c.score, match,
+                                 c.entity_type, c.why, tuple(checks)))
+            if len(out) >= limit:
+                break
+        return out
+
+    def _screen(self, name: str, limit: int | None = 10) -> list[Candidate]:
         q, q_words = query_tokens(name)
         if not q:
             return []
@@ -125,4 +161,5 @@ class Screener:
                 best[f.entity_id] = Candidate(
                     f.entity_id, entity.name, f.alias, s, s >= self.threshold, entity.type,
                     f"name keys {' '.join(q)!r} vs {' '.join(f.keys)!r}")
-        return sorted(best.values(), key=lambda c: (-c.score, c.entity_id))[:limit]
+        ranked = sorted(best.values(), key=lambda c: (-c.score, c.entity_id))
+        return ranked if limit is None else ranked[:limit]

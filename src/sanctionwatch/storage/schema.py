@@ -316,6 +316,23 @@ web_sessions = sa.Table(
     sa.Column("expires", UTCDateTime, nullable=False, index=True),
 )
 
+# -- the JSON API (issue 19): bearer tokens of client systems ---------------------------------
+
+# One row per client: the token is shown once when made; the table keeps its SHA-256 (a copy of
+# the database gives no usable token), its first characters to tell it apart, its role, when it
+# was last used (to the minute) and when it was revoked.
+api_tokens = sa.Table(
+    "api_tokens", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("prefix", sa.String(16), nullable=False),
+    sa.Column("created", UTCDateTime, nullable=False),
+    sa.Column("last_used", UTCDateTime, nullable=True),
+    sa.Column("revoked", UTCDateTime, nullable=True),
+)
+
 # Indexes for the triage queue (counts by status and type; the source filter), schema step 3.
 sa.Index("ix_alerts_status_type", alerts.c.status, alerts.c.type)
 sa.Index("ix_articles_source", articles.c.source)

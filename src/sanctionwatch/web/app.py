@@ -8,6 +8,8 @@ rendered on the server (Jinja2, autoescaped); static files are part of the packa
 Every page needs a signed-in user (except `/healthz`, which says only whether the database
 answers, and `/metrics`, aggregate counts for Prometheus); only analysts change alerts
 (checked on the server for every POST); every POST carries the session's CSRF token.
+The JSON API for other systems lives under /api/v1 (web/api.py: bearer tokens, JSON errors,
+OpenAPI at /api/v1/openapi.json).
 Responses carry a strict Content-Security-Policy (scripts and styles from this site only), so
 even text that escaped escaping could not run a script.
 """
@@ -21,9 +23,9 @@ from datetime import timedelta
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -112,19 +114,41 @@ async def healthz(request: Request) -> Response:
 async def http_error(request: Request, exc: Exception) -> Response:
     status = getattr(exc, "status_code", 500)
     detail = getattr(exc, "detail", "") or "Something went wrong."
+    if request.url.path.startswith("/api/"):  # API clients get JSON errors, never a page
+        from sanctionwatch.web.api import HTTP_CODES, error_response
+
+        return error_response(status, HTTP_CODES.get(status, "error"),
+                              "no such route" if status == 404 else str(detail),
+                              headers=getattr(exc, "headers", None))
     return render(request, "error.html", {"status": status, "detail": detail}, status=status)
 
 
-class SecurityHeaders(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next) -> Response:
-        response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "same-origin"
-        if request.url.path != "/static" and not request.url.path.startswith("/static/"):
-            response.headers["Cache-Control"] = "no-store"
-        return response
+class SecurityHeaders:
+    """The security headers on every response (a plain ASGI middleware: no task and no
+    queue per request, as BaseHTTPMiddleware has, which the API's latency would feel)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        cache = path != "/static" and not path.startswith("/static/")
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["Content-Security-Policy"] = CSP
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["X-Frame-Options"] = "DENY"
+                headers["Referrer-Policy"] = "same-origin"
+                if cache:
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _templates() -> Jinja2Templates:
@@ -138,7 +162,7 @@ def create_app(settings: Settings, *, app: App | None = None) -> Starlette:
     `App` is given (tests pass one to control the clock); closes the App it made on
     shutdown."""
     from sanctionwatch.web import alerts as alert_views
-    from sanctionwatch.web import metrics, pages
+    from sanctionwatch.web import api, metrics, pages
 
     owns = app is None
     core = app or make_app(settings)
@@ -171,6 +195,7 @@ def create_app(settings: Settings, *, app: App | None = None) -> Starlette:
         Route("/health", page(pages.health), methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/metrics", metrics.endpoint(metrics.registry(core.metrics)), methods=["GET"]),
+        *api.routes(),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
 
