@@ -298,13 +298,13 @@ def sync_jobs(sched: BackgroundScheduler, app: App, now: datetime) -> dict[str, 
     return done
 
 
-def install(app: App) -> Runtime:
+def install(app: App, rt: Runtime | None = None) -> Runtime:
     """Start the app (rules, watchlist, pending re-screening) and make it the one the
     persisted jobs run against."""
     global _RUNTIME
+    _RUNTIME = rt if rt is not None else Runtime(app)
     app.start()
     app.complete_pending()
-    _RUNTIME = Runtime(app)
     app.record_watchlist_label()
     return _RUNTIME
 
@@ -380,14 +380,16 @@ def leave_daemons(app: App, rt: Runtime) -> None:
 
 
 def run_forever(app: App) -> None:
-    """The daemon in the foreground until SIGINT / SIGTERM."""
-    install(app)
-    rt = _RUNTIME
-    assert rt is not None
+    """The daemon in the foreground until SIGINT / SIGTERM. A second daemon on a SQLite
+    database is refused before it writes anything (its start would wait on the first's
+    writes)."""
+    rt = Runtime(app)
     join_daemons(app, rt)
-    _handle_signals(app)
-    sched = build_scheduler(app)
+    sched = None
     try:
+        install(app, rt)
+        _handle_signals(app)
+        sched = build_scheduler(app)
         with leases.startup(app.store):  # one daemon at a time creates and syncs the job table
             sched.start(paused=True)
             done = sync_jobs(sched, app, app.clock())
@@ -402,7 +404,7 @@ def run_forever(app: App) -> None:
                     sched.modify_job("outbox", next_run_time=datetime.now(UTC))
     finally:
         app.stop.set()
-        if sched.running:
+        if sched is not None and sched.running:
             sched.shutdown(wait=True)
         leave_daemons(app, rt)
         log.info("scheduler.stopped")
