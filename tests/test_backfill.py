@@ -269,3 +269,21 @@ def test_cli_prints_a_summary_table(cluster, archive, tmp_path):
     bad = CliRunner().invoke(cli, ["backfill", str(path), "--config", str(cfg),
                                    "--since", "yesterday"])
     assert bad.exit_code == 2
+
+
+def test_a_named_file_with_a_broken_record_is_reported_and_its_other_records_read(tmp_path):
+    """Backfill's files named one by one read as the folder source does: a broken JSONL line
+    is a problem with its line, never an object stored as an article."""
+    import json as _json
+
+    from sanctionwatch.backfill import DocumentFiles
+    from sanctionwatch.sources.base import ItemProblem, SourceItem
+
+    f = tmp_path / "a.jsonl"
+    f.write_text(_json.dumps({"id": "1", "text": "The Wagner Group was seen in Mali."})
+                 + "\n{broken\n", encoding="utf-8")
+    got = list(DocumentFiles("files", [f]).fetch({}))
+    problems = [g for g in got if isinstance(g, ItemProblem)]
+    (item,) = [g for g in got if isinstance(g, SourceItem)]
+    assert len(problems) == 1 and f"{f}:2" in problems[0].message
+    assert [a.external_id for a in item.articles] == [f"{f}#1"]

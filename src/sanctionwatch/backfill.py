@@ -47,7 +47,6 @@ The design, in four decisions:
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
 import os
 import re
@@ -71,7 +70,7 @@ from sanctionwatch.matching.matcher import MatchSettings
 from sanctionwatch.pipeline import CycleReport, run_source
 from sanctionwatch.rules.model import RuleSet
 from sanctionwatch.sources.base import ItemProblem, SourceItem
-from sanctionwatch.sources.files import is_document, read_documents
+from sanctionwatch.sources.files import file_item, is_document
 from sanctionwatch.sources.records import FieldMap, bulk_files, read_bulk
 from sanctionwatch.storage import schema as t
 from sanctionwatch.storage import stories
@@ -152,21 +151,8 @@ class DocumentFiles:
         self.files = list(files)
 
     def fetch(self, seen: Mapping[str, str]) -> Iterator[SourceItem | ItemProblem]:
-        for p in self.files:
-            key = p.name
-            try:
-                fingerprint = hashlib.sha256(p.read_bytes()).hexdigest()
-            except OSError as exc:
-                yield ItemProblem(key, f"cannot read: {exc.strerror}")
-                continue
-            if seen.get(key) == fingerprint:
-                continue
-            try:
-                docs = tuple(d for _, d in read_documents(p, source=self.name))
-            except SourceError as exc:
-                yield ItemProblem(key, str(exc))
-                continue
-            yield SourceItem(key, fingerprint, docs)
+        for p in self.files:  # a broken JSONL record is reported and skipped, as in `folder`
+            yield from file_item(self.name, p.name, p, seen)
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import email
 import email.policy
+import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
 from sanctionwatch.errors import SourceError
+from sanctionwatch.sources.base import ItemProblem, SourceItem
 from sanctionwatch.sources.records import FieldMap, json_record, to_article
 from sanctionwatch.types import ArticleData
 
@@ -124,3 +126,27 @@ def iter_paths(paths: list[Path]) -> Iterator[Path]:
             yield p
         else:
             raise SourceError(f"{p}: no such file or folder")
+
+
+def file_item(source: str, key: str, path: Path,
+              seen: Mapping[str, str]) -> Iterator[SourceItem | ItemProblem]:
+    """One article file as one item keyed `key` (nothing when its content hash was seen): a
+    file that cannot be read is a problem; a broken record of a JSON/JSONL file is reported
+    and skipped, the others are read. Shared by the folder source and backfill."""
+    try:
+        fingerprint = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        yield ItemProblem(key, f"cannot read: {exc.strerror}")
+        return
+    if seen.get(key) == fingerprint:
+        return
+    try:
+        found = list(read_documents(path, source=source))
+    except SourceError as exc:
+        yield ItemProblem(key, str(exc))
+        return
+    for name, bad in found:
+        if isinstance(bad, SourceError):  # one broken record: reported, skipped
+            yield ItemProblem(f"{key}:{name.rsplit(':', 1)[-1]}", str(bad))
+    yield SourceItem(key, fingerprint, tuple(d for _, d in found
+                                             if not isinstance(d, SourceError)))

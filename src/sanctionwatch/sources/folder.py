@@ -3,13 +3,12 @@ content hash; an edited file is read again. Hidden files and README files are no
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from sanctionwatch.errors import SourceError
 from sanctionwatch.sources.base import ItemProblem, SourceItem
-from sanctionwatch.sources.files import is_document, read_documents
+from sanctionwatch.sources.files import file_item, is_document
 
 
 class FolderSource:
@@ -27,21 +26,5 @@ class FolderSource:
         for p in sorted(self.path.glob(pattern)):
             if not is_document(p) or p.suffix.lower() in self.skip:
                 continue
-            key = str(p.relative_to(self.path))
-            try:
-                fingerprint = hashlib.sha256(p.read_bytes()).hexdigest()
-            except OSError as exc:
-                yield ItemProblem(key, f"cannot read: {exc.strerror}")
-                continue
-            if seen.get(key) == fingerprint:
-                continue
-            try:
-                found = list(read_documents(p, source=self.name))
-            except SourceError as exc:
-                yield ItemProblem(key, str(exc))
-                continue
-            for name, bad in found:
-                if isinstance(bad, SourceError):  # one broken record: reported, skipped
-                    yield ItemProblem(f"{key}:{name.rsplit(':', 1)[-1]}", str(bad))
-            yield SourceItem(key, fingerprint, tuple(d for _, d in found
-                                                     if not isinstance(d, SourceError)))
+            yield from file_item(self.name, str(p.relative_to(self.path)), p, seen)
+
